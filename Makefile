@@ -1,0 +1,72 @@
+# Set-up and everyday commands. `make demo` runs the service; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3 \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install assets chromium demo serve test test-postgres lint format bench clean
+
+help:
+	@echo "make demo           set everything up and serve a demo on http://$(HOST):$(PORT)"
+	@echo "make test           install what the tests need; run ruff and the whole test suite"
+	@echo "make test-postgres  the same against a throwaway PostgreSQL cluster"
+	@echo "make bench          run the benchmarks; results go to bench/results/"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+src/together/static/build/app.css: node_modules/.installed scripts/build-assets.mjs $(wildcard src/together/assets/*.scss)
+	npm run --silent build
+
+install: $(VENV)/.installed assets
+assets: src/together/static/build/app.css
+
+chromium:
+	@scripts/ensure-chromium.sh
+
+demo: install
+	$(DEMO_ENV) $(BIN)/together migrate --verbosity 0
+	$(DEMO_ENV) $(BIN)/together framework load frameworks/transforming-together.yaml
+	$(DEMO_ENV) $(BIN)/together demo
+	$(DEMO_ENV) $(BIN)/together runserver $(HOST):$(PORT)
+
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	scripts/with-postgres.sh $(MAKE) test
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .tools node_modules src/together/static/build var

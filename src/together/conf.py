@@ -1,0 +1,158 @@
+"""Every setting the service reads from its environment, declared once.
+
+Each entry has a name, a default and help text. ``settings.py`` reads them through
+:func:`read`; the README's configuration table shows the same list, and a test fails when
+the two disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DEFAULT_DATABASE = f"sqlite:///{BASE_DIR / 'var' / 'together.sqlite3'}"
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be true or false")
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if number < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return number
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+    secret: bool = False
+
+    @property
+    def shown_default(self) -> str:
+        """The default as the README shows it, with paths relative to the checkout."""
+        if self.default is None:
+            return "(none)"
+        if self.default in ("", []):
+            return "(empty)"
+        if isinstance(self.default, bool):
+            return "true" if self.default else "false"
+        if isinstance(self.default, list):
+            return ",".join(self.default)
+        return str(self.default).replace(f"{BASE_DIR}/", "")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Long random string that signs sessions and tokens. Required unless DEBUG is on.",
+        secret=True,
+    ),
+    Setting("DEBUG", False, "Show detailed error pages. Never turn on in production.", _bool),
+    Setting(
+        "ALLOWED_HOSTS",
+        ["localhost", "127.0.0.1"],
+        "Comma-separated host names the service answers to, such as review.example.gov.uk.",
+        _list,
+    ),
+    Setting(
+        "CSRF_TRUSTED_ORIGINS",
+        [],
+        "Comma-separated origins (https://host) trusted for form posts when behind a proxy.",
+        _list,
+    ),
+    Setting(
+        "DATABASE_URL",
+        DEFAULT_DATABASE,
+        "Database location. SQLite by default; postgres://user:password@host:5432/name for PostgreSQL.",
+    ),
+    Setting(
+        "MIN_GROUP_SIZE",
+        5,
+        "Anonymity threshold: no result is shown for a group with fewer respondents than this.",
+        _int_at_least(3),
+    ),
+    Setting(
+        "OPERATOR_NAME",
+        "",
+        "Organisation that runs this installation, named in the privacy notice and accessibility statement.",
+    ),
+    Setting("SUPPORT_EMAIL", "", "Address people can write to about access needs, privacy or problems."),
+    Setting(
+        "SECURE_SSL_REDIRECT",
+        True,
+        "Redirect plain HTTP to HTTPS when DEBUG is off. Turn off only if a proxy already does it.",
+        _bool,
+    ),
+    Setting(
+        "SECURE_PROXY_SSL_HEADER",
+        "",
+        "Header a trusted proxy sets on HTTPS requests, such as X-Forwarded-Proto. Empty without a proxy.",
+    ),
+    Setting(
+        "STATIC_ROOT", str(BASE_DIR / "var" / "static"), "Folder that collectstatic fills for production."
+    ),
+    Setting(
+        "EMAIL_BACKEND",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "How email is sent. The demo uses django.core.mail.backends.console.EmailBackend.",
+    ),
+    Setting("EMAIL_HOST", "localhost", "SMTP server for invitations and reminders."),
+    Setting("EMAIL_PORT", 587, "SMTP port.", _int_at_least(1)),
+    Setting("EMAIL_HOST_USER", "", "SMTP user name."),
+    Setting("EMAIL_HOST_PASSWORD", "", "SMTP password.", secret=True),
+    Setting("EMAIL_USE_TLS", True, "Use STARTTLS with the SMTP server.", _bool),
+    Setting(
+        "DEFAULT_FROM_EMAIL",
+        "Transforming Together <no-reply@localhost>",
+        "Sender address for invitations and reminders.",
+    ),
+)
+
+
+def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every setting from ``environ``, with a clear error naming the setting at fault."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name not in environ:
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(environ[setting.name])
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{setting.name}: {error} (got {environ[setting.name]!r})") from None
+    if not values["SECRET_KEY"]:
+        if not values["DEBUG"]:
+            raise ImproperlyConfigured(
+                "SECRET_KEY: is required when DEBUG is off. Generate one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+        values["SECRET_KEY"] = "development-only-key-not-for-production"  # noqa: S105 - DEBUG only
+    return values

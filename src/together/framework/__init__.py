@@ -1,0 +1,24 @@
+"""The framework format: schema, loader and validation. Plain Python, no Django."""
+
+from .loader import (
+    FrameworkInvalid,
+    Problem,
+    canonical_json,
+    content_hash,
+    load_framework_file,
+    parse_framework,
+)
+from .schema import Framework, Statement, Text, Theme
+
+__all__ = [
+    "Framework",
+    "FrameworkInvalid",
+    "Problem",
+    "Statement",
+    "Text",
+    "Theme",
+    "canonical_json",
+    "content_hash",
+    "load_framework_file",
+    "parse_framework",
+]

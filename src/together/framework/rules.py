@@ -1,0 +1,107 @@
+"""Rules that look across a whole framework, run once its structure is known to be sound."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .schema import SCALE_LEVELS, Framework
+
+Found = tuple[tuple[str | int, ...], str]
+
+
+def check_rules(framework: Framework) -> Iterator[Found]:
+    yield from _scale(framework)
+    yield from _unique_ids(framework)
+    yield from _findings(framework)
+
+
+def _scale(framework: Framework) -> Iterator[Found]:
+    levels = framework.scale.levels
+    if len(levels) != SCALE_LEVELS:
+        yield ("scale", "levels"), f"bad scale: needs exactly {SCALE_LEVELS} levels, found {len(levels)}"
+        return
+    for index, level in enumerate(levels):
+        if level.value != index + 1:
+            yield (
+                ("scale", "levels", index, "value"),
+                f"bad scale: levels must be numbered 1 to {SCALE_LEVELS} in order; expected {index + 1}, "
+                f"found {level.value}",
+            )
+    seen: dict[str, int] = {}
+    for index, level in enumerate(levels):
+        label = level.label.en.casefold()
+        if label in seen:
+            yield (
+                ("scale", "levels", index, "label", "en"),
+                f"bad scale: label {level.label.en!r} is already used by level {seen[label] + 1}",
+            )
+        seen.setdefault(label, index)
+
+
+def _unique_ids(framework: Framework) -> Iterator[Found]:
+    themes: dict[str, int] = {}
+    statements: dict[str, tuple[int, int]] = {}
+    actions: dict[str, tuple[int, int]] = {}
+    findings: dict[str, int] = {}
+    for f_index, finding in enumerate(framework.findings):
+        if finding.id in findings:
+            yield (
+                ("findings", f_index, "id"),
+                f"duplicate id {finding.id!r} (also findings[{findings[finding.id]}])",
+            )
+        findings.setdefault(finding.id, f_index)
+    for t_index, theme in enumerate(framework.themes):
+        if theme.id in themes:
+            yield ("themes", t_index, "id"), f"duplicate id {theme.id!r} (also themes[{themes[theme.id]}])"
+        themes.setdefault(theme.id, t_index)
+        for s_index, statement in enumerate(theme.statements):
+            if statement.id in statements:
+                where = "themes[{}].statements[{}]".format(*statements[statement.id])
+                yield (
+                    ("themes", t_index, "statements", s_index, "id"),
+                    f"duplicate id {statement.id!r} (also {where})",
+                )
+            statements.setdefault(statement.id, (t_index, s_index))
+        for a_index, action in enumerate(theme.suggested_actions):
+            if action.id in actions:
+                where = "themes[{}].suggested_actions[{}]".format(*actions[action.id])
+                yield (
+                    ("themes", t_index, "suggested_actions", a_index, "id"),
+                    f"duplicate id {action.id!r} (also {where})",
+                )
+            actions.setdefault(action.id, (t_index, a_index))
+        in_theme: set[str] = set()
+        for e_index, exemplar in enumerate(theme.exemplars):
+            if exemplar.id in in_theme:
+                yield (
+                    ("themes", t_index, "exemplars", e_index, "id"),
+                    f"exemplar {exemplar.id!r} is listed twice here",
+                )
+            in_theme.add(exemplar.id)
+    # Exemplar ids name a place and may recur across themes, but must name the same place.
+    places: dict[str, str] = {}
+    for t_index, theme in enumerate(framework.themes):
+        for e_index, exemplar in enumerate(theme.exemplars):
+            place = places.setdefault(exemplar.id, exemplar.place.en)
+            if place != exemplar.place.en:
+                yield (
+                    ("themes", t_index, "exemplars", e_index, "place", "en"),
+                    f"exemplar {exemplar.id!r} is elsewhere called {place!r}",
+                )
+
+
+def _findings(framework: Framework) -> Iterator[Found]:
+    known = {finding.id for finding in framework.findings}
+    covered: set[str] = set()
+    for t_index, theme in enumerate(framework.themes):
+        for s_index, statement in enumerate(theme.statements):
+            for f_index, finding in enumerate(statement.findings):
+                if finding not in known:
+                    yield (
+                        ("themes", t_index, "statements", s_index, "findings", f_index),
+                        f"unknown finding {finding!r} (not listed under findings)",
+                    )
+                covered.add(finding)
+    for f_index, finding in enumerate(framework.findings):
+        if finding.id not in covered:
+            yield ("findings", f_index, "id"), f"finding {finding.id!r} is not covered by any statement"

@@ -1,0 +1,165 @@
+"""The shape of a framework file, as pydantic models.
+
+Structure lives here; rules that look across the whole file (unique ids, coverage of
+findings, the numbering of the scale) live in :mod:`together.framework.rules`, so that a
+structural problem is reported with the exact field that causes it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
+
+LANGUAGES = ("en", "cy")
+SCALE_LEVELS = 5
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=80)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a misspelt key must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(_Strict):
+    """A piece of text in English and Welsh. Welsh may be empty; readers then get English."""
+
+    en: str
+    cy: str = ""
+
+    @field_validator("en")
+    @classmethod
+    def _english_present(cls, value: str) -> str:
+        if not value:
+            raise PydanticCustomError("missing_english", "English text is missing")
+        return value
+
+    def get(self, language: str = "en") -> str:
+        if language.startswith("cy") and self.cy:
+            return self.cy
+        return self.en
+
+    def falls_back(self, language: str) -> bool:
+        """True when a Welsh reader is shown English because no Welsh exists yet."""
+        return language.startswith("cy") and not self.cy
+
+    def __str__(self) -> str:
+        return self.en
+
+
+class Finding(_Strict):
+    id: Slug
+    text: Text
+
+
+class ScaleLevel(_Strict):
+    value: int
+    label: Text
+    description: Text
+
+
+class DontKnow(_Strict):
+    label: Text
+    description: Text
+
+
+class Scale(_Strict):
+    levels: list[ScaleLevel]
+    dont_know: DontKnow
+
+    @property
+    def minimum(self) -> int:
+        return self.levels[0].value
+
+    @property
+    def maximum(self) -> int:
+        return self.levels[-1].value
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(level.value for level in self.levels)
+
+    def level(self, value: int) -> ScaleLevel:
+        for level in self.levels:
+            if level.value == value:
+                return level
+        raise KeyError(value)
+
+
+class Exemplar(_Strict):
+    id: Slug
+    place: Text
+    text: Text
+
+
+class SuggestedAction(_Strict):
+    id: Slug
+    text: Text
+
+
+class Statement(_Strict):
+    id: Slug
+    text: Text
+    guidance: Text
+    findings: list[Slug] = Field(min_length=1)
+
+
+class Theme(_Strict):
+    id: Slug
+    title: Text
+    summary: Text
+    why_it_matters: Text
+    what_good_looks_like: Text
+    exemplars: list[Exemplar] = Field(min_length=1)
+    suggested_actions: list[SuggestedAction] = Field(min_length=1)
+    statements: list[Statement] = Field(min_length=1)
+
+
+class Framework(_Strict):
+    format: Literal[1]
+    id: Slug
+    title: Text
+    summary: Text
+    source: Text
+    findings: list[Finding] = Field(min_length=1)
+    scale: Scale
+    themes: list[Theme] = Field(min_length=1)
+
+    @property
+    def statements(self) -> list[Statement]:
+        return [statement for theme in self.themes for statement in theme.statements]
+
+    def statement(self, statement_id: str) -> Statement:
+        for statement in self.statements:
+            if statement.id == statement_id:
+                return statement
+        raise KeyError(statement_id)
+
+    def theme(self, theme_id: str) -> Theme:
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(theme_id)
+
+    def theme_of(self, statement_id: str) -> Theme:
+        for theme in self.themes:
+            if any(statement.id == statement_id for statement in theme.statements):
+                return theme
+        raise KeyError(statement_id)
+
+    def finding(self, finding_id: str) -> Finding:
+        for finding in self.findings:
+            if finding.id == finding_id:
+                return finding
+        raise KeyError(finding_id)
+
+    def exemplars(self) -> list[Exemplar]:
+        """Every exemplar once, in the order first met (a place may illustrate several themes)."""
+        seen: dict[str, Exemplar] = {}
+        for theme in self.themes:
+            for exemplar in theme.exemplars:
+                seen.setdefault(exemplar.id, exemplar)
+        return list(seen.values())

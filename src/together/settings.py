@@ -1,0 +1,151 @@
+"""Django settings. Values that vary between installations come from :mod:`together.conf`."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from . import conf
+
+_env = conf.read()
+
+BASE_DIR = conf.BASE_DIR
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = _env["SECRET_KEY"]
+DEBUG = _env["DEBUG"]
+ALLOWED_HOSTS = _env["ALLOWED_HOSTS"]
+CSRF_TRUSTED_ORIGINS = _env["CSRF_TRUSTED_ORIGINS"]
+MIN_GROUP_SIZE = _env["MIN_GROUP_SIZE"]
+OPERATOR_NAME = _env["OPERATOR_NAME"]
+SUPPORT_EMAIL = _env["SUPPORT_EMAIL"]
+
+INSTALLED_APPS = [
+    "together.accounts",
+    "together.frameworks",
+    "together.web",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "together.urls"
+WSGI_APPLICATION = "together.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "together.web.context.service",
+            ],
+            "builtins": ["together.web.templatetags.govuk"],
+        },
+    }
+]
+
+
+def _database(url: str) -> dict:
+    database = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        database["OPTIONS"] = {
+            # IMMEDIATE takes the write lock when a transaction starts, so two writers queue on
+            # the busy timeout instead of failing with "database is locked" on upgrade.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=20000;"
+            ),
+        }
+        # Tests use a file, not memory, so they run with WAL and the same locking as production.
+        database["TEST"] = {"NAME": str(Path(database["NAME"]).with_name("test-together.sqlite3"))}
+    return database
+
+
+DATABASES = {"default": _database(_env["DATABASE_URL"])}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = _env["STATIC_ROOT"]
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
+WHITENOISE_USE_FINDERS = DEBUG
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "together.web.storage.StaticStorage"},
+}
+
+EMAIL_BACKEND = _env["EMAIL_BACKEND"]
+EMAIL_HOST = _env["EMAIL_HOST"]
+EMAIL_PORT = _env["EMAIL_PORT"]
+EMAIL_HOST_USER = _env["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _env["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _env["EMAIL_USE_TLS"]
+DEFAULT_FROM_EMAIL = _env["DEFAULT_FROM_EMAIL"]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if _env["SECURE_PROXY_SSL_HEADER"]:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _env["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env["SECURE_SSL_REDIRECT"]
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a domain owner's choice, not ours
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

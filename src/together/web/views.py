@@ -1,0 +1,88 @@
+"""Public pages: home, the framework, accessibility and privacy, and signing in and out."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from together.frameworks import services
+
+from .forms import SignInForm
+
+
+@require_GET
+def home(request):
+    return render(request, "web/home.html", {"version": services.current()})
+
+
+@require_GET
+def framework(request):
+    version = services.current()
+    return render(
+        request,
+        "web/framework.html",
+        {"version": version, "framework": version.framework if version else None},
+    )
+
+
+@require_GET
+def theme(request, theme_id: str):
+    version = services.current()
+    if version is None:
+        raise Http404("No framework is loaded")
+    framework = version.framework
+    themes = framework.themes
+    index = next((i for i, candidate in enumerate(themes) if candidate.id == theme_id), None)
+    if index is None:
+        raise Http404("No such theme")
+    return render(
+        request,
+        "web/theme.html",
+        {
+            "framework": framework,
+            "version": version,
+            "theme": themes[index],
+            "number": index + 1,
+            "previous": themes[index - 1] if index > 0 else None,
+            "next": themes[index + 1] if index + 1 < len(themes) else None,
+            "scale": framework.scale,
+        },
+    )
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "web/accessibility.html")
+
+
+@require_GET
+def privacy(request):
+    return render(request, "web/privacy.html")
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/sign_in.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You have signed out."))
+        return response
+
+
+@never_cache
+@require_GET
+def health(request):
+    """For load balancers and uptime checks: the service and its database answer."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

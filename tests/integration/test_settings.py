@@ -1,0 +1,90 @@
+"""Settings are declared once, documented, validated, and safe for production."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from tests.conftest import ROOT
+from together import conf
+
+
+def test_defaults():
+    values = conf.read({"SECRET_KEY": "x" * 60})
+    assert values["MIN_GROUP_SIZE"] == 5
+    assert values["DEBUG"] is False
+    assert values["DATABASE_URL"].startswith("sqlite:///")
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({}, "SECRET_KEY: is required when DEBUG is off"),
+        ({"SECRET_KEY": "k", "DEBUG": "maybe"}, "DEBUG: must be true or false (got 'maybe')"),
+        ({"SECRET_KEY": "k", "MIN_GROUP_SIZE": "2"}, "MIN_GROUP_SIZE: must be at least 3 (got '2')"),
+        (
+            {"SECRET_KEY": "k", "MIN_GROUP_SIZE": "five"},
+            "MIN_GROUP_SIZE: must be a whole number (got 'five')",
+        ),
+    ],
+)
+def test_bad_settings_name_the_setting_and_the_reason(environ, message):
+    with pytest.raises(ImproperlyConfigured) as raised:
+        conf.read(environ)
+    assert str(raised.value).startswith(message)
+
+
+def test_debug_gets_a_development_key_only():
+    assert conf.read({"DEBUG": "true"})["SECRET_KEY"].startswith("development-only")
+
+
+def test_readme_documents_every_setting_and_no_other():
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| Setting |") :]
+    table = table[: table.index("\n\n")]
+    documented = re.findall(r"^\| `([A-Z_]+)` \|", table, flags=re.MULTILINE)
+    assert documented == [setting.name for setting in conf.SETTINGS]
+    for setting in conf.SETTINGS:
+        assert f"| `{setting.name}` | `{setting.shown_default}` |" in table or setting.default in (
+            None,
+            "",
+            [],
+        )
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "q8v-" + "Zk3_w9Lr2Tn7" * 5,
+        "ALLOWED_HOSTS": "review.example.gov.uk",
+        "DATABASE_URL": "sqlite:////tmp/together-deploy-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "together.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings apply to SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 1  # NORMAL
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20000
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert connection.settings_dict["CONN_MAX_AGE"] == 600

@@ -1,0 +1,175 @@
+"""Each kind of bad framework file gives one exact line per problem, and nothing loads."""
+
+import pytest
+
+from tests.conftest import MINIMAL_FILE
+from together.framework import FrameworkInvalid, parse_framework
+from together.framework.check import validate_files
+
+MINIMAL = MINIMAL_FILE.read_text()
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(FrameworkInvalid) as raised:
+        parse_framework(text, "f.yaml")
+    return [str(problem) for problem in raised.value.problems]
+
+
+def edit(old: str, new: str, count: int = 1) -> str:
+    assert MINIMAL.count(old) >= count, f"{old!r} is not in the minimal framework"
+    return MINIMAL.replace(old, new, count)
+
+
+def test_minimal_framework_is_valid():
+    framework = parse_framework(MINIMAL, "f.yaml")
+    assert [statement.id for statement in framework.statements] == ["purpose-outcomes", "purpose-priorities"]
+    assert framework.scale.values == (1, 2, 3, 4, 5)
+    assert framework.theme_of("purpose-priorities").id == "purpose"
+
+
+def test_not_yaml():
+    assert problems(edit("title: {en: Minimal framework, cy: Fframwaith bach}", "title: {en: Minimal")) == [
+        "f.yaml:4: (file): not valid YAML: expected ',' or '}', but got ':'"
+    ]
+
+
+def test_not_a_mapping():
+    assert problems("- just\n- a list\n") == [
+        "f.yaml:1: (file): must be a mapping with format, id, title and themes"
+    ]
+
+
+def test_unknown_key_names_the_allowed_keys():
+    assert problems(edit("    why_it_matters:", "    colour: blue\n    why_it_matters:")) == [
+        "f.yaml:33: themes[0].colour: unknown key (allowed here: id, title, summary, why_it_matters, "
+        "what_good_looks_like, exemplars, suggested_actions, statements)"
+    ]
+
+
+def test_duplicate_key():
+    assert problems(edit("id: minimal\n", "id: minimal\nid: again\n")) == [
+        "f.yaml:3: id: duplicate key (first used on line 2)"
+    ]
+
+
+def test_duplicate_statement_id():
+    assert problems(edit("      - id: purpose-priorities", "      - id: purpose-outcomes")) == [
+        "f.yaml:47: themes[0].statements[1].id: duplicate id 'purpose-outcomes' (also themes[0].statements[0])"
+    ]
+
+
+def test_duplicate_theme_id_across_themes():
+    second_theme = MINIMAL[MINIMAL.index("  - id: purpose\n    title") :].replace("purpose-", "second-")
+    text = MINIMAL + second_theme
+    assert problems(text) == ["f.yaml:51: themes[1].id: duplicate id 'purpose' (also themes[0])"]
+
+
+def test_missing_english_text():
+    assert problems(
+        edit("text: {en: Our partners have agreed shared outcomes.}", "text: {en: '', cy: Testun}")
+    ) == ["f.yaml:44: themes[0].statements[0].text.en: English text is missing"]
+
+
+def test_text_without_language_keys():
+    assert problems(edit("guidance: {en: A written list exists.}", "guidance: A written list exists.")) == [
+        "f.yaml:45: themes[0].statements[0].guidance: must be a mapping with English text under 'en' "
+        "and Welsh text under 'cy'"
+    ]
+
+
+def test_missing_required_field_points_at_its_parent():
+    assert problems(edit("        guidance: {en: A written list exists.}\n", "")) == [
+        "f.yaml:43: themes[0].statements[0].guidance: is required"
+    ]
+
+
+def test_bad_scale_numbering():
+    assert problems(edit("    - value: 3", "    - value: 7")) == [
+        "f.yaml:17: scale.levels[2].value: bad scale: levels must be numbered 1 to 5 in order; expected 3, found 7"
+    ]
+
+
+def test_bad_scale_too_few_levels():
+    start = MINIMAL.index("    - value: 5")
+    end = MINIMAL.index("  dont_know:")
+    assert problems(MINIMAL[:start] + MINIMAL[end:]) == [
+        "f.yaml:10: scale.levels: bad scale: needs exactly 5 levels, found 4"
+    ]
+
+
+def test_bad_scale_repeated_label():
+    assert problems(edit("label: {en: Early days}", "label: {en: Not yet in place}")) == [
+        "f.yaml:15: scale.levels[1].label.en: bad scale: label 'Not yet in place' is already used by level 1"
+    ]
+
+
+def test_bad_scale_without_dont_know():
+    start = MINIMAL.index("  dont_know:")
+    end = MINIMAL.index("themes:")
+    assert problems(MINIMAL[:start] + MINIMAL[end:]) == ["f.yaml:9: scale.dont_know: is required"]
+
+
+def test_empty_theme():
+    start = MINIMAL.index("    statements:")
+    assert problems(MINIMAL[:start] + "    statements: []\n") == [
+        "f.yaml:42: themes[0].statements: empty theme: a theme needs at least one statement"
+    ]
+
+
+def test_theme_without_exemplar():
+    assert problems(
+        edit(
+            "    exemplars:\n      - id: somewhere\n        place: {en: Somewhere}\n"
+            "        text: {en: Somewhere agreed a vision.}\n",
+            "    exemplars: []\n",
+        )
+    ) == ["f.yaml:35: themes[0].exemplars: must not be empty"]
+
+
+def test_unknown_and_uncovered_findings():
+    text = MINIMAL.replace("findings: [purpose]", "findings: [purpse]")
+    assert problems(text) == [
+        "f.yaml:7: findings[0].id: finding 'purpose' is not covered by any statement",
+        "f.yaml:46: themes[0].statements[0].findings[0]: unknown finding 'purpse' (not listed under findings)",
+        "f.yaml:50: themes[0].statements[1].findings[0]: unknown finding 'purpse' (not listed under findings)",
+    ]
+
+
+def test_bad_id():
+    assert problems(edit("  - id: purpose\n    title", "  - id: Purpose Theme\n    title")) == [
+        "f.yaml:30: themes[0].id: must be an id of lowercase letters, digits and hyphens, starting with a letter"
+    ]
+
+
+def test_wrong_format_version():
+    assert problems(edit("format: 1", "format: 2")) == ["f.yaml:1: format: must be 1"]
+
+
+def test_every_problem_is_reported_at_once():
+    text = edit("id: minimal\n", "id: minimal\nextra: 1\n").replace("  - id: purpose-workshop", "  - id: BAD")
+    assert len(problems(text)) == 2
+
+
+def test_validate_files_prints_problems_and_fails(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(edit("format: 1", "format: 2"))
+    good = tmp_path / "good.yaml"
+    good.write_text(MINIMAL)
+    status = validate_files([str(good), str(bad)], out=__import__("sys").stdout, err=__import__("sys").stderr)
+    captured = capsys.readouterr()
+    assert status == 1
+    assert captured.err == f"{bad}:1: format: must be 1\n"
+    assert captured.out == f"{good}: valid (1 themes, 2 statements, 1 exemplars)\n"
+
+
+def test_unreadable_and_non_utf8_files(tmp_path, capsys):
+    import sys
+
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"format: 1\ntitle: {en: caf\xe9}\n")
+    status = validate_files([str(tmp_path / "missing.yaml"), str(latin)], out=sys.stdout, err=sys.stderr)
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{tmp_path / 'missing.yaml'}:1: (file): cannot be read: No such file or directory",
+        f"{latin}:2: (file): is not UTF-8 text",
+    ]
