@@ -78,8 +78,8 @@ def test_sign_in_with_the_keyboard_alone(page, facilitator):
     assert "You are signed in as Fran." in page.locator("main").inner_text()
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "You have signed out." in page.locator("main").inner_text()
     assert_accessible(page)
 
