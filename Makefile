@@ -46,7 +46,7 @@ chromium:
 demo: install
 	$(DEMO_ENV) $(BIN)/together migrate --verbosity 0
 	$(DEMO_ENV) $(BIN)/together framework load frameworks/transforming-together.yaml
-	$(DEMO_ENV) $(BIN)/together demo
+	$(DEMO_ENV) $(BIN)/together demo --host http://$(HOST):$(PORT)
 	$(DEMO_ENV) $(BIN)/together runserver $(HOST):$(PORT)
 
 test: install chromium
