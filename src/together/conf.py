@@ -32,6 +32,17 @@ def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _rate(value: str) -> tuple[int, int]:
+    """``"200/hour"`` becomes ``(200, 3600)``."""
+    count, _, unit = value.strip().partition("/")
+    if not count.isdigit() or int(count) < 1 or unit not in _UNITS:
+        raise ValueError("must be a count per second, minute, hour or day, like 200/hour")
+    return int(count), _UNITS[unit]
+
+
 def _int_at_least(minimum: int) -> Callable[[str], int]:
     def parse(value: str) -> int:
         try:
@@ -64,6 +75,9 @@ class Setting:
             return "true" if self.default else "false"
         if isinstance(self.default, list):
             return ",".join(self.default)
+        if self.parse is _rate:
+            count, seconds = self.default
+            return f"{count}/{next(name for name, size in _UNITS.items() if size == seconds)}"
         return str(self.default).replace(f"{BASE_DIR}/", "")
 
 
@@ -97,6 +111,19 @@ SETTINGS: tuple[Setting, ...] = (
         5,
         "Anonymity threshold: no result is shown for a group with fewer respondents than this.",
         _int_at_least(3),
+    ),
+    Setting(
+        "RESPONSE_RATE_LIMIT",
+        (300, 3600),
+        "Most questionnaires one client address may start or send in a period, like 300/hour. "
+        "Generous, because a whole office may share one address.",
+        _rate,
+    ),
+    Setting(
+        "SIGN_IN_RATE_LIMIT",
+        (10, 60),
+        "Most sign-in attempts one client address may make in a period, like 10/minute.",
+        _rate,
     ),
     Setting(
         "OPERATOR_NAME",

@@ -18,10 +18,14 @@ CSRF_TRUSTED_ORIGINS = _env["CSRF_TRUSTED_ORIGINS"]
 MIN_GROUP_SIZE = _env["MIN_GROUP_SIZE"]
 OPERATOR_NAME = _env["OPERATOR_NAME"]
 SUPPORT_EMAIL = _env["SUPPORT_EMAIL"]
+RESPONSE_RATE_LIMIT = _env["RESPONSE_RATE_LIMIT"]
+SIGN_IN_RATE_LIMIT = _env["SIGN_IN_RATE_LIMIT"]
 
 INSTALLED_APPS = [
     "together.accounts",
     "together.frameworks",
+    "together.partnerships",
+    "together.reviews",
     "together.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,6 +1,42 @@
-from django.urls import path
+from django.urls import include, path
 
+from together.partnerships import views as partnerships
+from together.reviews import respond
+from together.reviews import views as reviews
 from together.web import views
+
+partnership_urls = [
+    path("", partnerships.partnership_detail, name="partnership"),
+    path("edit/", partnerships.partnership_edit, name="partnership-edit"),
+    path("organisations/add/", partnerships.organisation_form, name="organisation-add"),
+    path("organisations/<int:organisation_id>/", partnerships.organisation_form, name="organisation-edit"),
+    path(
+        "organisations/<int:organisation_id>/remove/",
+        partnerships.organisation_delete,
+        name="organisation-delete",
+    ),
+    path("groups/add/", partnerships.group_form, name="group-add"),
+    path("groups/<int:group_id>/", partnerships.group_form, name="group-edit"),
+    path("members/", partnerships.members, name="members"),
+    path("members/invite/", partnerships.member_invite, name="member-invite"),
+    path("members/<int:membership_id>/role/", partnerships.member_role, name="member-role"),
+    path("members/<int:membership_id>/remove/", partnerships.member_remove, name="member-remove"),
+    path("rounds/new/", reviews.round_create, name="round-create"),
+    path("rounds/<int:round_id>/", reviews.round_detail, name="round"),
+    path("rounds/<int:round_id>/edit/", reviews.round_edit, name="round-edit"),
+    path("rounds/<int:round_id>/state/", reviews.round_transition, name="round-transition"),
+    path("rounds/<int:round_id>/open-link/", reviews.round_open_link, name="round-open-link"),
+    path("rounds/<int:round_id>/invitations/", reviews.invitation_upload, name="invitations-upload"),
+    path("rounds/<int:round_id>/invitations/send/", reviews.invitations_send, name="invitations-send"),
+    path("rounds/<int:round_id>/invitations/remind/", reviews.invitations_remind, name="invitations-remind"),
+]
+
+respond_urls = [
+    path("about/", respond.about, name="respond-about"),
+    path("theme/<slug:theme_id>/", respond.theme, name="respond-theme"),
+    path("priorities/", respond.priorities, name="respond-priorities"),
+    path("check/", respond.check, name="respond-check"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +47,13 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("healthz", views.health, name="health"),
+    path("partnerships/", partnerships.partnership_list, name="partnerships"),
+    path("partnerships/new/", partnerships.partnership_create, name="partnership-create"),
+    path("partnerships/<int:partnership_id>/", include(partnership_urls)),
+    path("join/<str:token>/", partnerships.join, name="join"),
+    path("r/<str:code>/", respond.open_link, name="respond-open"),
+    path("i/<str:token>/", respond.invitation_link, name="respond-invitation"),
+    path("resume/<uuid:public_id>/<str:key>/", respond.resume, name="respond-resume"),
+    path("respond/<uuid:public_id>/", include(respond_urls)),
+    path("respond/<uuid:public_id>/done/", respond.done, name="respond-done"),
 ]

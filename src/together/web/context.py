@@ -10,7 +10,9 @@ def service(request):
     items = [
         (_("The framework"), reverse("framework")),
     ]
-    if not request.user.is_authenticated:
+    if request.user.is_authenticated:
+        items.insert(0, (_("Your partnerships"), reverse("partnerships")))
+    else:
         items.append((_("Sign in"), reverse("sign-in")))
     navigation = [
         {"text": text, "href": href, "current": path == href or (href != "/" and path.startswith(href))}

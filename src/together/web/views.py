@@ -1,15 +1,18 @@
 """Public pages: home, the framework, accessibility and privacy, and signing in and out."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from together.frameworks import services
+from together.reviews import ratelimit
 
 from .forms import SignInForm
 
@@ -68,6 +71,14 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/sign_in.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.allow(request, "sign-in", settings.SIGN_IN_RATE_LIMIT):
+            return render(request, "registration/too_many.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def get_default_redirect_url(self):
+        return reverse("partnerships")
 
 
 class SignOutView(auth_views.LogoutView):

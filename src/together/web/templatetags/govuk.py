@@ -30,3 +30,34 @@ def tr_plain(text: Text) -> str:
 @register.filter
 def field_errors(form, name: str):
     return form.errors.get(name, [])
+
+
+_WIDGET_TEMPLATES = {
+    "radioselect": "govuk/radios.html",
+    "checkboxselectmultiple": "govuk/checkboxes.html",
+    "textarea": "govuk/textarea.html",
+    "select": "govuk/select.html",
+    "clearablefileinput": "govuk/file.html",
+    "fileinput": "govuk/file.html",
+    "checkboxinput": "govuk/checkbox.html",
+}
+
+
+@register.inclusion_tag("govuk/field.html")
+def govuk_field(
+    field,
+    label_class: str = "",
+    input_class: str = "",
+    legend_class: str = "govuk-fieldset__legend--s",
+    heading=False,
+):
+    """Render a form field with the GOV.UK component that suits its widget."""
+    widget = field.field.widget.__class__.__name__.lower()
+    return {
+        "field": field,
+        "template": _WIDGET_TEMPLATES.get(widget, "govuk/input.html"),
+        "label_class": label_class,
+        "input_class": input_class,
+        "legend_class": legend_class,
+        "heading": heading,
+    }

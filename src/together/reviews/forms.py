@@ -1,0 +1,158 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from together.framework import Framework
+
+from .models import Round
+
+DONT_KNOW = "dk"
+
+
+class RoundForm(forms.ModelForm):
+    closes_on = forms.DateField(
+        label=_("Closing date"),
+        required=False,
+        help_text=_(
+            "Shown to respondents, for example 31/3/2027. The round stays open until you close it. Optional."
+        ),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
+        error_messages={"invalid": _("Enter the closing date as day/month/year, like 31/3/2027")},
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+
+    class Meta:
+        model = Round
+        fields = ["name", "closes_on", "open_link_enabled"]
+        labels = {"name": _("Round name")}
+        help_texts = {"name": _("For example, Spring 2027 review.")}
+        error_messages = {"name": {"required": _("Enter a name for the round")}}
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data.get("closes_on")
+        if closes_on and closes_on < timezone.localdate():
+            raise forms.ValidationError(_("The closing date must be today or in the future"))
+        return closes_on
+
+
+class InvitationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a CSV file"),
+        help_text=_(
+            "One person per row, with a header row. Columns: name, email, organisation. "
+            "Only email is required; organisation must match a partner organisation's name."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={"required": _("Choose a CSV file to upload")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file must be smaller than 2 MB"))
+        return upload
+
+
+class AboutYouForm(forms.Form):
+    organisation = forms.TypedChoiceField(
+        label=_("Which organisation do you work for or represent?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=_("Optional. Results for an organisation are shown only when enough of its people answer."),
+    )
+    group = forms.TypedChoiceField(
+        label=_("Which of these best describes you?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=_("Optional."),
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        not_say = [("", _("I would rather not say"))]
+        self.fields["organisation"].choices = [
+            (o.pk, o.name) for o in partnership.organisations.all()
+        ] + not_say
+        self.fields["group"].choices = [(g.pk, g.name) for g in partnership.groups.all()] + not_say
+        self.partnership = partnership
+
+
+def rating_field_name(statement_id: str) -> str:
+    return f"rating-{statement_id}"
+
+
+class ThemeForm(forms.Form):
+    """One page of the questionnaire: every statement of a theme, and an optional comment."""
+
+    def __init__(self, *args, framework: Framework, theme_id: str, language: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.framework = framework
+        self.theme = framework.theme(theme_id)
+        scale = framework.scale
+        choices = [(str(level.value), level.label.get(language)) for level in scale.levels]
+        choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
+        for statement in self.theme.statements:
+            self.fields[rating_field_name(statement.id)] = forms.ChoiceField(
+                label=statement.text.get(language),
+                help_text=statement.guidance.get(language),
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"small": True}),
+                error_messages={
+                    "required": _("Select how far this describes your partnership, or Don't know"),
+                    "invalid_choice": _("Select one of the options for this statement"),
+                },
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Anything you want to add about this theme? (optional)"),
+            help_text=_("Do not include your name or anything that could identify you or someone else."),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea,
+            error_messages={"max_length": _("Your comment must be 2,000 characters or fewer")},
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = {rating_field_name(s.id) for s in self.theme.statements}
+        unknown = [key for key in self.data if key.startswith("rating-") and key not in expected]
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "The form included a statement that is not part of this page. "
+                    "Nothing was saved: try again."
+                )
+            )
+        return cleaned
+
+    def ratings(self) -> dict[str, int | None]:
+        result = {}
+        for statement in self.theme.statements:
+            value = self.cleaned_data[rating_field_name(statement.id)]
+            result[statement.id] = None if value == DONT_KNOW else int(value)
+        return result
+
+    def statement_fields(self):
+        return [self[rating_field_name(s.id)] for s in self.theme.statements]
+
+
+class PrioritiesForm(forms.Form):
+    themes = forms.MultipleChoiceField(
+        label=_("Which themes most need the partnership's attention now?"),
+        help_text=_("Choose up to 3."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, framework: Framework, language: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = [(t.id, t.title.get(language)) for t in framework.themes]
+
+    def clean_themes(self):
+        themes = self.cleaned_data["themes"]
+        if len(themes) > 3:
+            raise forms.ValidationError(_("Choose no more than 3 themes"))
+        return themes

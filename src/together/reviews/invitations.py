@@ -1,0 +1,223 @@
+"""Personal invitations: a CSV upload checked row by row, sending, reminders and response rates."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from together.partnerships.models import Organisation
+
+from . import keys
+from .models import Invitation, Response, ResponseState, Round
+
+MAX_ROWS = 5000
+COLUMNS = ("name", "email", "organisation")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"Row {self.row}, column {self.column}: {self.message}"
+            if self.column
+            else f"Row {self.row}: {self.message}"
+        )
+
+
+class InvitationsInvalid(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="strict")
+
+
+def parse_csv(round_: Round, data: bytes) -> list[dict]:
+    """Check every row; return the invitations to create, or raise with every problem found."""
+    if not data.strip():
+        raise InvitationsInvalid([RowError(1, "", "the file is empty")])
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError:
+        raise InvitationsInvalid([RowError(1, "", "the file is not UTF-8 or Windows-1252 text")]) from None
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = [column.strip().lower() for column in next(reader, [])]
+    errors: list[RowError] = []
+    missing = [column for column in ("email",) if column not in header]
+    unknown = [column for column in header if column not in COLUMNS]
+    duplicated = [column for column, count in Counter(header).items() if count > 1]
+    if missing:
+        errors.append(
+            RowError(1, "", "the header must have an email column (and may have name and organisation)")
+        )
+    for column in unknown:
+        errors.append(RowError(1, column or "(blank)", "unknown column; use name, email and organisation"))
+    for column in duplicated:
+        errors.append(RowError(1, column, "this column appears more than once"))
+    if errors:
+        raise InvitationsInvalid(errors)
+
+    organisations = {
+        o.name.casefold(): o for o in Organisation.objects.filter(partnership=round_.partnership)
+    }
+    existing = set(Invitation.objects.filter(round=round_).values_list("email", flat=True))
+    seen: dict[str, int] = {}
+    rows: list[dict] = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            errors.append(
+                RowError(number, "", f"has {len(cells)} values but the header has {len(header)} columns")
+            )
+            continue
+        record = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
+        email = record.get("email", "").lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(
+                RowError(number, "email", f"{email!r} is not an email address" if email else "is empty")
+            )
+        else:
+            if email in seen:
+                errors.append(RowError(number, "email", f"{email} is already on row {seen[email]}"))
+            elif email in existing:
+                errors.append(RowError(number, "email", f"{email} has already been invited to this round"))
+            seen.setdefault(email, number)
+        organisation = None
+        if record.get("organisation"):
+            organisation = organisations.get(record["organisation"].casefold())
+            if organisation is None:
+                errors.append(
+                    RowError(
+                        number, "organisation", f"{record['organisation']!r} is not a partner organisation"
+                    )
+                )
+        if len(record.get("name", "")) > 150:
+            errors.append(RowError(number, "name", "is longer than 150 characters"))
+        rows.append({"name": record.get("name", ""), "email": email, "organisation": organisation})
+        if len(rows) > MAX_ROWS:
+            errors.append(RowError(number, "", f"a file may hold at most {MAX_ROWS} invitations"))
+            break
+    if not rows and not errors:
+        errors.append(RowError(2, "", "the file has a header but no invitations"))
+    if errors:
+        raise InvitationsInvalid(errors)
+    return rows
+
+
+def import_csv(round_: Round, data: bytes) -> list[Invitation]:
+    """All rows or none."""
+    rows = parse_csv(round_, data)
+    with transaction.atomic():
+        created = []
+        for row in rows:
+            seed = keys.new_invitation_seed()
+            created.append(
+                Invitation.objects.create(
+                    round=round_,
+                    seed=seed,
+                    token_digest=keys.token_digest(keys.invitation_token(seed)),
+                    **row,
+                )
+            )
+    return created
+
+
+def _send(round_: Round, invitations, base_url: str, template: str) -> int:
+    messages = []
+    for invitation in invitations:
+        context = {
+            "invitation": invitation,
+            "round": round_,
+            "partnership": round_.partnership,
+            "link": f"{base_url}/i/{invitation.token}/",
+        }
+        subject = render_to_string(f"reviews/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"reviews/email/{template}.txt", context)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]))
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def send_invitations(round_: Round, base_url: str) -> int:
+    """Email everyone not yet emailed. Returns how many were sent."""
+    pending = list(round_.invitations.filter(sent_at__isnull=True))
+    sent = _send(round_, pending, base_url, "invitation")
+    Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(sent_at=timezone.now())
+    return sent
+
+
+def send_reminders(round_: Round, base_url: str) -> int:
+    """Remind everyone emailed who has not yet responded."""
+    waiting = list(round_.invitations.filter(sent_at__isnull=False, responded=False))
+    sent = _send(round_, waiting, base_url, "reminder")
+    now = timezone.now()
+    for invitation in waiting:
+        Invitation.objects.filter(pk=invitation.pk).update(
+            reminders_sent=invitation.reminders_sent + 1, last_reminded_at=now
+        )
+    return sent
+
+
+@dataclass(frozen=True)
+class Rate:
+    label: str
+    invited: int | None
+    responded: int
+
+
+def response_rates(round_: Round) -> dict[str, list[Rate]]:
+    """Counts only: invitations and submitted responses per organisation and per group."""
+    submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
+    by_org = dict(
+        submitted.values_list("organisation").annotate(n=Count("id")).values_list("organisation", "n")
+    )
+    by_group = dict(submitted.values_list("group").annotate(n=Count("id")).values_list("group", "n"))
+    invited = dict(
+        round_.invitations.values_list("organisation")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "n")
+    )
+    partnership = round_.partnership
+    organisations = [
+        Rate(o.name, invited.get(o.pk, 0), by_org.get(o.pk, 0)) for o in partnership.organisations.all()
+    ]
+    organisations.append(Rate("Not given", invited.get(None, 0), by_org.get(None, 0)))
+    groups = [Rate(g.name, None, by_group.get(g.pk, 0)) for g in partnership.groups.all()]
+    groups.append(Rate("Not given", None, by_group.get(None, 0)))
+    totals = round_.invitations.aggregate(
+        invited=Count("id"), responded=Count("id", filter=Q(responded=True))
+    )
+    return {
+        "organisations": organisations,
+        "groups": groups,
+        "total": [Rate("All", totals["invited"], submitted.count())],
+        "invited_responded": totals["responded"],
+    }

@@ -1,0 +1,49 @@
+"""Secrets that let a respondent come back to their draft, and what is stored of them.
+
+An invitation's token is derived from a random id with the service's secret key, so the
+database alone never holds a usable token. A draft response is found by a keyed hash of the
+respondent's key; that hash is erased when the response is submitted.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+
+KEY_BYTES = 32  # 256 bits; at least 128 are needed to be unguessable
+
+
+def _mac(purpose: str, value: str) -> bytes:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+
+
+def new_key() -> str:
+    """A fresh respondent key for an open-link respondent (256 random bits)."""
+    return secrets.token_urlsafe(KEY_BYTES)
+
+
+def new_invitation_seed() -> str:
+    return secrets.token_hex(16)
+
+
+def invitation_token(seed: str) -> str:
+    return base64.urlsafe_b64encode(_mac("invitation-token", seed)).rstrip(b"=").decode()
+
+
+def token_digest(token: str) -> str:
+    """How an invitation is looked up from its token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def draft_digest(key: str) -> str:
+    """How a draft response is looked up from its respondent's key."""
+    return _mac("draft", key).hex()
+
+
+def used_digest(key: str) -> str:
+    """What is kept of a key once it has submitted, to recognise a repeat."""
+    return _mac("used", key).hex()

@@ -1,0 +1,77 @@
+"""The review round's lifecycle: every allowed state change, its guard, and its log entry.
+
+    draft ──open──▶ open ──close──▶ closed ──publish──▶ published ──archive──▶ archived
+                     ▲                 │
+                     └────reopen───────┘
+
+Nothing else changes ``Round.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import Round, RoundEvent, RoundState
+
+
+class TransitionRefused(Exception):
+    """The change is not allowed now; the message says why, in words a facilitator understands."""
+
+
+def _can_open(round_: Round) -> None:
+    if not round_.partnership.organisations.exists():
+        raise TransitionRefused(_("Add at least one partner organisation before you open the round."))
+
+
+def _can_publish(round_: Round) -> None:
+    if not round_.responses.filter(state="submitted").exists():
+        raise TransitionRefused(_("A round with no responses cannot be published."))
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: str
+    target: str
+    label: str
+    guard: Callable[[Round], None] | None = None
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("open", RoundState.DRAFT, RoundState.OPEN, _("Open the round"), _can_open),
+    Transition("close", RoundState.OPEN, RoundState.CLOSED, _("Close the round")),
+    Transition("reopen", RoundState.CLOSED, RoundState.OPEN, _("Reopen the round")),
+    Transition("publish", RoundState.CLOSED, RoundState.PUBLISHED, _("Publish the results"), _can_publish),
+    Transition("archive", RoundState.PUBLISHED, RoundState.ARCHIVED, _("Archive the round")),
+)
+
+
+def available(round_: Round) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.source == round_.state]
+
+
+def apply(round_: Round, name: str, user=None) -> Round:
+    """Make the named change, or raise :class:`TransitionRefused` and change nothing."""
+    with transaction.atomic():
+        # Lock the row so two facilitators clicking at once cannot both move it.
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        transition = next((t for t in TRANSITIONS if t.name == name), None)
+        if transition is None:
+            raise TransitionRefused(_("There is no such change."))
+        if transition.source != locked.state:
+            raise TransitionRefused(
+                _("A %(state)s round cannot be changed that way.")
+                % {"state": locked.get_state_display().lower()}
+            )
+        if transition.guard:
+            transition.guard(locked)
+        RoundEvent.objects.create(
+            round=locked, from_state=locked.state, to_state=transition.target, user=user
+        )
+        Round.objects.filter(pk=locked.pk).update(state=transition.target)
+    round_.state = transition.target
+    return round_

@@ -1,0 +1,221 @@
+"""Review rounds, invitations and anonymous responses.
+
+Anonymity is built into the schema, not left to good behaviour:
+
+- A :class:`Response` has no user, name, email, token or internet address, and its primary key
+  is random, so neither columns nor ordering say who answered or when.
+- While a response is a draft it is found by ``resume_digest``, a keyed hash of the respondent's
+  secret key (the invitation token, or a random key for an open link). The digest is erased on
+  submission, so a submitted response cannot be found from any token.
+- "This invitation has responded" is a flag on :class:`Invitation`, which has no foreign key to
+  any response; the digests of used keys (:class:`UsedKey`) make repeat submissions harmless and
+  lead nowhere.
+- Dates are kept to the day.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from together.frameworks.models import FrameworkVersion
+from together.partnerships.models import Organisation, Partnership, RespondentGroup
+
+
+class RoundState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Round(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="rounds")
+    name = models.CharField(_("name"), max_length=120)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="rounds")
+    state = models.CharField(
+        max_length=12, choices=RoundState.choices, default=RoundState.DRAFT, editable=False
+    )
+    open_link_code = models.CharField(max_length=43, unique=True, editable=False)
+    open_link_enabled = models.BooleanField(
+        _("accept answers through the open link"),
+        default=True,
+        help_text=_("Anyone with the link can answer. Turn off to accept personal invitations only."),
+    )
+    closes_on = models.DateField(_("closing date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.partnership})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.state != RoundState.DRAFT:
+            pinned = Round.objects.filter(pk=self.pk).values_list("framework_version_id", flat=True).first()
+            if pinned is not None and pinned != self.framework_version_id:
+                raise ValueError("the questions of a round cannot change once it has opened")
+        super().save(*args, **kwargs)
+
+    @property
+    def framework(self):
+        return self.framework_version.framework
+
+    @property
+    def accepting_answers(self) -> bool:
+        return self.state == RoundState.OPEN
+
+
+class RoundEvent(models.Model):
+    """The log of a round's state changes: who moved it, from where, to where, when."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=12, choices=RoundState.choices)
+    to_state = models.CharField(max_length=12, choices=RoundState.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.from_state} to {self.to_state}"
+
+
+class Invitation(models.Model):
+    """A personal invitation. Holds who was invited, never what they answered."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
+    seed = models.CharField(max_length=32, unique=True, editable=False)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    responded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "email"], name="invitation_email_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def token(self) -> str:
+        from .keys import invitation_token
+
+        return invitation_token(self.seed)
+
+
+class ResponseState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Response(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    state = models.CharField(max_length=10, choices=ResponseState.choices, default=ResponseState.DRAFT)
+    # NULL, not "", once submitted: many submitted responses must share "no digest" under a unique index.
+    resume_digest = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
+    group = models.ForeignKey(RespondentGroup, on_delete=models.PROTECT, null=True, blank=True)
+    about_done = models.BooleanField(default=False)
+    themes_done = models.JSONField(default=list)
+    priorities_done = models.BooleanField(default=False)
+    updated_on = models.DateField()
+    submitted_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["round", "state"], name="response_round_state")]
+
+    def __str__(self) -> str:
+        return "Response"  # deliberately says nothing that could identify it
+
+
+class Answer(models.Model):
+    """One rating. ``value`` is empty for "don't know"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    statement_id = models.CharField(max_length=80)
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "statement_id"], name="answer_statement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.value}"
+
+
+class Comment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="comments")
+    theme_id = models.CharField(max_length=80)
+    text = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "theme_id"], name="comment_theme_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.theme_id}"
+
+
+class Priority(models.Model):
+    """A theme the respondent chose as one of the three most in need of attention now."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="priorities")
+    theme_id = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "theme_id"], name="priority_theme_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.theme_id
+
+
+class UsedKey(models.Model):
+    """Keyed hashes of respondent keys that have submitted, so a repeat is recognised, not stored."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return "Used key"
+
+
+class RateLimitWindow(models.Model):
+    """Requests counted per client and purpose in fixed windows.
+
+    The key is a keyed hash, so no address is kept.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.hits} hits"

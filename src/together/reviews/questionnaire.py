@@ -1,0 +1,145 @@
+"""The respondent's questionnaire: drafts saved page by page, and one atomic, idempotent submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from together.framework import Framework
+
+from . import keys
+from .models import Answer, Comment, Invitation, Priority, Response, ResponseState, Round, UsedKey
+
+MAX_COMMENT = 2000
+MAX_PRIORITIES = 3
+
+
+class QuestionnaireError(Exception):
+    """Input that cannot be saved; nothing of it was."""
+
+
+def find_draft(round_: Round, key: str) -> Response | None:
+    return Response.objects.filter(round=round_, resume_digest=keys.draft_digest(key)).first()
+
+
+def has_submitted(round_: Round, key: str) -> bool:
+    if UsedKey.objects.filter(digest=keys.used_digest(key), round=round_).exists():
+        return True
+    return Invitation.objects.filter(
+        round=round_, token_digest=keys.token_digest(key), responded=True
+    ).exists()
+
+
+def start(round_: Round, key: str) -> Response:
+    """The respondent's draft, created on first use of the key."""
+    digest = keys.draft_digest(key)
+    draft = Response.objects.filter(round=round_, resume_digest=digest).first()
+    if draft:
+        return draft
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                round=round_, resume_digest=digest, updated_on=timezone.localdate()
+            )
+    except IntegrityError:  # the same key started twice at once
+        return Response.objects.get(round=round_, resume_digest=digest)
+
+
+def _touch(response: Response, **fields) -> None:
+    fields["updated_on"] = timezone.localdate()
+    Response.objects.filter(pk=response.pk, state=ResponseState.DRAFT).update(**fields)
+    for name, value in fields.items():
+        setattr(response, name, value)
+
+
+def save_about(response: Response, organisation, group) -> None:
+    partnership = response.round.partnership
+    if organisation is not None and organisation.partnership_id != partnership.pk:
+        raise QuestionnaireError("That organisation is not part of this partnership.")
+    if group is not None and group.partnership_id != partnership.pk:
+        raise QuestionnaireError("That group is not part of this partnership.")
+    _touch(response, organisation=organisation, group=group, about_done=True)
+
+
+def save_theme(
+    response: Response, framework: Framework, theme_id: str, ratings: dict[str, int | None], comment: str
+) -> None:
+    """Replace this theme's answers and comment. ``None`` is "don't know"."""
+    theme = framework.theme(theme_id)
+    expected = {statement.id for statement in theme.statements}
+    if set(ratings) != expected:
+        raise QuestionnaireError("The answers do not match this page's statements.")
+    allowed = set(framework.scale.values)
+    for value in ratings.values():
+        if value is not None and value not in allowed:
+            raise QuestionnaireError("An answer is outside the rating scale.")
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise QuestionnaireError(f"A comment can be at most {MAX_COMMENT} characters.")
+    with transaction.atomic():
+        Answer.objects.filter(response=response, statement_id__in=expected).delete()
+        Answer.objects.bulk_create(
+            Answer(response=response, statement_id=statement_id, value=value)
+            for statement_id, value in ratings.items()
+        )
+        Comment.objects.filter(response=response, theme_id=theme_id).delete()
+        if comment:
+            Comment.objects.create(response=response, theme_id=theme_id, text=comment)
+        done = list(dict.fromkeys([*response.themes_done, theme_id]))
+        _touch(response, themes_done=done)
+
+
+def save_priorities(response: Response, framework: Framework, theme_ids: list[str]) -> None:
+    known = {theme.id for theme in framework.themes}
+    if not set(theme_ids) <= known:
+        raise QuestionnaireError("A chosen theme is not part of this questionnaire.")
+    if len(set(theme_ids)) > MAX_PRIORITIES:
+        raise QuestionnaireError(f"Choose up to {MAX_PRIORITIES} themes.")
+    with transaction.atomic():
+        Priority.objects.filter(response=response).delete()
+        Priority.objects.bulk_create(
+            Priority(response=response, theme_id=t) for t in dict.fromkeys(theme_ids)
+        )
+        _touch(response, priorities_done=True)
+
+
+def missing_themes(response: Response, framework: Framework) -> list[str]:
+    """Themes with a statement not yet answered, in questionnaire order."""
+    answered = set(response.answers.values_list("statement_id", flat=True))
+    return [theme.id for theme in framework.themes if any(s.id not in answered for s in theme.statements)]
+
+
+@dataclass(frozen=True)
+class Submitted:
+    already: bool
+
+
+def submit(round_: Round, key: str) -> Submitted:
+    """Turn the draft into a submitted response, once. A repeat returns ``already=True``.
+
+    Raises :class:`QuestionnaireError` when answers are missing or there is no draft.
+    """
+    digest = keys.draft_digest(key)
+    with transaction.atomic():
+        response = (
+            Response.objects.select_for_update()
+            .filter(round=round_, resume_digest=digest, state=ResponseState.DRAFT)
+            .first()
+        )
+        if response is None:
+            if has_submitted(round_, key):
+                return Submitted(already=True)
+            raise QuestionnaireError("There are no saved answers to send.")
+        if missing_themes(response, round_.framework):
+            raise QuestionnaireError("Answer every statement before you send your answers.")
+        Response.objects.filter(pk=response.pk).update(
+            state=ResponseState.SUBMITTED,
+            resume_digest=None,  # from here on, no key leads to this response
+            submitted_on=timezone.localdate(),
+            updated_on=timezone.localdate(),
+        )
+        UsedKey.objects.create(digest=keys.used_digest(key), round=round_)
+        Invitation.objects.filter(round=round_, token_digest=keys.token_digest(key)).update(responded=True)
+    return Submitted(already=False)

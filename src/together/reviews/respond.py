@@ -1,0 +1,344 @@
+"""The respondent's side: start pages, one page per step, check answers, and confirmation.
+
+A respondent is recognised by a key in a signed cookie, never by an account. For a personal
+invitation the key is the invitation's token; for the open link it is a random key that the
+respondent can keep as a resume link.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.core import signing
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from together.partnerships.models import Organisation, RespondentGroup
+
+from . import keys, questionnaire, ratelimit
+from .forms import DONT_KNOW, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name
+from .models import Invitation, Round, RoundState
+
+COOKIE_SALT = "together.respondent"
+COOKIE_AGE = 60 * 60 * 24 * 120
+OPEN, INVITED = "o", "i"
+
+
+def _cookie_name(round_: Round) -> str:
+    return f"respond-{round_.public_id.hex}"
+
+
+def _read_cookie(request, round_: Round) -> tuple[str, str] | None:
+    try:
+        value = request.get_signed_cookie(_cookie_name(round_), salt=COOKIE_SALT, max_age=COOKIE_AGE)
+    except (KeyError, signing.BadSignature):
+        return None
+    kind, _, key = value.partition(":")
+    return (kind, key) if key else None
+
+
+def _set_cookie(response, round_: Round, kind: str, key: str):
+    response.set_signed_cookie(
+        _cookie_name(round_),
+        f"{kind}:{key}",
+        salt=COOKIE_SALT,
+        max_age=COOKIE_AGE,
+        httponly=True,
+        secure=not settings.DEBUG,
+        samesite="Lax",
+        path="/",
+    )
+    return response
+
+
+def _language() -> str:
+    return get_language() or "en"
+
+
+def _steps(round_: Round) -> list[str]:
+    return ["about", *(f"theme/{t.id}" for t in round_.framework.themes), "priorities", "check"]
+
+
+def _url(round_: Round, step: str) -> str:
+    return f"/respond/{round_.public_id}/{step}/"
+
+
+def _next_incomplete(round_: Round, draft) -> str:
+    if not draft.about_done:
+        return "about"
+    for theme in round_.framework.themes:
+        if theme.id not in draft.themes_done:
+            return f"theme/{theme.id}"
+    if not draft.priorities_done:
+        return "priorities"
+    return "check"
+
+
+def _neighbours(round_: Round, step: str) -> tuple[str | None, str | None]:
+    steps = _steps(round_)
+    index = steps.index(step)
+    return (steps[index - 1] if index else None, steps[index + 1] if index + 1 < len(steps) else None)
+
+
+def _closed(request, round_: Round, has_draft: bool = False):
+    return render(request, "respond/closed.html", {"round": round_, "has_draft": has_draft}, status=200)
+
+
+def _limited(request):
+    return render(request, "respond/too_many.html", status=429)
+
+
+def _start_page(request, round_: Round, *, kind: str, action: str, invitation=None, resuming=False):
+    return render(
+        request,
+        "respond/start.html",
+        {
+            "round": round_,
+            "partnership": round_.partnership,
+            "framework": round_.framework,
+            "action": action,
+            "invited": kind == INVITED,
+            "invitation": invitation,
+            "resuming": resuming,
+        },
+    )
+
+
+def _begin(request, round_: Round, kind: str, key: str):
+    if not ratelimit.allow(request, "respond", settings.RESPONSE_RATE_LIMIT):
+        return _limited(request)
+    draft = questionnaire.start(round_, key)
+    return _set_cookie(redirect(_url(round_, _next_incomplete(round_, draft))), round_, kind, key)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_link(request, code: str):
+    round_ = get_object_or_404(
+        Round.objects.select_related("partnership", "framework_version"), open_link_code=code
+    )
+    if round_.state != RoundState.OPEN:
+        return _closed(request, round_)
+    if not round_.open_link_enabled:
+        return render(request, "respond/link_closed.html", {"round": round_})
+    existing = _read_cookie(request, round_)
+    draft = questionnaire.find_draft(round_, existing[1]) if existing else None
+    if request.method == "POST":
+        key = existing[1] if draft else keys.new_key()
+        return _begin(request, round_, OPEN, key)
+    return _start_page(request, round_, kind=OPEN, action=request.path, resuming=draft is not None)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_link(request, token: str):
+    invitation = (
+        Invitation.objects.select_related("round__partnership", "round__framework_version")
+        .filter(token_digest=keys.token_digest(token))
+        .first()
+    )
+    if invitation is None:
+        return render(request, "respond/unknown_link.html", status=404)
+    round_ = invitation.round
+    if invitation.responded:
+        return render(request, "respond/already.html", {"round": round_})
+    draft = questionnaire.find_draft(round_, token)
+    if round_.state != RoundState.OPEN:
+        return _closed(request, round_, has_draft=draft is not None)
+    if request.method == "POST":
+        return _begin(request, round_, INVITED, token)
+    return _start_page(
+        request, round_, kind=INVITED, action=request.path, invitation=invitation, resuming=bool(draft)
+    )
+
+
+@never_cache
+def resume(request, public_id, key: str):
+    round_ = get_object_or_404(Round, public_id=public_id)
+    draft = questionnaire.find_draft(round_, key)
+    if draft is None:
+        if questionnaire.has_submitted(round_, key):
+            return render(request, "respond/already.html", {"round": round_})
+        return render(request, "respond/unknown_link.html", status=404)
+    if round_.state != RoundState.OPEN:
+        return _closed(request, round_, has_draft=True)
+    return _set_cookie(redirect(_url(round_, _next_incomplete(round_, draft))), round_, OPEN, key)
+
+
+def respondent_step(view):
+    """Find the round and this respondent's draft, or explain why the page cannot be shown."""
+
+    @wraps(view)
+    @never_cache
+    def wrapped(request, public_id, *args, **kwargs):
+        round_ = get_object_or_404(
+            Round.objects.select_related("partnership", "framework_version"), public_id=public_id
+        )
+        cookie = _read_cookie(request, round_)
+        draft = questionnaire.find_draft(round_, cookie[1]) if cookie else None
+        if draft is None:
+            if cookie and questionnaire.has_submitted(round_, cookie[1]):
+                return redirect(_url(round_, "done"))
+            return render(request, "respond/no_draft.html", {"round": round_}, status=403)
+        if round_.state != RoundState.OPEN:
+            return _closed(request, round_, has_draft=True)
+        kind, key = cookie
+        context = {
+            "round": round_,
+            "partnership": round_.partnership,
+            "framework": round_.framework,
+            "resume_link": request.build_absolute_uri(reverse("respond-resume", args=[round_.public_id, key]))
+            if kind == OPEN
+            else None,
+        }
+        return view(request, round_, draft, key, context, *args, **kwargs)
+
+    return wrapped
+
+
+def _after_save(request, round_: Round, step: str):
+    if request.GET.get("return") == "check":
+        return redirect(_url(round_, "check"))
+    return redirect(_url(round_, _neighbours(round_, step)[1]))
+
+
+@respondent_step
+@require_http_methods(["GET", "POST"])
+def about(request, round_, draft, key, context):
+    initial = {"organisation": draft.organisation_id or "", "group": draft.group_id or ""}
+    form = AboutYouForm(request.POST or None, partnership=round_.partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        group = form.cleaned_data["group"]
+        questionnaire.save_about(
+            draft,
+            Organisation.objects.get(pk=organisation) if organisation else None,
+            RespondentGroup.objects.get(pk=group) if group else None,
+        )
+        return _after_save(request, round_, "about")
+    return render(
+        request, "respond/about.html", {**context, "form": form, "back": request.GET.get("return") == "check"}
+    )
+
+
+@respondent_step
+@require_http_methods(["GET", "POST"])
+def theme(request, round_, draft, key, context, theme_id: str):
+    framework = round_.framework
+    try:
+        current = framework.theme(theme_id)
+    except KeyError:
+        return render(request, "404.html", status=404)
+    step = f"theme/{theme_id}"
+    initial = {}
+    for answer in draft.answers.filter(statement_id__in=[s.id for s in current.statements]):
+        initial[rating_field_name(answer.statement_id)] = (
+            DONT_KNOW if answer.value is None else str(answer.value)
+        )
+    comment = draft.comments.filter(theme_id=theme_id).first()
+    initial["comment"] = comment.text if comment else ""
+    form = ThemeForm(
+        request.POST or None, framework=framework, theme_id=theme_id, language=_language(), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            questionnaire.save_theme(draft, framework, theme_id, form.ratings(), form.cleaned_data["comment"])
+        except questionnaire.QuestionnaireError as error:
+            form.add_error(None, str(error))
+        else:
+            return _after_save(request, round_, step)
+    previous, _ = _neighbours(round_, step)
+    number = [t.id for t in framework.themes].index(theme_id) + 1
+    return render(
+        request,
+        "respond/theme.html",
+        {
+            **context,
+            "form": form,
+            "theme": current,
+            "number": number,
+            "total": len(framework.themes),
+            "back_url": _url(round_, "check")
+            if request.GET.get("return") == "check"
+            else _url(round_, previous),
+            "scale": framework.scale,
+        },
+    )
+
+
+@respondent_step
+@require_http_methods(["GET", "POST"])
+def priorities(request, round_, draft, key, context):
+    framework = round_.framework
+    initial = {"themes": list(draft.priorities.values_list("theme_id", flat=True))}
+    form = PrioritiesForm(request.POST or None, framework=framework, language=_language(), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            questionnaire.save_priorities(draft, framework, form.cleaned_data["themes"])
+        except questionnaire.QuestionnaireError as error:
+            form.add_error("themes", str(error))
+        else:
+            return redirect(_url(round_, "check"))
+    previous, _ = _neighbours(round_, "priorities")
+    back = _url(round_, "check") if request.GET.get("return") == "check" else _url(round_, previous)
+    return render(request, "respond/priorities.html", {**context, "form": form, "back_url": back})
+
+
+@respondent_step
+@require_http_methods(["GET", "POST"])
+def check(request, round_, draft, key, context):
+    framework = round_.framework
+    error = None
+    if request.method == "POST":
+        if not ratelimit.allow(request, "respond", settings.RESPONSE_RATE_LIMIT):
+            return _limited(request)
+        try:
+            questionnaire.submit(round_, key)
+        except questionnaire.QuestionnaireError as problem:
+            error = str(problem)
+        else:
+            response = redirect(_url(round_, "done"))
+            response.delete_cookie(_cookie_name(round_), path="/")
+            return response
+    answers = {a.statement_id: a.value for a in draft.answers.all()}
+    comments = {c.theme_id: c.text for c in draft.comments.all()}
+    chosen = set(draft.priorities.values_list("theme_id", flat=True))
+    language = _language()
+    sections = []
+    for item in framework.themes:
+        rows = []
+        for statement in item.statements:
+            value = answers.get(statement.id, "missing")
+            if value == "missing":
+                shown = None
+            elif value is None:
+                shown = framework.scale.dont_know.label.get(language)
+            else:
+                shown = f"{value} – {framework.scale.level(value).label.get(language)}"
+            rows.append({"statement": statement, "answer": shown})
+        sections.append({"theme": item, "rows": rows, "comment": comments.get(item.id, "")})
+    missing = questionnaire.missing_themes(draft, framework)
+    return render(
+        request,
+        "respond/check.html",
+        {
+            **context,
+            "sections": sections,
+            "organisation": draft.organisation,
+            "group": draft.group,
+            "priorities": [t for t in framework.themes if t.id in chosen],
+            "missing": missing,
+            "error": error,
+            "back_url": _url(round_, "priorities"),
+        },
+    )
+
+
+@never_cache
+def done(request, public_id):
+    round_ = get_object_or_404(Round.objects.select_related("partnership"), public_id=public_id)
+    return render(request, "respond/done.html", {"round": round_, "partnership": round_.partnership})
