@@ -37,7 +37,7 @@ def partnership_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_create(request):
-    form = PartnershipForm(request.POST or None)
+    form = PartnershipForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         partnership = services.create_partnership(request.user, **form.cleaned_data)
         messages.success(request, _("Partnership created. Now add its partner organisations."))
@@ -65,7 +65,7 @@ def partnership_detail(request, partnership):
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request, partnership):
-    form = PartnershipForm(request.POST or None, instance=partnership)
+    form = PartnershipForm(request.POST if request.method == "POST" else None, instance=partnership)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Partnership details saved."))
@@ -85,7 +85,9 @@ def organisation_form(request, partnership, organisation_id=None):
         if organisation_id
         else None
     )
-    form = OrganisationForm(request.POST or None, instance=organisation, partnership=partnership)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, instance=organisation, partnership=partnership
+    )
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.partnership = partnership
@@ -121,7 +123,9 @@ def organisation_delete(request, partnership, organisation_id):
 @require_http_methods(["GET", "POST"])
 def group_form(request, partnership, group_id=None):
     group = get_object_or_404(RespondentGroup, pk=group_id, partnership=partnership) if group_id else None
-    form = GroupForm(request.POST or None, instance=group, partnership=partnership)
+    form = GroupForm(
+        request.POST if request.method == "POST" else None, instance=group, partnership=partnership
+    )
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.partnership = partnership
@@ -153,7 +157,7 @@ def members(request, partnership):
 @member_required(OWN)
 @require_http_methods(["GET", "POST"])
 def member_invite(request, partnership):
-    form = InviteMemberForm(request.POST or None)
+    form = InviteMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_member(
@@ -186,7 +190,7 @@ def member_invite(request, partnership):
 @require_http_methods(["GET", "POST"])
 def member_role(request, partnership, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, partnership=partnership)
-    form = RoleForm(request.POST or None, initial={"role": membership.role})
+    form = RoleForm(request.POST if request.method == "POST" else None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
             services.change_role(membership, form.cleaned_data["role"])
@@ -235,7 +239,7 @@ def join(request, token):
         return render(
             request, "partnerships/join_sign_in.html", {"invitation": invitation, "next": request.path}
         )
-    form = JoinForm(request.POST or None, email=invitation.email)
+    form = JoinForm(request.POST if request.method == "POST" else None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         user = User.objects.create_user(
             invitation.email, form.cleaned_data["password"], name=form.cleaned_data["name"]

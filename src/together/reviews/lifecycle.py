@@ -64,7 +64,7 @@ def apply(round_: Round, name: str, user=None) -> Round:
             raise TransitionRefused(_("There is no such change."))
         if transition.source != locked.state:
             raise TransitionRefused(
-                _("A %(state)s round cannot be changed that way.")
+                _("This round is %(state)s, so it cannot be changed that way.")
                 % {"state": locked.get_state_display().lower()}
             )
         if transition.guard:

@@ -210,7 +210,9 @@ def _after_save(request, round_: Round, step: str):
 @require_http_methods(["GET", "POST"])
 def about(request, round_, draft, key, context):
     initial = {"organisation": draft.organisation_id or "", "group": draft.group_id or ""}
-    form = AboutYouForm(request.POST or None, partnership=round_.partnership, initial=initial)
+    form = AboutYouForm(
+        request.POST if request.method == "POST" else None, partnership=round_.partnership, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         group = form.cleaned_data["group"]
@@ -242,7 +244,11 @@ def theme(request, round_, draft, key, context, theme_id: str):
     comment = draft.comments.filter(theme_id=theme_id).first()
     initial["comment"] = comment.text if comment else ""
     form = ThemeForm(
-        request.POST or None, framework=framework, theme_id=theme_id, language=_language(), initial=initial
+        request.POST if request.method == "POST" else None,
+        framework=framework,
+        theme_id=theme_id,
+        language=_language(),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,7 +281,12 @@ def theme(request, round_, draft, key, context, theme_id: str):
 def priorities(request, round_, draft, key, context):
     framework = round_.framework
     initial = {"themes": list(draft.priorities.values_list("theme_id", flat=True))}
-    form = PrioritiesForm(request.POST or None, framework=framework, language=_language(), initial=initial)
+    form = PrioritiesForm(
+        request.POST if request.method == "POST" else None,
+        framework=framework,
+        language=_language(),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             questionnaire.save_priorities(draft, framework, form.cleaned_data["themes"])

@@ -33,7 +33,7 @@ def round_create(request, partnership):
             request, _("No framework is loaded yet, so a round cannot be created. Ask an administrator.")
         )
         return redirect("partnership", partnership.pk)
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         from . import keys
 
@@ -83,7 +83,7 @@ def round_detail(request, partnership, round_id):
 @require_http_methods(["GET", "POST"])
 def round_edit(request, partnership, round_id):
     round_ = _round(partnership, round_id)
-    form = RoundForm(request.POST or None, instance=round_)
+    form = RoundForm(request.POST if request.method == "POST" else None, instance=round_)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Round details saved."))
@@ -129,7 +129,10 @@ def round_open_link(request, partnership, round_id):
 @require_http_methods(["GET", "POST"])
 def invitation_upload(request, partnership, round_id):
     round_ = _round(partnership, round_id)
-    form = InvitationUploadForm(request.POST or None, request.FILES or None)
+    form = InvitationUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     row_errors = []
     if round_.state not in (RoundState.DRAFT, RoundState.OPEN):
         messages.error(request, _("Invitations can be added only while a round is a draft or open."))
