@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from together.frameworks import services as frameworks
@@ -147,7 +148,13 @@ def invitation_upload(request, partnership, round_id):
             )
         else:
             messages.success(
-                request, _("%(n)s invitations added. They have not been emailed yet.") % {"n": len(created)}
+                request,
+                ngettext(
+                    "%(n)s invitation added. It has not been emailed yet.",
+                    "%(n)s invitations added. They have not been emailed yet.",
+                    len(created),
+                )
+                % {"n": len(created)},
             )
             return redirect("round", partnership.pk, round_.pk)
     return render(
@@ -171,7 +178,9 @@ def invitations_send(request, partnership, round_id):
         messages.error(request, _("Open the round before you send invitations."))
     else:
         sent = invitations.send_invitations(round_, _base_url(request))
-        messages.success(request, _("%(n)s invitations sent.") % {"n": sent})
+        messages.success(
+            request, ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", sent) % {"n": sent}
+        )
     return redirect("round", partnership.pk, round_.pk)
 
 
@@ -183,5 +192,13 @@ def invitations_remind(request, partnership, round_id):
         messages.error(request, _("Reminders can be sent only while the round is open."))
     else:
         sent = invitations.send_reminders(round_, _base_url(request))
-        messages.success(request, _("%(n)s reminders sent to people who have not responded.") % {"n": sent})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s reminder sent to someone who has not responded.",
+                "%(n)s reminders sent to people who have not responded.",
+                sent,
+            )
+            % {"n": sent},
+        )
     return redirect("round", partnership.pk, round_.pk)
