@@ -21,3 +21,9 @@ def facilitator(db):
     return User.objects.create_user(
         "fran@northbridge.example", "a long enough password 1", name="Fran Facilitator"
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing is deliberately slow; tests create many accounts and only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

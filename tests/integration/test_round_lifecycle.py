@@ -2,11 +2,11 @@
 
 import pytest
 
+from tests.integration.helpers import complete_questionnaire, make_partnership, make_round
 from together.partnerships.models import Organisation
 from together.reviews import lifecycle
 from together.reviews.lifecycle import TransitionRefused
 from together.reviews.models import Round, RoundEvent, RoundState
-from tests.integration.helpers import complete_questionnaire, make_partnership, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +74,8 @@ def test_a_round_without_responses_cannot_be_published(facilitator, framework_ve
 
 
 def test_questions_cannot_change_once_open(facilitator, framework_version, tmp_path):
-    from together.frameworks import services
     from tests.conftest import MINIMAL_FILE
+    from together.frameworks import services
 
     other = services.load(MINIMAL_FILE).version
     draft = make_round(make_partnership(facilitator), framework_version, open_=False)

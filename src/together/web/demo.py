@@ -1,0 +1,690 @@
+"""A fictional demo partnership, Northbridge, with synthetic answers from a seeded generator.
+
+Everything here is made up: the place, its partner organisations and every answer. The same
+seed gives the same answers every time, so the demo looks the same on every machine.
+
+How the synthetic answers are shaped
+------------------------------------
+
+Each respondent's rating of a statement is built up, on the 1 to 5 scale, from:
+
+- **a base level per theme** (:data:`THEME_BASE`). Northbridge is strong on shared purpose and
+  political support, middling on relationships, delivery and working as one system, and weak on
+  involving residents and on working with the national context;
+- **a small fixed offset per statement**, so statements within a theme differ a little. It is
+  derived from the statement's id, so it is the same in every round;
+- **sector effects** (:data:`SECTOR_EFFECTS`): the voluntary and community sector is clearly less
+  positive about leadership and relationships and about residents, place and working as one
+  system;
+- **group effects** (:data:`GROUP_EFFECTS`, :data:`GROUP_GENERAL`): frontline staff are less
+  positive about involving the whole workforce (and middle managers a little), senior leaders
+  are more positive about it and a little rosier overall, elected members are more positive
+  about political support, and residents and service users less positive about involving people;
+- **genuine disagreement** on two themes (:data:`DISAGREEMENT`): each respondent leans clearly one
+  way or the other, so those themes have a wide, two-humped spread rather than a consensus;
+- **noise**: a general mood per respondent, a smaller lean per respondent and theme, and noise
+  per answer; the sum is rounded and clipped to the scale.
+
+"Don't know" is chosen about 6% of the time, more often by frontline staff and residents on
+political support and the national context. The open round is given a small improvement on a
+few themes (:data:`AUTUMN_IMPROVEMENT`), as if the partnership had acted on the spring review.
+
+Respondents choose up to three priority themes, leaning towards the themes they rated lowest.
+About a quarter leave a short comment on one or two themes, taken from :data:`COMMENTS` with a
+tone that matches how they rated the theme; a comment is not used twice in one round.
+
+Anonymity is kept as the questionnaire keeps it: submitted responses have no resume digest, a
+random id and dates to the day only, and about one in ten respondents leaves their organisation
+or their group blank ("rather not say").
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from together.framework import Framework
+from together.partnerships.models import Organisation, Partnership, Sector
+from together.partnerships.services import create_partnership
+from together.reviews import keys, lifecycle
+from together.reviews.models import Answer, Comment, Priority, Response, ResponseState, Round
+
+SEED = 2040
+
+PARTNERSHIP_NAME = "Northbridge Partnership"
+PLACE = "Northbridge"
+DESCRIPTION = (
+    "The councils, NHS, police, fire and rescue, housing, further education, voluntary and "
+    "community organisations and businesses of Northbridge, working together on early help, "
+    "ageing well and a thriving town centre."
+)
+VISION = (
+    "By 2040 everyone in Northbridge can live a healthy, safe and independent life in a place "
+    "they are proud of, with services that work as one around them and help early, before "
+    "problems grow."
+)
+VISION_HORIZON_YEAR = 2040
+
+# Name, sector, and how many respondents it sends relative to the others.
+ORGANISATIONS: tuple[tuple[str, str, int], ...] = (
+    ("Northbridge City Council", Sector.LOCAL_AUTHORITY, 22),
+    ("Northbridge County Council", Sector.LOCAL_AUTHORITY, 15),
+    ("Northbridge and District NHS Foundation Trust", Sector.NHS, 19),
+    ("NHS Northbridge Integrated Care Board", Sector.NHS, 9),
+    ("Northbridge Constabulary", Sector.POLICE, 11),
+    ("Northbridge Fire and Rescue Service", Sector.FIRE, 8),
+    ("Northbridge Riverside Housing Association", Sector.HOUSING, 9),
+    ("Northbridge College", Sector.EDUCATION, 7),
+    ("Northbridge Council for Voluntary Service", Sector.VOLUNTARY, 9),
+    ("Northbridge Advice and Advocacy Network", Sector.VOLUNTARY, 7),
+    ("Northbridge Young People's Trust", Sector.VOLUNTARY, 6),
+    ("Northbridge Business Partnership", Sector.BUSINESS, 4),
+)
+
+THEME_BASE: dict[str, float] = {
+    "shared-purpose": 3.7,
+    "political-support": 3.6,
+    "residents-and-place": 3.1,
+    "leadership-and-relationships": 3.4,
+    "whole-workforce": 2.9,
+    "involving-people": 2.4,
+    "learning-step-by-step": 3.0,
+    "persistent-delivery": 3.1,
+    "national-context": 2.2,
+}
+DEFAULT_BASE = 3.0
+
+SECTOR_EFFECTS: dict[tuple[str, str], float] = {
+    (Sector.VOLUNTARY, "leadership-and-relationships"): -0.9,
+    (Sector.VOLUNTARY, "residents-and-place"): -0.7,
+    (Sector.VOLUNTARY, "involving-people"): -0.2,
+    (Sector.LOCAL_AUTHORITY, "political-support"): 0.2,
+    (Sector.BUSINESS, "national-context"): -0.3,
+}
+
+GROUP_EFFECTS: dict[tuple[str, str], float] = {
+    ("Frontline staff", "whole-workforce"): -0.9,
+    ("Middle manager", "whole-workforce"): -0.3,
+    ("Senior leader", "whole-workforce"): 0.4,
+    ("Elected member", "political-support"): 0.8,
+    ("Service user or resident", "involving-people"): -0.5,
+}
+GROUP_GENERAL: dict[str, float] = {"Senior leader": 0.25, "Frontline staff": -0.1}
+
+# Themes where partners genuinely disagree: each respondent leans this far up or down.
+DISAGREEMENT: dict[str, float] = {"learning-step-by-step": 0.9, "persistent-delivery": 1.0}
+
+# How much better the autumn (open) round looks than the spring one, per theme.
+AUTUMN_IMPROVEMENT: dict[str, float] = {
+    "shared-purpose": 0.2,
+    "whole-workforce": 0.4,
+    "involving-people": 0.45,
+    "learning-step-by-step": 0.25,
+}
+
+# How often each group answers, and changes by sector (only councils and the fire authority
+# have elected members on the partnership; residents mostly answer through the voluntary sector
+# and housing).
+GROUP_WEIGHTS: dict[str, float] = {
+    "Senior leader": 10,
+    "Elected member": 0,
+    "Middle manager": 25,
+    "Frontline staff": 38,
+    "Service user or resident": 3,
+    "Other": 6,
+}
+GROUP_WEIGHTS_BY_SECTOR: dict[str, dict[str, float]] = {
+    Sector.LOCAL_AUTHORITY: {"Elected member": 16},
+    Sector.FIRE: {"Elected member": 5},
+    Sector.VOLUNTARY: {"Service user or resident": 25},
+    Sector.HOUSING: {"Service user or resident": 18},
+}
+
+DONT_KNOW = 0.05
+DONT_KNOW_MORE: dict[tuple[str, str], float] = {
+    ("Frontline staff", "political-support"): 0.15,
+    ("Frontline staff", "national-context"): 0.18,
+    ("Service user or resident", "political-support"): 0.2,
+    ("Service user or resident", "national-context"): 0.25,
+    ("Service user or resident", "whole-workforce"): 0.2,
+}
+
+RATHER_NOT_SAY = 0.1
+COMMENT_RATE = 0.25
+# Chance of choosing 0, 1, 2 or 3 priority themes.
+PRIORITY_COUNTS = (0.08, 0.12, 0.2, 0.6)
+
+MOOD_SD = 0.45  # a respondent's general mood
+LEAN_SD = 0.35  # a respondent's lean on one theme
+ANSWER_SD = 0.55  # noise on each answer
+STATEMENT_SD = 0.25  # fixed offsets between statements of a theme
+
+POSITIVE, CRITICAL = "+", "-"
+
+# Theme, tone, text. Short, plain, and about the work, never about a person.
+COMMENTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "shared-purpose",
+        POSITIVE,
+        "The one-page vision has really helped. People quote it in meetings now, which they "
+        "did not a year ago.",
+    ),
+    (
+        "shared-purpose",
+        POSITIVE,
+        "We are much clearer on the three outcomes that matter most, and new projects are "
+        "tested against them.",
+    ),
+    (
+        "shared-purpose",
+        CRITICAL,
+        "Everyone signs up to the vision at the board, but it rarely shapes what happens in my "
+        "service day to day.",
+    ),
+    (
+        "shared-purpose",
+        CRITICAL,
+        "There are still too many priorities. When everything is a priority, nothing is.",
+    ),
+    (
+        "shared-purpose",
+        CRITICAL,
+        "The vision is fine but it is written in partnership language. Most of my team would not "
+        "recognise it.",
+    ),
+    (
+        "political-support",
+        POSITIVE,
+        "Councillors from all parties have backed the prevention work, even when it meant "
+        "smaller savings in the short term.",
+    ),
+    (
+        "political-support",
+        POSITIVE,
+        "Members ask good questions at scrutiny and hold us to the shared outcomes, which keeps us honest.",
+    ),
+    (
+        "political-support",
+        CRITICAL,
+        "Support is strong in public but wobbles when a decision is unpopular locally.",
+    ),
+    (
+        "political-support",
+        CRITICAL,
+        "Backing for the partnership depends on a few people and might not survive the next election.",
+    ),
+    (
+        "residents-and-place",
+        POSITIVE,
+        "The joint work on the town centre shows what we can do when we start from what residents need.",
+    ),
+    (
+        "residents-and-place",
+        POSITIVE,
+        "The neighbourhood teams are a good example of partners sharing roles rather than "
+        "arguing about them.",
+    ),
+    (
+        "residents-and-place",
+        CRITICAL,
+        "Budgets are still held tightly by each organisation, so 'one system' is more of a "
+        "slogan than a reality.",
+    ),
+    (
+        "residents-and-place",
+        CRITICAL,
+        "From the voluntary sector it often feels as if decisions about the area have been made "
+        "before we are asked.",
+    ),
+    (
+        "residents-and-place",
+        CRITICAL,
+        "We still design services around organisational boundaries. Residents have to tell "
+        "their story again and again.",
+    ),
+    (
+        "leadership-and-relationships",
+        POSITIVE,
+        "Relationships between senior leaders are the best I have known here. People pick up "
+        "the phone to each other.",
+    ),
+    (
+        "leadership-and-relationships",
+        POSITIVE,
+        "Leaders have been honest about the financial pressures they face, and that has built "
+        "a lot of trust.",
+    ),
+    (
+        "leadership-and-relationships",
+        CRITICAL,
+        "Smaller charities are treated as providers, not partners. We are rarely in the room "
+        "when it matters.",
+    ),
+    (
+        "leadership-and-relationships",
+        CRITICAL,
+        "Commitments made at the board are not always followed through, and nobody seems to mind.",
+    ),
+    (
+        "leadership-and-relationships",
+        CRITICAL,
+        "It can feel as if the statutory partners agree things among themselves before the "
+        "wider partnership meets.",
+    ),
+    (
+        "whole-workforce",
+        POSITIVE,
+        "Managers now have real permission to solve problems with colleagues in other organisations.",
+    ),
+    (
+        "whole-workforce",
+        POSITIVE,
+        "The joint locality team shows how well it works when staff from different services sit together.",
+    ),
+    (
+        "whole-workforce",
+        CRITICAL,
+        "Frontline staff hear about new joint projects after they have been designed. Ask us "
+        "first: we know where the problems are.",
+    ),
+    (
+        "whole-workforce",
+        CRITICAL,
+        "Middle managers are squeezed between the partnership's ambitions and their own "
+        "organisation's targets.",
+    ),
+    (
+        "whole-workforce",
+        CRITICAL,
+        "Good ideas from the front line go up the line and never come back down.",
+    ),
+    (
+        "involving-people",
+        POSITIVE,
+        "The 'you said, we did' updates have gone down well. People notice when we close the loop.",
+    ),
+    (
+        "involving-people",
+        POSITIVE,
+        "Knocking on doors told us far more than any survey, and some of those residents have "
+        "stayed involved.",
+    ),
+    (
+        "involving-people",
+        CRITICAL,
+        "We consult residents once a plan is almost finished. That is not the same as involving them.",
+    ),
+    (
+        "involving-people",
+        CRITICAL,
+        "The same small group of residents is asked every time. We hardly ever hear from young "
+        "people or carers.",
+    ),
+    (
+        "involving-people",
+        CRITICAL,
+        "We collect lots of feedback, but I could not tell you what changed as a result.",
+    ),
+    (
+        "learning-step-by-step",
+        POSITIVE,
+        "Trying things on a small scale first has taken some of the fear out of new ideas.",
+    ),
+    (
+        "learning-step-by-step",
+        POSITIVE,
+        "The review of the hospital discharge pilot was refreshingly honest about what did not work.",
+    ),
+    (
+        "learning-step-by-step",
+        CRITICAL,
+        "Pilots start with enthusiasm, but we rarely agree in advance what success would look like.",
+    ),
+    (
+        "learning-step-by-step",
+        CRITICAL,
+        "We are good at starting pilots and bad at deciding whether to stop them or spread them.",
+    ),
+    (
+        "learning-step-by-step",
+        CRITICAL,
+        "When a pilot goes badly people go quiet about it instead of sharing what they learned.",
+    ),
+    (
+        "persistent-delivery",
+        POSITIVE,
+        "The partnership stuck with the early help work through two difficult winters, and it is paying off.",
+    ),
+    (
+        "persistent-delivery",
+        POSITIVE,
+        "Having fewer, bigger priorities this year has made it easier to keep going.",
+    ),
+    (
+        "persistent-delivery",
+        CRITICAL,
+        "Too many initiatives are launched and then quietly dropped when the funding or the lead moves on.",
+    ),
+    (
+        "persistent-delivery",
+        CRITICAL,
+        "Progress checks report activity rather than whether anything is better for residents.",
+    ),
+    (
+        "persistent-delivery",
+        CRITICAL,
+        "Staff turnover means we keep restarting the same conversations.",
+    ),
+    (
+        "national-context",
+        POSITIVE,
+        "We have started raising shared barriers with government departments together, which "
+        "carries more weight.",
+    ),
+    (
+        "national-context",
+        POSITIVE,
+        "Reporting jointly to the regulator on the ageing well work was a step forward and saved "
+        "a lot of duplication.",
+    ),
+    (
+        "national-context",
+        CRITICAL,
+        "National targets still pull each organisation in a different direction, and inspection "
+        "does not reward joint work.",
+    ),
+    (
+        "national-context",
+        CRITICAL,
+        "Short-term national funding makes it very hard to plan anything for longer than a year.",
+    ),
+    (
+        "national-context",
+        CRITICAL,
+        "I am not sure who in the partnership is responsible for telling national bodies what "
+        "gets in the way.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    name: str
+    seed: int
+    count: int
+    first_day: date
+    last_day: date
+    close: bool
+    closes_on: date | None = None
+    improvement: Mapping[str, float] = field(default_factory=dict)
+
+
+ROUNDS: tuple[RoundPlan, ...] = (
+    RoundPlan(
+        "Spring 2026 review",
+        seed=SEED + 1,
+        count=164,
+        first_day=date(2026, 3, 2),
+        last_day=date(2026, 3, 27),
+        closes_on=date(2026, 3, 27),
+        close=True,
+    ),
+    RoundPlan(
+        "Autumn 2026 review",
+        seed=SEED + 2,
+        count=12,
+        first_day=date(2026, 11, 2),
+        last_day=date(2026, 11, 20),
+        close=False,
+        improvement=AUTUMN_IMPROVEMENT,
+    ),
+)
+
+
+@dataclass
+class SyntheticResponse:
+    """One made-up respondent. ``organisation`` and ``group`` are whatever the caller passed in."""
+
+    organisation: Any
+    group: Any
+    day: date
+    answers: dict[str, int | None]
+    priorities: list[str]
+    comments: dict[str, str]
+
+
+# --- The generator: plain functions of a seeded random.Random ---------------------------------
+
+
+def statement_offsets(framework: Framework) -> dict[str, float]:
+    """A fixed offset per statement, the same in every round (seeded by the statement's id)."""
+    return {
+        s.id: random.Random(f"statement:{s.id}").gauss(0, STATEMENT_SD)  # noqa: S311 - not security
+        for s in framework.statements
+    }
+
+
+def _weighted(rng: random.Random, items: Sequence[Any], weights: Sequence[float]) -> Any:
+    return rng.choices(items, weights=weights, k=1)[0]
+
+
+def choose_organisation(rng: random.Random, organisations: Sequence[Any]) -> Any:
+    weights_by_name = {name: weight for name, _sector, weight in ORGANISATIONS}
+    return _weighted(rng, organisations, [weights_by_name.get(o.name, 5) for o in organisations])
+
+
+def choose_group(rng: random.Random, groups: Sequence[Any], sector: str | None) -> Any:
+    weights = {**GROUP_WEIGHTS, **GROUP_WEIGHTS_BY_SECTOR.get(sector, {})}
+    return _weighted(rng, groups, [weights.get(g.name, 1) for g in groups])
+
+
+def theme_level(
+    rng: random.Random,
+    theme_id: str,
+    sector: str | None,
+    group_name: str | None,
+    mood: float,
+    improvement: Mapping[str, float],
+) -> float:
+    """Where one respondent stands on one theme, before statement offsets and answer noise."""
+    level = THEME_BASE.get(theme_id, DEFAULT_BASE) + improvement.get(theme_id, 0.0) + mood
+    level += SECTOR_EFFECTS.get((sector, theme_id), 0.0)
+    level += GROUP_EFFECTS.get((group_name, theme_id), 0.0) + GROUP_GENERAL.get(group_name, 0.0)
+    if theme_id in DISAGREEMENT:
+        level += rng.choice((-1, 1)) * DISAGREEMENT[theme_id] + rng.gauss(0, LEAN_SD / 2)
+    else:
+        level += rng.gauss(0, LEAN_SD)
+    return level
+
+
+def rate(rng: random.Random, level: float, low: int, high: int) -> int:
+    return min(high, max(low, math.floor(level + rng.gauss(0, ANSWER_SD) + 0.5)))
+
+
+def choose_priorities(rng: random.Random, theme_means: Mapping[str, float], high: int) -> list[str]:
+    """Up to three themes, leaning towards those the respondent rated lowest."""
+    how_many = _weighted(rng, range(len(PRIORITY_COUNTS)), PRIORITY_COUNTS)
+    pool = dict(theme_means)
+    chosen: list[str] = []
+    for _ in range(min(how_many, len(pool))):
+        themes = list(pool)
+        pick = _weighted(rng, themes, [(high + 0.5 - pool[t]) ** 2 + 0.2 for t in themes])
+        chosen.append(pick)
+        del pool[pick]
+    return chosen
+
+
+def choose_comments(
+    rng: random.Random, theme_means: Mapping[str, float], used: set[str], midpoint: float
+) -> dict[str, str]:
+    """One or two comments on the themes the respondent feels most strongly about, tone to match."""
+    if rng.random() >= COMMENT_RATE:
+        return {}
+    wanted = 1 if rng.random() < 0.7 else 2
+    themes = sorted(theme_means, key=lambda t: abs(theme_means[t] - midpoint) + rng.random(), reverse=True)
+    comments: dict[str, str] = {}
+    for theme_id in themes:
+        if len(comments) == wanted:
+            break
+        tone = POSITIVE if theme_means[theme_id] > midpoint else CRITICAL
+        unused = [(kind, text) for theme, kind, text in COMMENTS if theme == theme_id and text not in used]
+        candidates = [text for kind, text in unused if kind == tone] or [text for _kind, text in unused]
+        if candidates:
+            text = rng.choice(candidates)
+            used.add(text)
+            comments[theme_id] = text
+    return comments
+
+
+def choose_day(rng: random.Random, first_day: date, last_day: date) -> date:
+    """Most answers come early; few come at weekends."""
+    span = (last_day - first_day).days
+    day = first_day + timedelta(days=round(rng.triangular(0, span, 0)))
+    if day.weekday() >= 5 and rng.random() < 0.8:
+        day += timedelta(days=7 - day.weekday())
+    return min(day, last_day)
+
+
+def generate_responses(
+    framework: Framework,
+    organisations: Sequence[Any],
+    groups: Sequence[Any],
+    *,
+    count: int,
+    seed: int,
+    first_day: date,
+    last_day: date,
+    improvement: Mapping[str, float] | None = None,
+) -> list[SyntheticResponse]:
+    """``count`` synthetic respondents; the same arguments always give the same answers.
+
+    ``organisations`` need ``name`` and ``sector`` and ``groups`` need ``name``, such as the
+    partnership's rows; they are handed back as they are.
+    """
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
+    improvement = improvement or {}
+    offsets = statement_offsets(framework)
+    low, high = framework.scale.minimum, framework.scale.maximum
+    midpoint = (low + high) / 2 + 0.3  # people call "partly in place" a criticism
+    used_comments: set[str] = set()
+    responses = []
+    for _ in range(count):
+        organisation = choose_organisation(rng, organisations)
+        group = choose_group(rng, groups, organisation.sector)
+        mood = rng.gauss(0, MOOD_SD)
+        answers: dict[str, int | None] = {}
+        theme_means: dict[str, float] = {}
+        for theme in framework.themes:
+            level = theme_level(rng, theme.id, organisation.sector, group.name, mood, improvement)
+            theme_means[theme.id] = min(high, max(low, level))
+            dont_know = DONT_KNOW_MORE.get((group.name, theme.id), DONT_KNOW)
+            for statement in theme.statements:
+                if rng.random() < dont_know:
+                    answers[statement.id] = None
+                else:
+                    answers[statement.id] = rate(rng, level + offsets[statement.id], low, high)
+        responses.append(
+            SyntheticResponse(
+                organisation=None if rng.random() < RATHER_NOT_SAY else organisation,
+                group=None if rng.random() < RATHER_NOT_SAY else group,
+                day=choose_day(rng, first_day, last_day),
+                answers=answers,
+                priorities=choose_priorities(rng, theme_means, high),
+                comments=choose_comments(rng, theme_means, used_comments, midpoint),
+            )
+        )
+    return responses
+
+
+# --- Storing it ---------------------------------------------------------------------------------
+
+
+def find() -> Partnership | None:
+    return Partnership.objects.filter(name=PARTNERSHIP_NAME).first()
+
+
+def store_responses(round_: Round, synthetic: Sequence[SyntheticResponse], today: date) -> None:
+    """Save submitted responses as the questionnaire would leave them, in a few bulk inserts."""
+    theme_ids = [theme.id for theme in round_.framework.themes]
+    rows = []
+    for item in synthetic:
+        day = min(item.day, today)  # never dated in the future, whatever the clock says
+        rows.append(
+            Response(
+                round=round_,
+                state=ResponseState.SUBMITTED,
+                resume_digest=None,
+                organisation=item.organisation,
+                group=item.group,
+                about_done=True,
+                themes_done=theme_ids,
+                priorities_done=True,
+                updated_on=day,
+                submitted_on=day,
+            )
+        )
+    Response.objects.bulk_create(rows)
+    Answer.objects.bulk_create(
+        Answer(response=row, statement_id=statement_id, value=value)
+        for row, item in zip(rows, synthetic, strict=True)
+        for statement_id, value in item.answers.items()
+    )
+    Priority.objects.bulk_create(
+        Priority(response=row, theme_id=theme_id)
+        for row, item in zip(rows, synthetic, strict=True)
+        for theme_id in item.priorities
+    )
+    Comment.objects.bulk_create(
+        Comment(response=row, theme_id=theme_id, text=text)
+        for row, item in zip(rows, synthetic, strict=True)
+        for theme_id, text in item.comments.items()
+    )
+
+
+@transaction.atomic
+def seed(user, framework_version, today: date | None = None) -> Partnership:
+    """Create Northbridge, owned by ``user``, with its organisations, rounds and responses."""
+    today = today or timezone.localdate()
+    partnership = create_partnership(
+        user,
+        name=PARTNERSHIP_NAME,
+        place=PLACE,
+        description=DESCRIPTION,
+        vision=VISION,
+        vision_horizon_year=VISION_HORIZON_YEAR,
+    )
+    Organisation.objects.bulk_create(
+        Organisation(partnership=partnership, name=name, sector=sector) for name, sector, _w in ORGANISATIONS
+    )
+    organisations = list(partnership.organisations.order_by("pk"))
+    groups = list(partnership.groups.order_by("position", "pk"))
+    for plan in ROUNDS:
+        round_ = Round.objects.create(
+            partnership=partnership,
+            name=plan.name,
+            framework_version=framework_version,
+            open_link_code=keys.new_key(),
+            closes_on=plan.closes_on,
+        )
+        lifecycle.apply(round_, "open", user)
+        synthetic = generate_responses(
+            framework_version.framework,
+            organisations,
+            groups,
+            count=plan.count,
+            seed=plan.seed,
+            first_day=plan.first_day,
+            last_day=plan.last_day,
+            improvement=plan.improvement,
+        )
+        store_responses(round_, synthetic, today)
+        if plan.close:
+            lifecycle.apply(round_, "close", user)
+    return partnership

@@ -1,0 +1,229 @@
+"""`together demo`: the fictional Northbridge Partnership and its synthetic, anonymous responses."""
+
+import io
+import statistics
+from collections import defaultdict
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.conftest import FRAMEWORK_FILE
+from together.accounts.models import User
+from together.partnerships.models import (
+    Membership,
+    Organisation,
+    Partnership,
+    RespondentGroup,
+    Role,
+    Sector,
+)
+from together.reviews.models import (
+    Answer,
+    Comment,
+    Priority,
+    Response,
+    ResponseState,
+    Round,
+    RoundEvent,
+    RoundState,
+)
+from together.web import demo
+from together.web.management.commands.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(*args) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo_output(settings):
+    settings.DEBUG = True
+    call_command("framework", "load", str(FRAMEWORK_FILE), stdout=io.StringIO())
+    return run_demo()
+
+
+@pytest.fixture
+def closed_round(demo_output):
+    return Round.objects.get(name="Spring 2026 review")
+
+
+def theme_values(round_, theme_id, **filters) -> list[int]:
+    statement_ids = [s.id for s in round_.framework.theme(theme_id).statements]
+    return list(
+        Answer.objects.filter(
+            response__round=round_, statement_id__in=statement_ids, value__isnull=False, **filters
+        ).values_list("value", flat=True)
+    )
+
+
+def counts() -> dict[str, int]:
+    models = [
+        User,
+        Partnership,
+        Organisation,
+        RespondentGroup,
+        Membership,
+        Round,
+        RoundEvent,
+        Response,
+        Answer,
+        Comment,
+        Priority,
+    ]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_creates_one_fictional_partnership_owned_by_the_demo_facilitator(demo_output):
+    partnership = Partnership.objects.get()
+    assert partnership.name == "Northbridge Partnership"
+    assert partnership.place == "Northbridge"
+    assert partnership.vision and partnership.description
+    assert partnership.vision_horizon_year == 2040
+    membership = Membership.objects.get(partnership=partnership)
+    assert membership.user.email == DEMO_EMAIL and membership.role == Role.OWNER
+    assert partnership.groups.count() == 6  # the default groups
+    organisations = list(partnership.organisations.all())
+    assert 10 <= len(organisations) <= 14
+    assert all("Northbridge" in o.name for o in organisations)
+    sectors = [o.sector for o in organisations]
+    assert sectors.count(Sector.LOCAL_AUTHORITY) == 2
+    assert sectors.count(Sector.NHS) == 2
+    assert sectors.count(Sector.VOLUNTARY) == 3
+    assert {Sector.POLICE, Sector.FIRE, Sector.HOUSING, Sector.EDUCATION, Sector.BUSINESS} <= set(sectors)
+
+
+def test_closed_round_has_complete_anonymous_submitted_responses(closed_round):
+    assert closed_round.state == RoundState.CLOSED
+    framework = closed_round.framework
+    responses = Response.objects.filter(round=closed_round)
+    assert responses.count() >= 150
+    assert not responses.exclude(state=ResponseState.SUBMITTED).exists()
+    assert not responses.filter(resume_digest__isnull=False).exists()
+    assert not responses.filter(submitted_on__isnull=True).exists()
+    first, last = date(2026, 3, 1), date(2026, 3, 31)
+    assert all(first <= d <= last for d in responses.values_list("submitted_on", flat=True))
+
+    answered = defaultdict(list)
+    values = []
+    for response_id, statement_id, value in Answer.objects.filter(response__round=closed_round).values_list(
+        "response_id", "statement_id", "value"
+    ):
+        answered[response_id].append(statement_id)
+        values.append(value)
+    expected = sorted(s.id for s in framework.statements)
+    assert len(answered) == responses.count()
+    assert all(sorted(ids) == expected for ids in answered.values())
+    assert set(values) <= {None, 1, 2, 3, 4, 5}
+    assert 0.03 <= values.count(None) / len(values) <= 0.1  # "don't know" at a modest rate
+
+    theme_ids = {t.id for t in framework.themes}
+    chosen = defaultdict(list)
+    for response_id, theme_id in Priority.objects.filter(response__round=closed_round).values_list(
+        "response_id", "theme_id"
+    ):
+        chosen[response_id].append(theme_id)
+    assert all(len(themes) <= 3 and set(themes) <= theme_ids for themes in chosen.values())
+    comments = Comment.objects.filter(response__round=closed_round)
+    assert set(comments.values_list("theme_id", flat=True)) <= theme_ids
+    commenting = comments.values("response").distinct().count()
+    assert 0.1 <= commenting / responses.count() <= 0.4
+    # Most say where they work and at what level; some would rather not say.
+    assert 0.8 <= responses.filter(organisation__isnull=False).count() / responses.count() < 1
+    assert 0.8 <= responses.filter(group__isnull=False).count() / responses.count() < 1
+
+
+def test_open_round_is_open_with_a_few_responses_and_its_link_on(demo_output, client):
+    round_ = Round.objects.get(name="Autumn 2026 review")
+    assert round_.state == RoundState.OPEN
+    assert round_.open_link_enabled
+    assert 5 <= round_.responses.filter(state=ResponseState.SUBMITTED).count() < 50
+    assert client.get(f"/r/{round_.open_link_code}/").status_code == 200
+
+
+def test_rounds_were_moved_only_through_the_lifecycle(demo_output):
+    steps = list(
+        RoundEvent.objects.order_by("round__name", "pk").values_list("round__name", "from_state", "to_state")
+    )
+    assert steps == [
+        ("Autumn 2026 review", "draft", "open"),
+        ("Spring 2026 review", "draft", "open"),
+        ("Spring 2026 review", "open", "closed"),
+    ]
+
+
+def test_running_twice_duplicates_nothing(demo_output):
+    before = counts()
+    output = run_demo()
+    assert counts() == before
+    assert "already set up" in output
+
+
+def test_prints_the_login_and_the_respondent_link(demo_output):
+    round_ = Round.objects.get(name="Autumn 2026 review")
+    assert DEMO_EMAIL in demo_output and DEMO_PASSWORD in demo_output
+    assert f"http://127.0.0.1:8000/r/{round_.open_link_code}/" in demo_output
+    again = run_demo("--host", "http://localhost:9000")
+    assert f"Respondent link: http://localhost:9000/r/{round_.open_link_code}/" in again
+
+
+def test_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        run_demo()
+    assert not Partnership.objects.exists()
+
+
+def test_generator_is_deterministic(framework_version):
+    framework = framework_version.framework
+    organisations = [SimpleNamespace(name=name, sector=sector) for name, sector, _w in demo.ORGANISATIONS]
+    groups = [SimpleNamespace(name=name) for name in demo.GROUP_WEIGHTS]
+
+    def generate(seed):
+        return demo.generate_responses(
+            framework,
+            organisations,
+            groups,
+            count=40,
+            seed=seed,
+            first_day=date(2026, 3, 2),
+            last_day=date(2026, 3, 27),
+        )
+
+    first, second = generate(7), generate(7)
+    assert first == second
+    assert generate(8) != first
+    assert all(len(item.answers) == len(framework.statements) for item in first)
+
+
+def test_frontline_staff_rate_whole_workforce_lower(closed_round):
+    frontline = theme_values(closed_round, "whole-workforce", response__group__name="Frontline staff")
+    everyone = theme_values(closed_round, "whole-workforce")
+    assert statistics.mean(frontline) < statistics.mean(everyone) - 0.2
+
+
+def test_voluntary_sector_rates_leadership_and_relationships_lower(closed_round):
+    theme = "leadership-and-relationships"
+    voluntary = theme_values(closed_round, theme, response__organisation__sector=Sector.VOLUNTARY)
+    others = theme_values(
+        closed_round,
+        theme,
+        response__organisation__isnull=False,
+        response__organisation__sector__in=[s for s in Sector.values if s != Sector.VOLUNTARY],
+    )
+    assert voluntary and others
+    assert statistics.mean(voluntary) < statistics.mean(others) - 0.3
+
+
+def test_some_themes_show_more_disagreement_than_others(closed_round):
+    spread = {
+        theme.id: statistics.pstdev(theme_values(closed_round, theme.id))
+        for theme in closed_round.framework.themes
+    }
+    for theme_id in demo.DISAGREEMENT:
+        assert spread[theme_id] > statistics.median(spread.values())
