@@ -48,7 +48,7 @@ def _set_cookie(response, round_: Round, kind: str, key: str):
         salt=COOKIE_SALT,
         max_age=COOKIE_AGE,
         httponly=True,
-        secure=not settings.DEBUG,
+        secure=settings.SESSION_COOKIE_SECURE,
         samesite="Lax",
         path="/",
     )
