@@ -53,11 +53,18 @@ class InvitationUploadForm(forms.Form):
         return upload
 
 
+NOT_SAY = "not-say"
+
+
+def _id_or_none(value: str) -> int | None:
+    return None if value == NOT_SAY else int(value)
+
+
 class AboutYouForm(forms.Form):
     organisation = forms.TypedChoiceField(
         label=_("Which organisation do you work for or represent?"),
         required=False,
-        coerce=int,
+        coerce=_id_or_none,
         empty_value=None,
         widget=forms.RadioSelect,
         help_text=_("Optional. Results for an organisation are shown only when enough of its people answer."),
@@ -65,7 +72,7 @@ class AboutYouForm(forms.Form):
     group = forms.TypedChoiceField(
         label=_("Which of these best describes you?"),
         required=False,
-        coerce=int,
+        coerce=_id_or_none,
         empty_value=None,
         widget=forms.RadioSelect,
         help_text=_("Optional."),
@@ -73,7 +80,8 @@ class AboutYouForm(forms.Form):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        not_say = [("", _("I would rather not say"))]
+        # A real value for "rather not say", so that nothing is chosen before the respondent chooses.
+        not_say = [(NOT_SAY, _("I would rather not say"))]
         self.fields["organisation"].choices = [
             (o.pk, o.name) for o in partnership.organisations.all()
         ] + not_say

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from together.partnerships.models import Organisation, RespondentGroup
 
 from . import keys, questionnaire, ratelimit
-from .forms import DONT_KNOW, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name
+from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name
 from .models import Invitation, Round, RoundState
 
 COOKIE_SALT = "together.respondent"
@@ -209,7 +209,10 @@ def _after_save(request, round_: Round, step: str):
 @respondent_step
 @require_http_methods(["GET", "POST"])
 def about(request, round_, draft, key, context):
-    initial = {"organisation": draft.organisation_id or "", "group": draft.group_id or ""}
+    # Nothing is chosen for someone who has not answered yet; "rather not say" once they chose it.
+    initial = {}
+    if draft.about_done:
+        initial = {"organisation": draft.organisation_id or NOT_SAY, "group": draft.group_id or NOT_SAY}
     form = AboutYouForm(
         request.POST if request.method == "POST" else None, partnership=round_.partnership, initial=initial
     )
