@@ -7,9 +7,9 @@ import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
-from together.reviews.models import Answer, Response, ResponseState
 from tests.integration.browserless import HttpRespondent
 from tests.integration.helpers import make_partnership, make_round
+from together.reviews.models import Answer, Response, ResponseState
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
