@@ -103,3 +103,18 @@ def test_transitions_through_the_web_page(client, facilitator, framework_version
     response = client.post(url, {"transition": "publish"}, follow=True)
     assert "This round is open, so it cannot be changed that way." in response.content.decode()
     assert Round.objects.get(pk=round_.pk).state == RoundState.OPEN
+
+
+def test_archiving_forgets_who_was_invited(client, facilitator, framework_version):
+    from together.reviews import invitations
+    from together.reviews.models import Invitation, Response
+
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    token = invitations.import_csv(round_, b"email\nsam@example.org\nali@example.org\n")[0].token
+    complete_questionnaire(client, round_, f"/i/{token}/")
+    for name in ("close", "publish"):
+        lifecycle.apply(round_, name, facilitator)
+    assert Invitation.objects.filter(round=round_).count() == 2
+    lifecycle.apply(round_, "archive", facilitator)
+    assert not Invitation.objects.filter(round=round_).exists()
+    assert Response.objects.filter(round=round_, state="submitted").count() == 1

@@ -32,6 +32,11 @@ def _can_publish(round_: Round) -> None:
         raise TransitionRefused(_("A round with no responses cannot be published."))
 
 
+def _forget_invitees(round_: Round) -> None:
+    # The privacy notice promises invitees' names and addresses go when a round is archived.
+    round_.invitations.all().delete()
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -39,6 +44,7 @@ class Transition:
     target: str
     label: str
     guard: Callable[[Round], None] | None = None
+    effect: Callable[[Round], None] | None = None
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -46,7 +52,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("close", RoundState.OPEN, RoundState.CLOSED, _("Close the round")),
     Transition("reopen", RoundState.CLOSED, RoundState.OPEN, _("Reopen the round")),
     Transition("publish", RoundState.CLOSED, RoundState.PUBLISHED, _("Publish the results"), _can_publish),
-    Transition("archive", RoundState.PUBLISHED, RoundState.ARCHIVED, _("Archive the round")),
+    Transition(
+        "archive", RoundState.PUBLISHED, RoundState.ARCHIVED, _("Archive the round"), effect=_forget_invitees
+    ),
 )
 
 
@@ -73,5 +81,7 @@ def apply(round_: Round, name: str, user=None) -> Round:
             round=locked, from_state=locked.state, to_state=transition.target, user=user
         )
         Round.objects.filter(pk=locked.pk).update(state=transition.target)
+        if transition.effect:
+            transition.effect(locked)
     round_.state = transition.target
     return round_
