@@ -45,7 +45,9 @@ class FrameworkVersion(models.Model):
 
     @cached_property
     def framework(self) -> Framework:
-        return _parsed(self.content_hash, self.content)
+        # Checked before touching ``content``, so a query that deferred it never loads it.
+        cached = _cache.get(self.content_hash)
+        return cached if cached is not None else _parsed(self.content_hash, self.content)
 
 
 _cache: dict[str, Framework] = {}

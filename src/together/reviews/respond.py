@@ -28,6 +28,13 @@ COOKIE_AGE = 60 * 60 * 24 * 120
 OPEN, INVITED = "o", "i"
 
 
+def _rounds():
+    # The framework's text is parsed once per process; each page needs only its hash.
+    return Round.objects.select_related("partnership", "framework_version").defer(
+        "framework_version__content"
+    )
+
+
 def _cookie_name(round_: Round) -> str:
     return f"respond-{round_.public_id.hex}"
 
@@ -118,9 +125,7 @@ def _begin(request, round_: Round, kind: str, key: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def open_link(request, code: str):
-    round_ = get_object_or_404(
-        Round.objects.select_related("partnership", "framework_version"), open_link_code=code
-    )
+    round_ = get_object_or_404(_rounds(), open_link_code=code)
     if round_.state != RoundState.OPEN:
         return _closed(request, round_)
     if not round_.open_link_enabled:
@@ -175,9 +180,7 @@ def respondent_step(view):
     @wraps(view)
     @never_cache
     def wrapped(request, public_id, *args, **kwargs):
-        round_ = get_object_or_404(
-            Round.objects.select_related("partnership", "framework_version"), public_id=public_id
-        )
+        round_ = get_object_or_404(_rounds(), public_id=public_id)
         cookie = _read_cookie(request, round_)
         draft = questionnaire.find_draft(round_, cookie[1]) if cookie else None
         if draft is None:
