@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "together.frameworks",
     "together.partnerships",
     "together.reviews",
+    "together.results",
     "together.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

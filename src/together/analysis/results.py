@@ -1,0 +1,285 @@
+"""A round's results from histograms: scores, agreement, perception gaps and where to pay attention.
+
+Everything shown for a group passes through :mod:`disclosure` first, here, in one place: the
+pages, reports, exports and API all read these results, so none of them can show more.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .agreement import Band, band, disagrees, rwg, rwg_j
+from .disclosure import ROOT, suppress_small_groups
+from .histogram import Histogram
+
+GAP_FLAG = 1.0  # scale points between the highest and lowest group
+WEIGHT_LOW_SCORE = 0.5
+WEIGHT_CHOSEN = 0.3
+WEIGHT_DISAGREEMENT = 0.2
+
+NOT_GIVEN = None  # the group key of people who did not say
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    id: str
+    statement_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way of breaking results down: by organisation, by sector or by respondent group."""
+
+    key: str
+    labels: Mapping[Hashable, str]  # group key → label; NOT_GIVEN included where it can occur
+    of_cell: Callable[[Hashable, Hashable], Hashable]  # (organisation, group) → this dimension's key
+    parent_of: Mapping[Hashable, Hashable] = field(default_factory=dict)
+    parent_key: str | None = None  # the name of the coarser breakdown the parents form, e.g. "sector"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    themes: Sequence[ThemeSpec]
+    points: int
+    threshold: int
+    # (statement id, organisation key, group key) → histogram
+    cells: Mapping[tuple[str, Hashable, Hashable], Histogram]
+    # (organisation key, group key) → people who submitted
+    respondents: Mapping[tuple[Hashable, Hashable], int]
+    # (theme id, organisation key, group key) → people who chose the theme as a priority
+    priorities: Mapping[tuple[str, Hashable, Hashable], int]
+    dimensions: Sequence[Dimension]
+
+
+@dataclass(frozen=True)
+class Score:
+    """One population's view of one statement or theme. Figures are None when hidden."""
+
+    n: int
+    mean: float | None
+    sd: float | None
+    agreement: float | None
+    histogram: Histogram | None
+    hidden: bool = False
+
+    @property
+    def band(self) -> Band | None:
+        return band(self.agreement)
+
+    @property
+    def disagreement(self) -> bool:
+        return disagrees(self.agreement)
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    key: Hashable
+    label: str
+    respondents: int
+    score: Score
+
+
+@dataclass(frozen=True)
+class Gap:
+    item: str  # statement or theme id
+    dimension: str
+    highest: GroupScore
+    lowest: GroupScore
+
+    @property
+    def size(self) -> float:
+        return self.highest.score.mean - self.lowest.score.mean
+
+    @property
+    def flagged(self) -> bool:
+        return self.size >= GAP_FLAG - 1e-9
+
+
+@dataclass(frozen=True)
+class Attention:
+    item: str
+    theme_id: str
+    kind: str  # "theme" or "statement"
+    value: float
+    score: float
+    chosen_share: float
+    agreement: float | None
+    low_score: float
+
+    def reason(self, maximum: int) -> str:
+        parts = [f"scored {self.score:.1f} of {maximum}", f"{self.chosen_share:.0%} chose it"]
+        if disagrees(self.agreement):
+            parts.append("partners disagree")
+        return "; ".join(parts)
+
+
+@dataclass
+class RoundResults:
+    respondents: int
+    threshold: int
+    points: int
+    visible: bool
+    statements: dict[str, Score] = field(default_factory=dict)
+    themes: dict[str, Score] = field(default_factory=dict)
+    chosen: dict[str, float] = field(default_factory=dict)  # theme → share of respondents choosing it
+    breakdowns: dict[str, dict[str, list[GroupScore]]] = field(
+        default_factory=dict
+    )  # dimension → item → groups
+    group_sizes: dict[str, list[GroupScore]] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
+    attention: list[Attention] = field(default_factory=list)
+
+    def gaps_for(self, item: str) -> list[Gap]:
+        return [gap for gap in self.gaps if gap.item == item]
+
+
+def _score(histograms: Sequence[Histogram], n_people: int, hidden: bool, single: bool) -> Score:
+    if hidden:
+        return Score(n=n_people, mean=None, sd=None, agreement=None, histogram=None, hidden=True)
+    if single:
+        histogram = histograms[0]
+        return Score(histogram.answered, histogram.mean, histogram.sd, rwg(histogram), histogram)
+    means = [h.mean for h in histograms if h.mean is not None]
+    mean = sum(means) / len(means) if means else None
+    return Score(n_people, mean, None, rwg_j(histograms), None)
+
+
+def _roll_up(cells, key_of) -> dict:
+    """Sum histograms of fine cells into coarser ones, as the database's GROUP BY would."""
+    rolled: dict = {}
+    for (item, organisation, group), histogram in cells.items():
+        key = (item, key_of(organisation, group))
+        rolled[key] = rolled[key] + histogram if key in rolled else histogram
+    return rolled
+
+
+def compute(inputs: Inputs) -> RoundResults:
+    points, threshold = inputs.points, inputs.threshold
+    total = sum(inputs.respondents.values())
+    results = RoundResults(respondents=total, threshold=threshold, points=points, visible=total >= threshold)
+    if not results.visible:
+        return results
+    empty = Histogram.empty(points)
+
+    overall = _roll_up(inputs.cells, lambda o, g: ROOT)
+    for theme in inputs.themes:
+        histograms = []
+        for statement in theme.statement_ids:
+            histogram = overall.get((statement, ROOT), empty)
+            histograms.append(histogram)
+            results.statements[statement] = _score(
+                [histogram], histogram.answered, histogram.answered < threshold, True
+            )
+        results.themes[theme.id] = _score(histograms, total, False, False)
+    chosen: dict[str, int] = defaultdict(int)
+    for (theme_id, _, _), count in inputs.priorities.items():
+        chosen[theme_id] += count
+    results.chosen = {theme.id: chosen.get(theme.id, 0) / total for theme in inputs.themes}
+
+    for dimension in inputs.dimensions:
+        _breakdown(inputs, dimension, results)
+    _attention(inputs, results)
+    return results
+
+
+def _breakdown(inputs: Inputs, dimension: Dimension, results: RoundResults) -> None:
+    threshold, points = inputs.threshold, inputs.points
+    empty = Histogram.empty(points)
+    people: dict[Hashable, int] = defaultdict(int)
+    for cell, count in inputs.respondents.items():
+        people[dimension.of_cell(*cell)] += count
+    keys = list(dimension.labels)
+    leaves = {key: people.get(key, 0) for key in keys if key not in set(dimension.parent_of.values())}
+    by_people = suppress_small_groups(leaves, threshold, dimension.parent_of)
+    results.group_sizes[dimension.key] = [
+        GroupScore(
+            key,
+            dimension.labels[key],
+            by_people.counts.get(key, 0),
+            Score(by_people.counts.get(key, 0), None, None, None, None, not by_people.shown(key)),
+        )
+        for key in keys
+    ]
+    rolled = _roll_up(inputs.cells, dimension.of_cell)
+    for (item, key), histogram in list(rolled.items()):
+        if key in dimension.parent_of:
+            parent = (item, dimension.parent_of[key])
+            rolled[parent] = rolled[parent] + histogram if parent in rolled else histogram
+    items: dict[str, list[GroupScore]] = {}
+    for theme in inputs.themes:
+        for statement in theme.statement_ids:
+            # Suppression by the people who actually rated this statement, not all in the group.
+            answered = {key: rolled.get((statement, key), empty).answered for key in leaves}
+            by_answers = suppress_small_groups(answered, threshold, dimension.parent_of)
+            items[statement] = [
+                GroupScore(
+                    key,
+                    dimension.labels[key],
+                    by_people.counts.get(key, 0),
+                    _score(
+                        [rolled.get((statement, key), empty)],
+                        0,
+                        not by_answers.shown(key) or not by_people.shown(key),
+                        True,
+                    ),
+                )
+                for key in keys
+            ]
+        items[theme.id] = [
+            GroupScore(
+                key,
+                dimension.labels[key],
+                by_people.counts.get(key, 0),
+                _score(
+                    [rolled.get((statement, key), empty) for statement in theme.statement_ids],
+                    by_people.counts.get(key, 0),
+                    not by_people.shown(key) or by_people.counts.get(key, 0) == 0,
+                    False,
+                ),
+            )
+            for key in keys
+        ]
+    results.breakdowns[dimension.key] = items
+    parents = set(dimension.parent_of.values())
+    for item, groups in items.items():
+        shown = [
+            g for g in groups if not g.score.hidden and g.score.mean is not None and g.key is not NOT_GIVEN
+        ]
+        # Compare like with like: organisations with organisations, sectors with sectors.
+        _add_gap(results, item, dimension.key, [g for g in shown if g.key not in parents])
+        if dimension.parent_key:
+            _add_gap(results, item, dimension.parent_key, [g for g in shown if g.key in parents])
+
+
+def _add_gap(results: RoundResults, item: str, dimension: str, eligible: list[GroupScore]) -> None:
+    if len(eligible) >= 2:
+        highest = max(eligible, key=lambda g: (g.score.mean, str(g.key)))
+        lowest = min(eligible, key=lambda g: (g.score.mean, str(g.key)))
+        results.gaps.append(Gap(item, dimension, highest, lowest))
+
+
+def _attention(inputs: Inputs, results: RoundResults) -> None:
+    points = inputs.points
+    span = points - 1
+    entries = []
+    for theme in inputs.themes:
+        score = results.themes[theme.id]
+        chosen = results.chosen.get(theme.id, 0.0)
+        if score.mean is not None:
+            entries.append(_entry(theme.id, theme.id, "theme", score, chosen, points, span))
+        for statement in theme.statement_ids:
+            statement_score = results.statements[statement]
+            if statement_score.mean is not None:
+                entries.append(
+                    _entry(statement, theme.id, "statement", statement_score, chosen, points, span)
+                )
+    results.attention = sorted(entries, key=lambda a: (-a.value, a.item))
+
+
+def _entry(item, theme_id, kind, score: Score, chosen: float, points: int, span: int) -> Attention:
+    low = (points - score.mean) / span
+    disagreement = 1 - score.agreement if score.agreement is not None else 0.0
+    value = WEIGHT_LOW_SCORE * low + WEIGHT_CHOSEN * chosen + WEIGHT_DISAGREEMENT * disagreement
+    return Attention(item, theme_id, kind, value, score.mean, chosen, score.agreement, low)

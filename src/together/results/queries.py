@@ -1,0 +1,87 @@
+"""The database's part of a round's results: a few GROUP BY queries, then the analysis core.
+
+The number of queries is fixed, and the rows they return grow with statements × organisations ×
+groups × scale points, not with the number of answers.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count
+
+from together.analysis.histogram import Histogram
+from together.analysis.results import NOT_GIVEN, Dimension, Inputs, RoundResults, ThemeSpec, compute
+from together.partnerships.models import Sector
+from together.reviews.models import Answer, Priority, Response, ResponseState, Round
+
+NOT_GIVEN_LABEL = "Not given"
+
+
+def sector_key(sector: str) -> str:
+    return f"sector:{sector}"
+
+
+def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
+    framework = round_.framework
+    points = len(framework.scale.levels)
+    submitted = {"response__round": round_, "response__state": ResponseState.SUBMITTED}
+
+    raw: dict[tuple, dict] = {}
+    rows = (
+        Answer.objects.filter(**submitted)
+        .values_list("statement_id", "response__organisation_id", "response__group_id", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for statement, organisation, group, value, n in rows:
+        raw.setdefault((statement, organisation, group), {})[value] = n
+    cells = {key: Histogram.from_cells(values, points) for key, values in raw.items()}
+
+    respondents = {
+        (organisation, group): n
+        for organisation, group, n in Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
+        .values_list("organisation_id", "group_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    priorities = {
+        (theme, organisation, group): n
+        for theme, organisation, group, n in Priority.objects.filter(**submitted)
+        .values_list("theme_id", "response__organisation_id", "response__group_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+
+    partnership = round_.partnership
+    organisations = list(partnership.organisations.all())
+    sector_labels = dict(Sector.choices)
+    organisation_labels: dict = {o.pk: o.name for o in organisations}
+    organisation_labels.update(
+        {sector_key(o.sector): str(sector_labels[o.sector]) for o in organisations}
+    )
+    organisation_labels[NOT_GIVEN] = NOT_GIVEN_LABEL
+    group_labels: dict = {g.pk: g.name for g in partnership.groups.all()}
+    group_labels[NOT_GIVEN] = NOT_GIVEN_LABEL
+    dimensions = [
+        Dimension(
+            key="organisation",
+            labels=organisation_labels,
+            of_cell=lambda organisation, group: organisation,
+            parent_of={o.pk: sector_key(o.sector) for o in organisations},
+            parent_key="sector",
+        ),
+        Dimension(key="group", labels=group_labels, of_cell=lambda organisation, group: group),
+    ]
+    return Inputs(
+        themes=[ThemeSpec(t.id, tuple(s.id for s in t.statements)) for t in framework.themes],
+        points=points,
+        threshold=threshold or settings.MIN_GROUP_SIZE,
+        cells=cells,
+        respondents=respondents,
+        priorities=priorities,
+        dimensions=dimensions,
+    )
+
+
+def round_results(round_: Round, threshold: int | None = None) -> RoundResults:
+    return compute(inputs_for(round_, threshold))
