@@ -18,9 +18,7 @@ def framework_version(db):
 def facilitator(db):
     from together.accounts.models import User
 
-    return User.objects.create_user(
-        "fran@northbridge.example", "a long enough password 1", name="Fran Facilitator"
-    )
+    return User.objects.create_user("fran@northbridge.example", "a long enough password 1", name="Fran Facilitator")
 
 
 @pytest.fixture(autouse=True)

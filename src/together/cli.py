@@ -10,11 +10,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if (
-        args[:2] == ["framework", "validate"]
-        and len(args) > 2
-        and not any(a.startswith("-") for a in args[2:])
-    ):
+    if args[:2] == ["framework", "validate"] and len(args) > 2 and not any(a.startswith("-") for a in args[2:]):
         # Checking a file needs no settings or database, so an author can run it anywhere.
         from together.framework.check import validate_files
 

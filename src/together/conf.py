@@ -142,9 +142,7 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Header a trusted proxy sets on HTTPS requests, such as X-Forwarded-Proto. Empty without a proxy.",
     ),
-    Setting(
-        "STATIC_ROOT", str(BASE_DIR / "var" / "static"), "Folder that collectstatic fills for production."
-    ),
+    Setting("STATIC_ROOT", str(BASE_DIR / "var" / "static"), "Folder that collectstatic fills for production."),
     Setting(
         "EMAIL_BACKEND",
         "django.core.mail.backends.smtp.EmailBackend",

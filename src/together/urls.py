@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from together.partnerships import views as partnerships
+from together.results import views as results
 from together.reviews import respond
 from together.reviews import views as reviews
 from together.web import views
@@ -29,6 +30,12 @@ partnership_urls = [
     path("rounds/<int:round_id>/invitations/", reviews.invitation_upload, name="invitations-upload"),
     path("rounds/<int:round_id>/invitations/send/", reviews.invitations_send, name="invitations-send"),
     path("rounds/<int:round_id>/invitations/remind/", reviews.invitations_remind, name="invitations-remind"),
+    path("rounds/<int:round_id>/results/", results.overview, name="results"),
+    path("rounds/<int:round_id>/results/themes/<slug:theme_id>/", results.theme, name="results-theme"),
+    path("rounds/<int:round_id>/results/differences/", results.differences, name="results-differences"),
+    path("rounds/<int:round_id>/results/attention/", results.attention, name="results-attention"),
+    path("rounds/<int:round_id>/results/heatmap/", results.heatmap, name="results-heatmap"),
+    path("rounds/<int:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),
 ]
 
 respond_urls = [

@@ -28,9 +28,7 @@ def test_set_up_a_partnership_and_run_a_round(page, facilitator, framework_versi
     assert_accessible(page)
     page.get_by_label("Name").fill("Northbridge Partnership")
     page.get_by_label("Place").fill("Northbridge")
-    page.get_by_label("Shared long-term vision").fill(
-        "Every resident lives a healthy, safe and fulfilling life."
-    )
+    page.get_by_label("Shared long-term vision").fill("Every resident lives a healthy, safe and fulfilling life.")
     page.get_by_label("Year the vision looks ahead to").fill("2040")
     page.get_by_role("button", name="Save").click()
     assert page.locator("h1").inner_text() == "Northbridge Partnership"
@@ -73,10 +71,7 @@ def test_set_up_a_partnership_and_run_a_round(page, facilitator, framework_versi
     bad.write_text("email,organisation\nnot-an-email,Northbridge Council\n")
     page.get_by_label("Upload a CSV file").set_input_files(str(bad))
     page.get_by_role("button", name="Upload and check").click()
-    assert (
-        "Row 2, column email: 'not-an-email' is not an email address"
-        in page.locator("#row-errors").inner_text()
-    )
+    assert "Row 2, column email: 'not-an-email' is not an email address" in page.locator("#row-errors").inner_text()
     assert_accessible(page)
     good = tmp_path / "good.csv"
     good.write_text("name,email,organisation\nSam Patel,sam@northbridge.example,Northbridge Council\n")

@@ -116,9 +116,7 @@ def test_error_pages_of_the_questionnaire_are_accessible(page, facilitator, fram
     assert_accessible(page)
 
 
-def test_without_javascript_the_questionnaire_still_works(
-    browser, live_server, facilitator, framework_version
-):
+def test_without_javascript_the_questionnaire_still_works(browser, live_server, facilitator, framework_version):
     round_ = make_round(make_partnership(facilitator), framework_version)
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()

@@ -13,9 +13,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 class HttpRespondent:
     def __init__(self, base_url: str):
         self.base_url = base_url.rstrip("/")
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.url = ""
 
     def get(self, path: str) -> str:
@@ -37,9 +35,7 @@ class HttpRespondent:
         base = f"/respond/{round_.public_id}"
         page = self.post(f"{base}/about/", page, [])
         for theme in framework.themes:
-            page = self.post(
-                f"{base}/theme/{theme.id}/", page, [(f"rating-{s.id}", value) for s in theme.statements]
-            )
+            page = self.post(f"{base}/theme/{theme.id}/", page, [(f"rating-{s.id}", value) for s in theme.statements])
         return self.post(f"{base}/priorities/", page, [("themes", framework.themes[0].id)])
 
     def submit(self, round_, check_page: str) -> str:

@@ -12,9 +12,7 @@ from together.reviews import keys, lifecycle
 from together.reviews.models import Round
 
 
-def make_partnership(
-    owner, name="Northbridge Partnership", organisations=("Northbridge Council", "Northbridge NHS")
-):
+def make_partnership(owner, name="Northbridge Partnership", organisations=("Northbridge Council", "Northbridge NHS")):
     partnership = partnerships.create_partnership(owner, name=name, place="Northbridge")
     sectors = [Sector.LOCAL_AUTHORITY, Sector.NHS, Sector.VOLUNTARY, Sector.POLICE]
     for index, org in enumerate(organisations):

@@ -147,9 +147,7 @@ def test_open_round_is_open_with_a_few_responses_and_its_link_on(demo_output, cl
 
 
 def test_rounds_were_moved_only_through_the_lifecycle(demo_output):
-    steps = list(
-        RoundEvent.objects.order_by("round__name", "pk").values_list("round__name", "from_state", "to_state")
-    )
+    steps = list(RoundEvent.objects.order_by("round__name", "pk").values_list("round__name", "from_state", "to_state"))
     assert steps == [
         ("Autumn 2026 review", "draft", "open"),
         ("Spring 2026 review", "draft", "open"),
@@ -222,8 +220,7 @@ def test_voluntary_sector_rates_leadership_and_relationships_lower(closed_round)
 
 def test_some_themes_show_more_disagreement_than_others(closed_round):
     spread = {
-        theme.id: statistics.pstdev(theme_values(closed_round, theme.id))
-        for theme in closed_round.framework.themes
+        theme.id: statistics.pstdev(theme_values(closed_round, theme.id)) for theme in closed_round.framework.themes
     }
     for theme_id in demo.DISAGREEMENT:
         assert spread[theme_id] > statistics.median(spread.values())

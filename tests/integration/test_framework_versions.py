@@ -17,9 +17,7 @@ def test_loading_identical_content_again_is_a_no_op(tmp_path):
     first = services.load(MINIMAL_FILE)
     # Same meaning, different formatting and comments: still the same version.
     reformatted = tmp_path / "reformatted.yaml"
-    reformatted.write_text(
-        "# a comment\n" + MINIMAL_FILE.read_text().replace("{en: Early days}", "{en: 'Early days'}")
-    )
+    reformatted.write_text("# a comment\n" + MINIMAL_FILE.read_text().replace("{en: Early days}", "{en: 'Early days'}"))
     again = services.load(reformatted)
     assert first.created and not again.created
     assert again.version.pk == first.version.pk
@@ -64,9 +62,7 @@ def test_load_and_list_commands(capsys):
     call_command("framework", "load", str(FRAMEWORK_FILE))
     call_command("framework", "list")
     out = capsys.readouterr().out.splitlines()
-    assert out[0].endswith(
-        "loaded as transforming-together version 1 (" + services.current().content_hash[:12] + ")"
-    )
+    assert out[0].endswith("loaded as transforming-together version 1 (" + services.current().content_hash[:12] + ")")
     assert out[1].endswith("unchanged, already stored as transforming-together version 1")
     assert out[2].startswith("transforming-together v1")
     assert FrameworkVersion.objects.count() == 1
@@ -74,9 +70,7 @@ def test_load_and_list_commands(capsys):
 
 def test_together_validate_runs_without_settings_or_database(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        MINIMAL_FILE.read_text().replace("      - id: purpose-priorities", "      - id: purpose-outcomes")
-    )
+    bad.write_text(MINIMAL_FILE.read_text().replace("      - id: purpose-priorities", "      - id: purpose-outcomes"))
     env = {"PATH": "/usr/bin:/bin"}  # no SECRET_KEY, no DATABASE_URL
     together = [sys.executable, "-m", "together.cli"]
     good = subprocess.run(

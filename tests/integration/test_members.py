@@ -69,9 +69,7 @@ def test_the_last_owner_cannot_step_down_or_be_removed(client, facilitator):
     partnership = make_partnership(facilitator)
     own = Membership.objects.get(user=facilitator)
     client.force_login(facilitator)
-    page = client.post(
-        f"/partnerships/{partnership.pk}/members/{own.pk}/role/", {"role": Role.VIEWER}
-    ).content
+    page = client.post(f"/partnerships/{partnership.pk}/members/{own.pk}/role/", {"role": Role.VIEWER}).content
     assert b"A partnership needs at least one owner" in page
     client.post(f"/partnerships/{partnership.pk}/members/{own.pk}/remove/")
     assert Membership.objects.get(pk=own.pk).role == Role.OWNER

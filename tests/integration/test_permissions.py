@@ -92,9 +92,7 @@ def test_permission_matrix(client, world, method, template, needs, who):
         "/partnerships/{p}/members/{other_m}/role/",
     ],
 )
-def test_objects_of_another_partnership_are_not_found_through_this_one(
-    client, world, framework_version, template
-):
+def test_objects_of_another_partnership_are_not_found_through_this_one(client, world, framework_version, template):
     ids, users = world
     other = Membership.objects.get(user=users["outsider"]).partnership
     other_round = make_round(other, framework_version)

@@ -99,9 +99,7 @@ def test_missing_ratings_show_an_error_summary_and_save_nothing(client, round_):
     del data[f"rating-{theme.statements[0].id}"]
     page = client.post(f"{base}/theme/{theme.id}/", data).content.decode()
     assert "There is a problem" in page
-    assert (
-        f'href="#id_rating-{theme.statements[0].id}_0">Select how far this describes your partnership' in page
-    )
+    assert f'href="#id_rating-{theme.statements[0].id}_0">Select how far this describes your partnership' in page
     assert not Answer.objects.exists()
 
 
@@ -141,9 +139,7 @@ def test_another_partnerships_organisation_is_rejected(client, round_, facilitat
     assert Response.objects.get().organisation is None
 
 
-def test_another_rounds_pages_cannot_be_used_with_this_rounds_key(
-    client, round_, facilitator, framework_version
-):
+def test_another_rounds_pages_cannot_be_used_with_this_rounds_key(client, round_, facilitator, framework_version):
     other = make_round(round_.partnership, framework_version)
     start(client, round_)
     response = client.get(f"/respond/{other.public_id}/about/")
@@ -163,9 +159,7 @@ def test_markup_in_comments_is_shown_as_text(client, round_):
     complete_questionnaire(client, round_, f"/r/{round_.open_link_code}/", submit=False)
     theme = round_.framework.themes[0]
     base = f"/respond/{round_.public_id}"
-    client.post(
-        f"{base}/theme/{theme.id}/", theme_data(theme, comment="<script>alert(1)</script> & <b>bold</b>")
-    )
+    client.post(f"{base}/theme/{theme.id}/", theme_data(theme, comment="<script>alert(1)</script> & <b>bold</b>"))
     page = client.get(f"{base}/check/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
@@ -178,9 +172,7 @@ def test_check_answers_lists_every_answer_with_change_links(client, round_):
     assert page.count("?return=check") >= len(round_.framework.statements)
     # Changing an answer from here returns to the check page.
     theme = round_.framework.themes[2]
-    response = client.post(
-        f"/respond/{round_.public_id}/theme/{theme.id}/?return=check", theme_data(theme, "dk")
-    )
+    response = client.post(f"/respond/{round_.public_id}/theme/{theme.id}/?return=check", theme_data(theme, "dk"))
     assert response["Location"] == f"/respond/{round_.public_id}/check/"
     assert Answer.objects.filter(statement_id=theme.statements[0].id).get().value is None
 
@@ -202,11 +194,7 @@ def test_submissions_are_rate_limited_per_client(client, round_, settings):
 def test_sign_in_is_rate_limited(client, facilitator, settings):
     settings.SIGN_IN_RATE_LIMIT = (3, 60)
     for _ in range(3):
-        assert (
-            client.post("/sign-in/", {"username": facilitator.email, "password": "wrong"}).status_code == 200
-        )
-    response = client.post(
-        "/sign-in/", {"username": facilitator.email, "password": "a long enough password 1"}
-    )
+        assert client.post("/sign-in/", {"username": facilitator.email, "password": "wrong"}).status_code == 200
+    response = client.post("/sign-in/", {"username": facilitator.email, "password": "a long enough password 1"})
     assert response.status_code == 429
     assert not response.wsgi_request.user.is_authenticated

@@ -43,9 +43,7 @@ def test_the_whole_lifecycle_is_logged(client, facilitator, framework_version):
         ("draft", "no-such-change"),
     ],
 )
-def test_changes_not_in_the_machine_are_refused_and_change_nothing(
-    facilitator, framework_version, state, name
-):
+def test_changes_not_in_the_machine_are_refused_and_change_nothing(facilitator, framework_version, state, name):
     round_ = make_round(make_partnership(facilitator), framework_version, open_=False)
     Round.objects.filter(pk=round_.pk).update(state=state)
     round_.refresh_from_db()
@@ -59,9 +57,7 @@ def test_a_round_cannot_open_without_organisations(facilitator, framework_versio
     round_ = make_round(make_partnership(facilitator, organisations=()), framework_version, open_=False)
     with pytest.raises(TransitionRefused, match="Add at least one partner organisation"):
         lifecycle.apply(round_, "open", facilitator)
-    Organisation.objects.create(
-        partnership=round_.partnership, name="Northbridge Council", sector="local-authority"
-    )
+    Organisation.objects.create(partnership=round_.partnership, name="Northbridge Council", sector="local-authority")
     lifecycle.apply(round_, "open", facilitator)
     assert round_.state == RoundState.OPEN
 

@@ -75,9 +75,7 @@ def test_attention_worked_example():
 
 
 def test_perception_gap_is_flagged_at_one_scale_point():
-    results = compute(
-        _simple_inputs({"council": [4] * 6, "charity": [3] * 5 + [2], "police": [4, 3, 4, 3, 4]})
-    )
+    results = compute(_simple_inputs({"council": [4] * 6, "charity": [3] * 5 + [2], "police": [4, 3, 4, 3, 4]}))
     gap = next(g for g in results.gaps if g.item == "s1")
     assert (gap.highest.key, gap.lowest.key) == ("council", "charity")
     assert gap.size == pytest.approx(4 - 17 / 6)
@@ -208,11 +206,7 @@ def test_no_combination_of_shown_figures_isolates_fewer_than_the_threshold(tree)
             return {node} & set(people)
         return {leaf for leaf in people if parent_of.get(leaf) == node}
 
-    shown = [
-        [Fraction(int(leaf in members(node))) for leaf in people]
-        for node in result.counts
-        if result.shown(node)
-    ]
+    shown = [[Fraction(int(leaf in members(node))) for leaf in people] for node in result.counts if result.shown(node)]
     shown = [row for row in shown if any(row)]
     base = _rank(shown) if shown else 0
     for size in range(1, len(people) + 1):
@@ -221,9 +215,7 @@ def test_no_combination_of_shown_figures_isolates_fewer_than_the_threshold(tree)
             if total >= threshold:
                 continue
             vector = [Fraction(int(leaf in subset)) for leaf in people]
-            assert _rank([*shown, vector]) > base, (
-                f"{subset} ({total} people) can be worked out from shown figures"
-            )
+            assert _rank([*shown, vector]) > base, f"{subset} ({total} people) can be worked out from shown figures"
 
 
 def test_suppression_keeps_what_it_safely_can():
@@ -236,9 +228,7 @@ def test_suppression_keeps_what_it_safely_can():
 def test_random_rounds_never_show_a_figure_for_fewer_than_the_threshold():
     rng = random.Random(7)  # noqa: S311 - reproducible test data
     for _ in range(50):
-        values = {
-            f"org{i}": [rng.choice([1, 2, 3, 4, 5, None]) for _ in range(rng.randint(0, 9))] for i in range(6)
-        }
+        values = {f"org{i}": [rng.choice([1, 2, 3, 4, 5, None]) for _ in range(rng.randint(0, 9))] for i in range(6)}
         results = compute(_simple_inputs(values))
         if not results.visible:
             continue

@@ -34,9 +34,7 @@ def test_not_yaml():
 
 
 def test_not_a_mapping():
-    assert problems("- just\n- a list\n") == [
-        "f.yaml:1: (file): must be a mapping with format, id, title and themes"
-    ]
+    assert problems("- just\n- a list\n") == ["f.yaml:1: (file): must be a mapping with format, id, title and themes"]
 
 
 def test_unknown_key_names_the_allowed_keys():
@@ -65,9 +63,9 @@ def test_duplicate_theme_id_across_themes():
 
 
 def test_missing_english_text():
-    assert problems(
-        edit("text: {en: Our partners have agreed shared outcomes.}", "text: {en: '', cy: Testun}")
-    ) == ["f.yaml:44: themes[0].statements[0].text.en: English text is missing"]
+    assert problems(edit("text: {en: Our partners have agreed shared outcomes.}", "text: {en: '', cy: Testun}")) == [
+        "f.yaml:44: themes[0].statements[0].text.en: English text is missing"
+    ]
 
 
 def test_text_without_language_keys():

@@ -57,9 +57,7 @@ class Band:
 BANDS = (
     (
         0.9,
-        Band(
-            "very-strong", "Very strong agreement", "Almost everyone gave the same or a neighbouring answer."
-        ),
+        Band("very-strong", "Very strong agreement", "Almost everyone gave the same or a neighbouring answer."),
     ),
     (0.7, Band("strong", "Strong agreement", "Most people see this the same way.")),
     (0.5, Band("moderate", "Moderate agreement", "People broadly agree, with some different views.")),

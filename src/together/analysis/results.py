@@ -124,9 +124,7 @@ class RoundResults:
     statements: dict[str, Score] = field(default_factory=dict)
     themes: dict[str, Score] = field(default_factory=dict)
     chosen: dict[str, float] = field(default_factory=dict)  # theme → share of respondents choosing it
-    breakdowns: dict[str, dict[str, list[GroupScore]]] = field(
-        default_factory=dict
-    )  # dimension → item → groups
+    breakdowns: dict[str, dict[str, list[GroupScore]]] = field(default_factory=dict)  # dimension → item → groups
     group_sizes: dict[str, list[GroupScore]] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
     attention: list[Attention] = field(default_factory=list)
@@ -244,9 +242,7 @@ def _breakdown(inputs: Inputs, dimension: Dimension, results: RoundResults) -> N
     results.breakdowns[dimension.key] = items
     parents = set(dimension.parent_of.values())
     for item, groups in items.items():
-        shown = [
-            g for g in groups if not g.score.hidden and g.score.mean is not None and g.key is not NOT_GIVEN
-        ]
+        shown = [g for g in groups if not g.score.hidden and g.score.mean is not None and g.key is not NOT_GIVEN]
         # Compare like with like: organisations with organisations, sectors with sectors.
         _add_gap(results, item, dimension.key, [g for g in shown if g.key not in parents])
         if dimension.parent_key:
@@ -272,9 +268,7 @@ def _attention(inputs: Inputs, results: RoundResults) -> None:
         for statement in theme.statement_ids:
             statement_score = results.statements[statement]
             if statement_score.mean is not None:
-                entries.append(
-                    _entry(statement, theme.id, "statement", statement_score, chosen, points, span)
-                )
+                entries.append(_entry(statement, theme.id, "statement", statement_score, chosen, points, span))
     results.attention = sorted(entries, key=lambda a: (-a.value, a.item))
 
 

@@ -125,9 +125,7 @@ _FRIENDLY = {
     "int_parsing": "must be a whole number",
     "list_type": "must be a list",
     "literal_error": "must be {expected}",
-    "string_pattern_mismatch": (
-        "must be an id of lowercase letters, digits and hyphens, starting with a letter"
-    ),
+    "string_pattern_mismatch": ("must be an id of lowercase letters, digits and hyphens, starting with a letter"),
 }
 
 
@@ -179,9 +177,7 @@ def content_hash(framework: Framework) -> str:
 
 
 def canonical_json(framework: Framework) -> str:
-    return json.dumps(
-        framework.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    return json.dumps(framework.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def parse_framework(text: str, file: str = "<framework>") -> Framework:
@@ -190,9 +186,7 @@ def parse_framework(text: str, file: str = "<framework>") -> Framework:
     if problems:
         raise FrameworkInvalid(problems)
     if not isinstance(data, dict):
-        raise FrameworkInvalid(
-            [Problem(file, 1, "(file)", "must be a mapping with format, id, title and themes")]
-        )
+        raise FrameworkInvalid([Problem(file, 1, "(file)", "must be a mapping with format, id, title and themes")])
     try:
         framework = Framework.model_validate(data)
     except ValidationError as error:
@@ -212,9 +206,7 @@ def load_framework_file(path: str | Path) -> Framework:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise FrameworkInvalid(
-            [Problem(str(path), 1, "(file)", f"cannot be read: {error.strerror}")]
-        ) from None
+        raise FrameworkInvalid([Problem(str(path), 1, "(file)", f"cannot be read: {error.strerror}")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

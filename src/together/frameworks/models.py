@@ -30,9 +30,7 @@ class FrameworkVersion(models.Model):
     class Meta:
         ordering = ["framework_id", "-number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["framework_id", "number"], name="framework_version_number_unique"
-            ),
+            models.UniqueConstraint(fields=["framework_id", "number"], name="framework_version_number_unique"),
         ]
 
     def __str__(self) -> str:

@@ -38,9 +38,7 @@ def store(framework: Framework, source_name: str) -> Loaded:
         return Loaded(existing, created=False)
     try:
         with transaction.atomic():
-            latest = FrameworkVersion.objects.filter(framework_id=framework.id).aggregate(n=Max("number"))[
-                "n"
-            ]
+            latest = FrameworkVersion.objects.filter(framework_id=framework.id).aggregate(n=Max("number"))["n"]
             version = FrameworkVersion.objects.create(
                 framework_id=framework.id,
                 number=(latest or 0) + 1,

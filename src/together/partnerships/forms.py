@@ -20,9 +20,7 @@ class PartnershipForm(forms.ModelForm):
             "name": {"required": _("Enter the partnership's name")},
             "place": {"required": _("Enter the place the partnership serves")},
         }
-        widgets = {
-            "vision_horizon_year": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
-        }
+        widgets = {"vision_horizon_year": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})}
 
     def clean_vision_horizon_year(self):
         year = self.cleaned_data.get("vision_horizon_year")
@@ -67,9 +65,7 @@ class GroupForm(forms.ModelForm):
         model = RespondentGroup
         fields = ["name"]
         labels = {"name": _("Group name")}
-        help_texts = {
-            "name": _("A role or level respondents can say they belong to, such as Ward councillor.")
-        }
+        help_texts = {"name": _("A role or level respondents can say they belong to, such as Ward councillor.")}
         error_messages = {"name": {"required": _("Enter the group's name")}}
 
     def __init__(self, *args, partnership, **kwargs):

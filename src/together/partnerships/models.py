@@ -37,9 +37,7 @@ class Role(models.TextChoices):
 
 class Partnership(models.Model):
     name = models.CharField(_("name"), max_length=120)
-    place = models.CharField(
-        _("place"), max_length=120, help_text=_("The area it serves, such as a town or county.")
-    )
+    place = models.CharField(_("place"), max_length=120, help_text=_("The area it serves, such as a town or county."))
     description = models.TextField(_("description"), blank=True, max_length=2000)
     vision = models.TextField(_("shared long-term vision"), blank=True, max_length=2000)
     vision_horizon_year = models.PositiveSmallIntegerField(_("vision horizon year"), null=True, blank=True)

@@ -34,9 +34,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite_member(
-    partnership: Partnership, email: str, role: str, invited_by, base_url: str
-) -> MemberInvitation:
+def invite_member(partnership: Partnership, email: str, role: str, invited_by, base_url: str) -> MemberInvitation:
     email = email.strip().lower()
     if Membership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
         raise MembershipError(f"{email} is already a member of this partnership.")
@@ -70,9 +68,7 @@ def find_member_invitation(token: str) -> MemberInvitation | None:
 @transaction.atomic
 def accept_member_invitation(invitation: MemberInvitation, user) -> Membership:
     if user.email.lower() != invitation.email.lower():
-        raise MembershipError(
-            f"This invitation is for {invitation.email}. Sign in with that address to accept it."
-        )
+        raise MembershipError(f"This invitation is for {invitation.email}. Sign in with that address to accept it.")
     membership, _ = Membership.objects.get_or_create(
         partnership=invitation.partnership, user=user, defaults={"role": invitation.role}
     )
@@ -95,8 +91,6 @@ def remove_member(membership: Membership) -> None:
 
 
 def _keep_an_owner(membership: Membership) -> None:
-    owners = Membership.objects.select_for_update().filter(
-        partnership=membership.partnership_id, role=Role.OWNER
-    )
+    owners = Membership.objects.select_for_update().filter(partnership=membership.partnership_id, role=Role.OWNER)
     if owners.count() <= 1:
         raise MembershipError("A partnership needs at least one owner. Make someone else an owner first.")

@@ -81,9 +81,7 @@ def partnership_edit(request, partnership):
 @require_http_methods(["GET", "POST"])
 def organisation_form(request, partnership, organisation_id=None):
     organisation = (
-        get_object_or_404(Organisation, pk=organisation_id, partnership=partnership)
-        if organisation_id
-        else None
+        get_object_or_404(Organisation, pk=organisation_id, partnership=partnership) if organisation_id else None
     )
     form = OrganisationForm(
         request.POST if request.method == "POST" else None, instance=organisation, partnership=partnership
@@ -111,8 +109,7 @@ def organisation_delete(request, partnership, organisation_id):
     except ProtectedError:
         messages.error(
             request,
-            _("%(name)s has responses or invitations, so it cannot be removed.")
-            % {"name": organisation.name},
+            _("%(name)s has responses or invitations, so it cannot be removed.") % {"name": organisation.name},
         )
     else:
         messages.success(request, _("%(name)s removed.") % {"name": organisation.name})
@@ -123,9 +120,7 @@ def organisation_delete(request, partnership, organisation_id):
 @require_http_methods(["GET", "POST"])
 def group_form(request, partnership, group_id=None):
     group = get_object_or_404(RespondentGroup, pk=group_id, partnership=partnership) if group_id else None
-    form = GroupForm(
-        request.POST if request.method == "POST" else None, instance=group, partnership=partnership
-    )
+    form = GroupForm(request.POST if request.method == "POST" else None, instance=group, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.partnership = partnership
@@ -135,9 +130,7 @@ def group_form(request, partnership, group_id=None):
         messages.success(request, _("Group %(name)s saved.") % {"name": saved.name})
         return redirect("partnership", partnership.pk)
     title = _("Rename group") if group else _("Add a respondent group")
-    return render(
-        request, "partnerships/form.html", {"form": form, "title": title, "partnership": partnership}
-    )
+    return render(request, "partnerships/form.html", {"form": form, "title": title, "partnership": partnership})
 
 
 @member_required(READ)
@@ -170,9 +163,7 @@ def member_invite(request, partnership):
         except services.MembershipError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("members", partnership.pk)
     return render(
         request,
@@ -200,9 +191,7 @@ def member_role(request, partnership, membership_id):
             messages.success(request, _("Role changed for %(who)s.") % {"who": membership.user})
             return redirect("members", partnership.pk)
     title = _("Change role for %(who)s") % {"who": membership.user}
-    return render(
-        request, "partnerships/form.html", {"form": form, "title": title, "partnership": partnership}
-    )
+    return render(request, "partnerships/form.html", {"form": form, "title": title, "partnership": partnership})
 
 
 @member_required(OWN)
@@ -236,18 +225,12 @@ def join(request, token):
             return redirect("partnership", invitation.partnership_id)
         return render(request, "partnerships/join_confirm.html", {"invitation": invitation})
     if existing:
-        return render(
-            request, "partnerships/join_sign_in.html", {"invitation": invitation, "next": request.path}
-        )
+        return render(request, "partnerships/join_sign_in.html", {"invitation": invitation, "next": request.path})
     form = JoinForm(request.POST if request.method == "POST" else None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.create_user(
-            invitation.email, form.cleaned_data["password"], name=form.cleaned_data["name"]
-        )
+        user = User.objects.create_user(invitation.email, form.cleaned_data["password"], name=form.cleaned_data["name"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         services.accept_member_invitation(invitation, user)
-        messages.success(
-            request, _("Your account is ready and you have joined %(p)s.") % {"p": invitation.partnership}
-        )
+        messages.success(request, _("Your account is ready and you have joined %(p)s.") % {"p": invitation.partnership})
         return redirect("partnership", invitation.partnership_id)
     return render(request, "partnerships/join.html", {"invitation": invitation, "form": form})

@@ -56,9 +56,7 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
     organisations = list(partnership.organisations.all())
     sector_labels = dict(Sector.choices)
     organisation_labels: dict = {o.pk: o.name for o in organisations}
-    organisation_labels.update(
-        {sector_key(o.sector): str(sector_labels[o.sector]) for o in organisations}
-    )
+    organisation_labels.update({sector_key(o.sector): str(sector_labels[o.sector]) for o in organisations})
     organisation_labels[NOT_GIVEN] = NOT_GIVEN_LABEL
     group_labels: dict = {g.pk: g.name for g in partnership.groups.all()}
     group_labels[NOT_GIVEN] = NOT_GIVEN_LABEL

@@ -13,9 +13,7 @@ class RoundForm(forms.ModelForm):
     closes_on = forms.DateField(
         label=_("Closing date"),
         required=False,
-        help_text=_(
-            "Shown to respondents, for example 31/3/2027. The round stays open until you close it. Optional."
-        ),
+        help_text=_("Shown to respondents, for example 31/3/2027. The round stays open until you close it. Optional."),
         input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
         error_messages={"invalid": _("Enter the closing date as day/month/year, like 31/3/2027")},
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
@@ -82,9 +80,7 @@ class AboutYouForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A real value for "rather not say", so that nothing is chosen before the respondent chooses.
         not_say = [(NOT_SAY, _("I would rather not say"))]
-        self.fields["organisation"].choices = [
-            (o.pk, o.name) for o in partnership.organisations.all()
-        ] + not_say
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in partnership.organisations.all()] + not_say
         self.fields["group"].choices = [(g.pk, g.name) for g in partnership.groups.all()] + not_say
         self.partnership = partnership
 
@@ -129,10 +125,7 @@ class ThemeForm(forms.Form):
         unknown = [key for key in self.data if key.startswith("rating-") and key not in expected]
         if unknown:
             raise forms.ValidationError(
-                _(
-                    "The form included a statement that is not part of this page. "
-                    "Nothing was saved: try again."
-                )
+                _("The form included a statement that is not part of this page. Nothing was saved: try again.")
             )
         return cleaned
 

@@ -71,9 +71,7 @@ def parse_csv(round_: Round, data: bytes) -> list[dict]:
     unknown = [column for column in header if column not in COLUMNS]
     duplicated = [column for column, count in Counter(header).items() if count > 1]
     if missing:
-        errors.append(
-            RowError(1, "", "the header must have an email column (and may have name and organisation)")
-        )
+        errors.append(RowError(1, "", "the header must have an email column (and may have name and organisation)"))
     for column in unknown:
         errors.append(RowError(1, column or "(blank)", "unknown column; use name, email and organisation"))
     for column in duplicated:
@@ -81,9 +79,7 @@ def parse_csv(round_: Round, data: bytes) -> list[dict]:
     if errors:
         raise InvitationsInvalid(errors)
 
-    organisations = {
-        o.name.casefold(): o for o in Organisation.objects.filter(partnership=round_.partnership)
-    }
+    organisations = {o.name.casefold(): o for o in Organisation.objects.filter(partnership=round_.partnership)}
     existing = set(Invitation.objects.filter(round=round_).values_list("email", flat=True))
     seen: dict[str, int] = {}
     rows: list[dict] = []
@@ -91,18 +87,14 @@ def parse_csv(round_: Round, data: bytes) -> list[dict]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            errors.append(
-                RowError(number, "", f"has {len(cells)} values but the header has {len(header)} columns")
-            )
+            errors.append(RowError(number, "", f"has {len(cells)} values but the header has {len(header)} columns"))
             continue
         record = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
         email = record.get("email", "").lower()
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(
-                RowError(number, "email", f"{email!r} is not an email address" if email else "is empty")
-            )
+            errors.append(RowError(number, "email", f"{email!r} is not an email address" if email else "is empty"))
         else:
             if email in seen:
                 errors.append(RowError(number, "email", f"{email} is already on row {seen[email]}"))
@@ -114,9 +106,7 @@ def parse_csv(round_: Round, data: bytes) -> list[dict]:
             organisation = organisations.get(record["organisation"].casefold())
             if organisation is None:
                 errors.append(
-                    RowError(
-                        number, "organisation", f"{record['organisation']!r} is not a partner organisation"
-                    )
+                    RowError(number, "organisation", f"{record['organisation']!r} is not a partner organisation")
                 )
         if len(record.get("name", "")) > 150:
             errors.append(RowError(number, "name", "is longer than 150 characters"))
@@ -196,25 +186,17 @@ class Rate:
 def response_rates(round_: Round) -> dict[str, list[Rate]]:
     """Counts only: invitations and submitted responses per organisation and per group."""
     submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
-    by_org = dict(
-        submitted.values_list("organisation").annotate(n=Count("id")).values_list("organisation", "n")
-    )
+    by_org = dict(submitted.values_list("organisation").annotate(n=Count("id")).values_list("organisation", "n"))
     by_group = dict(submitted.values_list("group").annotate(n=Count("id")).values_list("group", "n"))
     invited = dict(
-        round_.invitations.values_list("organisation")
-        .annotate(n=Count("id"))
-        .values_list("organisation", "n")
+        round_.invitations.values_list("organisation").annotate(n=Count("id")).values_list("organisation", "n")
     )
     partnership = round_.partnership
-    organisations = [
-        Rate(o.name, invited.get(o.pk, 0), by_org.get(o.pk, 0)) for o in partnership.organisations.all()
-    ]
+    organisations = [Rate(o.name, invited.get(o.pk, 0), by_org.get(o.pk, 0)) for o in partnership.organisations.all()]
     organisations.append(Rate("Not given", invited.get(None, 0), by_org.get(None, 0)))
     groups = [Rate(g.name, None, by_group.get(g.pk, 0)) for g in partnership.groups.all()]
     groups.append(Rate("Not given", None, by_group.get(None, 0)))
-    totals = round_.invitations.aggregate(
-        invited=Count("id"), responded=Count("id", filter=Q(responded=True))
-    )
+    totals = round_.invitations.aggregate(invited=Count("id"), responded=Count("id", filter=Q(responded=True)))
     return {
         "organisations": organisations,
         "groups": groups,

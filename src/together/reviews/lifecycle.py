@@ -52,9 +52,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("close", RoundState.OPEN, RoundState.CLOSED, _("Close the round")),
     Transition("reopen", RoundState.CLOSED, RoundState.OPEN, _("Reopen the round")),
     Transition("publish", RoundState.CLOSED, RoundState.PUBLISHED, _("Publish the results"), _can_publish),
-    Transition(
-        "archive", RoundState.PUBLISHED, RoundState.ARCHIVED, _("Archive the round"), effect=_forget_invitees
-    ),
+    Transition("archive", RoundState.PUBLISHED, RoundState.ARCHIVED, _("Archive the round"), effect=_forget_invitees),
 )
 
 
@@ -77,9 +75,7 @@ def apply(round_: Round, name: str, user=None) -> Round:
             )
         if transition.guard:
             transition.guard(locked)
-        RoundEvent.objects.create(
-            round=locked, from_state=locked.state, to_state=transition.target, user=user
-        )
+        RoundEvent.objects.create(round=locked, from_state=locked.state, to_state=transition.target, user=user)
         Round.objects.filter(pk=locked.pk).update(state=transition.target)
         if transition.effect:
             transition.effect(locked)

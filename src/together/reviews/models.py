@@ -38,9 +38,7 @@ class Round(models.Model):
     name = models.CharField(_("name"), max_length=120)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="rounds")
-    state = models.CharField(
-        max_length=12, choices=RoundState.choices, default=RoundState.DRAFT, editable=False
-    )
+    state = models.CharField(max_length=12, choices=RoundState.choices, default=RoundState.DRAFT, editable=False)
     open_link_code = models.CharField(max_length=43, unique=True, editable=False)
     open_link_enabled = models.BooleanField(
         _("accept answers through the open link"),
@@ -169,6 +167,7 @@ class Comment(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="comments")
     theme_id = models.CharField(max_length=80)
     text = models.TextField(max_length=2000)
+    hidden = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -178,6 +177,26 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.theme_id}"
+
+
+class CommentModeration(models.Model):
+    """Why a facilitator hid or restored a comment. Comments are never edited, only hidden."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Hidden")
+        SHOW = "show", _("Shown again")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation")
+    action = models.CharField(max_length=4, choices=Action.choices)
+    reason = models.CharField(max_length=500)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.reason}"
 
 
 class Priority(models.Model):

@@ -27,9 +27,7 @@ def find_draft(round_: Round, key: str) -> Response | None:
 def has_submitted(round_: Round, key: str) -> bool:
     if UsedKey.objects.filter(digest=keys.used_digest(key), round=round_).exists():
         return True
-    return Invitation.objects.filter(
-        round=round_, token_digest=keys.token_digest(key), responded=True
-    ).exists()
+    return Invitation.objects.filter(round=round_, token_digest=keys.token_digest(key), responded=True).exists()
 
 
 def start(round_: Round, key: str) -> Response:
@@ -40,9 +38,7 @@ def start(round_: Round, key: str) -> Response:
         return draft
     try:
         with transaction.atomic():
-            return Response.objects.create(
-                round=round_, resume_digest=digest, updated_on=timezone.localdate()
-            )
+            return Response.objects.create(round=round_, resume_digest=digest, updated_on=timezone.localdate())
     except IntegrityError:  # the same key started twice at once
         return Response.objects.get(round=round_, resume_digest=digest)
 
@@ -81,8 +77,7 @@ def save_theme(
     with transaction.atomic():
         Answer.objects.filter(response=response, statement_id__in=expected).delete()
         Answer.objects.bulk_create(
-            Answer(response=response, statement_id=statement_id, value=value)
-            for statement_id, value in ratings.items()
+            Answer(response=response, statement_id=statement_id, value=value) for statement_id, value in ratings.items()
         )
         Comment.objects.filter(response=response, theme_id=theme_id).delete()
         if comment:
@@ -99,9 +94,7 @@ def save_priorities(response: Response, framework: Framework, theme_ids: list[st
         raise QuestionnaireError(f"Choose up to {MAX_PRIORITIES} themes.")
     with transaction.atomic():
         Priority.objects.filter(response=response).delete()
-        Priority.objects.bulk_create(
-            Priority(response=response, theme_id=t) for t in dict.fromkeys(theme_ids)
-        )
+        Priority.objects.bulk_create(Priority(response=response, theme_id=t) for t in dict.fromkeys(theme_ids))
         _touch(response, priorities_done=True)
 
 

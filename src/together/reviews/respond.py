@@ -30,9 +30,7 @@ OPEN, INVITED = "o", "i"
 
 def _rounds():
     # The framework's text is parsed once per process; each page needs only its hash.
-    return Round.objects.select_related("partnership", "framework_version").defer(
-        "framework_version__content"
-    )
+    return Round.objects.select_related("partnership", "framework_version").defer("framework_version__content")
 
 
 def _cookie_name(round_: Round) -> str:
@@ -156,9 +154,7 @@ def invitation_link(request, token: str):
         return _closed(request, round_, has_draft=draft is not None)
     if request.method == "POST":
         return _begin(request, round_, INVITED, token)
-    return _start_page(
-        request, round_, kind=INVITED, action=request.path, invitation=invitation, resuming=bool(draft)
-    )
+    return _start_page(request, round_, kind=INVITED, action=request.path, invitation=invitation, resuming=bool(draft))
 
 
 @never_cache
@@ -244,9 +240,7 @@ def theme(request, round_, draft, key, context, theme_id: str):
     step = f"theme/{theme_id}"
     initial = {}
     for answer in draft.answers.filter(statement_id__in=[s.id for s in current.statements]):
-        initial[rating_field_name(answer.statement_id)] = (
-            DONT_KNOW if answer.value is None else str(answer.value)
-        )
+        initial[rating_field_name(answer.statement_id)] = DONT_KNOW if answer.value is None else str(answer.value)
     comment = draft.comments.filter(theme_id=theme_id).first()
     initial["comment"] = comment.text if comment else ""
     form = ThemeForm(
@@ -274,9 +268,7 @@ def theme(request, round_, draft, key, context, theme_id: str):
             "theme": current,
             "number": number,
             "total": len(framework.themes),
-            "back_url": _url(round_, "check")
-            if request.GET.get("return") == "check"
-            else _url(round_, previous),
+            "back_url": _url(round_, "check") if request.GET.get("return") == "check" else _url(round_, previous),
             "scale": framework.scale,
         },
     )

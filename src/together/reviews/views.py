@@ -20,9 +20,7 @@ def _base_url(request) -> str:
 
 
 def _round(partnership, round_id) -> Round:
-    return get_object_or_404(
-        Round.objects.select_related("framework_version"), pk=round_id, partnership=partnership
-    )
+    return get_object_or_404(Round.objects.select_related("framework_version"), pk=round_id, partnership=partnership)
 
 
 @member_required(RUN)
@@ -30,9 +28,7 @@ def _round(partnership, round_id) -> Round:
 def round_create(request, partnership):
     version = frameworks.current()
     if version is None:
-        messages.error(
-            request, _("No framework is loaded yet, so a round cannot be created. Ask an administrator.")
-        )
+        messages.error(request, _("No framework is loaded yet, so a round cannot be created. Ask an administrator."))
         return redirect("partnership", partnership.pk)
     form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -105,9 +101,7 @@ def round_transition(request, partnership, round_id):
     except lifecycle.TransitionRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(
-            request, _("The round is now %(state)s.") % {"state": round_.get_state_display().lower()}
-        )
+        messages.success(request, _("The round is now %(state)s.") % {"state": round_.get_state_display().lower()})
     return redirect("round", partnership.pk, round_.pk)
 
 
@@ -143,9 +137,7 @@ def invitation_upload(request, partnership, round_id):
             created = invitations.import_csv(round_, form.cleaned_data["file"].read())
         except invitations.InvitationsInvalid as invalid:
             row_errors = invalid.errors
-            form.add_error(
-                "file", _("The file has %(n)s problem(s). Nothing was imported.") % {"n": len(row_errors)}
-            )
+            form.add_error("file", _("The file has %(n)s problem(s). Nothing was imported.") % {"n": len(row_errors)})
         else:
             messages.success(
                 request,
@@ -178,9 +170,7 @@ def invitations_send(request, partnership, round_id):
         messages.error(request, _("Open the round before you send invitations."))
     else:
         sent = invitations.send_invitations(round_, _base_url(request))
-        messages.success(
-            request, ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", sent) % {"n": sent}
-        )
+        messages.success(request, ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", sent) % {"n": sent})
     return redirect("round", partnership.pk, round_.pk)
 
 

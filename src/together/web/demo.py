@@ -173,20 +173,17 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "shared-purpose",
         POSITIVE,
-        "The one-page vision has really helped. People quote it in meetings now, which they "
-        "did not a year ago.",
+        "The one-page vision has really helped. People quote it in meetings now, which they did not a year ago.",
     ),
     (
         "shared-purpose",
         POSITIVE,
-        "We are much clearer on the three outcomes that matter most, and new projects are "
-        "tested against them.",
+        "We are much clearer on the three outcomes that matter most, and new projects are tested against them.",
     ),
     (
         "shared-purpose",
         CRITICAL,
-        "Everyone signs up to the vision at the board, but it rarely shapes what happens in my "
-        "service day to day.",
+        "Everyone signs up to the vision at the board, but it rarely shapes what happens in my service day to day.",
     ),
     (
         "shared-purpose",
@@ -196,8 +193,7 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "shared-purpose",
         CRITICAL,
-        "The vision is fine but it is written in partnership language. Most of my team would not "
-        "recognise it.",
+        "The vision is fine but it is written in partnership language. Most of my team would not recognise it.",
     ),
     (
         "political-support",
@@ -228,20 +224,17 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "residents-and-place",
         POSITIVE,
-        "The neighbourhood teams are a good example of partners sharing roles rather than "
-        "arguing about them.",
+        "The neighbourhood teams are a good example of partners sharing roles rather than arguing about them.",
     ),
     (
         "residents-and-place",
         CRITICAL,
-        "Budgets are still held tightly by each organisation, so 'one system' is more of a "
-        "slogan than a reality.",
+        "Budgets are still held tightly by each organisation, so 'one system' is more of a slogan than a reality.",
     ),
     (
         "residents-and-place",
         CRITICAL,
-        "From the voluntary sector it often feels as if decisions about the area have been made "
-        "before we are asked.",
+        "From the voluntary sector it often feels as if decisions about the area have been made before we are asked.",
     ),
     (
         "residents-and-place",
@@ -252,20 +245,17 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "leadership-and-relationships",
         POSITIVE,
-        "Relationships between senior leaders are the best I have known here. People pick up "
-        "the phone to each other.",
+        "Relationships between senior leaders are the best I have known here. People pick up the phone to each other.",
     ),
     (
         "leadership-and-relationships",
         POSITIVE,
-        "Leaders have been honest about the financial pressures they face, and that has built "
-        "a lot of trust.",
+        "Leaders have been honest about the financial pressures they face, and that has built a lot of trust.",
     ),
     (
         "leadership-and-relationships",
         CRITICAL,
-        "Smaller charities are treated as providers, not partners. We are rarely in the room "
-        "when it matters.",
+        "Smaller charities are treated as providers, not partners. We are rarely in the room when it matters.",
     ),
     (
         "leadership-and-relationships",
@@ -275,8 +265,7 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "leadership-and-relationships",
         CRITICAL,
-        "It can feel as if the statutory partners agree things among themselves before the "
-        "wider partnership meets.",
+        "It can feel as if the statutory partners agree things among themselves before the wider partnership meets.",
     ),
     (
         "whole-workforce",
@@ -297,8 +286,7 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "whole-workforce",
         CRITICAL,
-        "Middle managers are squeezed between the partnership's ambitions and their own "
-        "organisation's targets.",
+        "Middle managers are squeezed between the partnership's ambitions and their own organisation's targets.",
     ),
     (
         "whole-workforce",
@@ -313,8 +301,7 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "involving-people",
         POSITIVE,
-        "Knocking on doors told us far more than any survey, and some of those residents have "
-        "stayed involved.",
+        "Knocking on doors told us far more than any survey, and some of those residents have stayed involved.",
     ),
     (
         "involving-people",
@@ -324,8 +311,7 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "involving-people",
         CRITICAL,
-        "The same small group of residents is asked every time. We hardly ever hear from young "
-        "people or carers.",
+        "The same small group of residents is asked every time. We hardly ever hear from young people or carers.",
     ),
     (
         "involving-people",
@@ -385,14 +371,12 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "national-context",
         POSITIVE,
-        "We have started raising shared barriers with government departments together, which "
-        "carries more weight.",
+        "We have started raising shared barriers with government departments together, which carries more weight.",
     ),
     (
         "national-context",
         POSITIVE,
-        "Reporting jointly to the regulator on the ageing well work was a step forward and saved "
-        "a lot of duplication.",
+        "Reporting jointly to the regulator on the ageing well work was a step forward and saved a lot of duplication.",
     ),
     (
         "national-context",
@@ -408,8 +392,7 @@ COMMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "national-context",
         CRITICAL,
-        "I am not sure who in the partnership is responsible for telling national bodies what "
-        "gets in the way.",
+        "I am not sure who in the partnership is responsible for telling national bodies what gets in the way.",
     ),
 )
 

@@ -14,9 +14,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "framework_id",
@@ -24,9 +22,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "number",
-                    models.PositiveIntegerField(
-                        help_text="1 for the first content loaded under this id, then 2, 3…"
-                    ),
+                    models.PositiveIntegerField(help_text="1 for the first content loaded under this id, then 2, 3…"),
                 ),
                 ("content_hash", models.CharField(editable=False, max_length=64, unique=True)),
                 (
@@ -39,9 +35,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["framework_id", "-number"],
                 "constraints": [
-                    models.UniqueConstraint(
-                        fields=("framework_id", "number"), name="framework_version_number_unique"
-                    )
+                    models.UniqueConstraint(fields=("framework_id", "number"), name="framework_version_number_unique")
                 ],
             },
         ),

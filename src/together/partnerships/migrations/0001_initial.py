@@ -18,9 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=120, verbose_name="name")),
                 (
@@ -38,9 +36,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "vision_horizon_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="vision horizon year"
-                    ),
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="vision horizon year"),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
@@ -53,9 +49,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=150, verbose_name="name")),
                 (
@@ -94,9 +88,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "role",
@@ -142,9 +134,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("email", models.EmailField(max_length=254, verbose_name="email address")),
                 (
@@ -182,9 +172,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=80, verbose_name="name")),
                 ("position", models.PositiveSmallIntegerField(default=0)),
@@ -203,9 +191,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="organisation",
-            constraint=models.UniqueConstraint(
-                fields=("partnership", "name"), name="organisation_name_unique"
-            ),
+            constraint=models.UniqueConstraint(fields=("partnership", "name"), name="organisation_name_unique"),
         ),
         migrations.AddConstraint(
             model_name="membership",

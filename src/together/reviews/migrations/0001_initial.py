@@ -30,9 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=120, verbose_name="name")),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
@@ -140,9 +138,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(blank=True, max_length=150)),
                 ("email", models.EmailField(max_length=254)),
@@ -180,9 +176,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "from_state",
@@ -259,9 +253,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["id"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("response", "theme_id"), name="priority_theme_unique")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("response", "theme_id"), name="priority_theme_unique")],
             },
         ),
         migrations.CreateModel(
@@ -284,9 +276,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["id"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("response", "theme_id"), name="comment_theme_unique")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("response", "theme_id"), name="comment_theme_unique")],
             },
         ),
         migrations.CreateModel(
@@ -310,9 +300,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["id"],
                 "constraints": [
-                    models.UniqueConstraint(
-                        fields=("response", "statement_id"), name="answer_statement_unique"
-                    )
+                    models.UniqueConstraint(fields=("response", "statement_id"), name="answer_statement_unique")
                 ],
             },
         ),

@@ -61,3 +61,19 @@ def govuk_field(
         "legend_class": legend_class,
         "heading": heading,
     }
+
+
+@register.filter
+def reason(entry, maximum: int) -> str:
+    """The plain-English reason an item is ranked where it is in "Where to pay attention"."""
+    return entry.reason(maximum)
+
+
+_DIMENSIONS = {"organisation": "organisation", "sector": "sector", "group": "respondent group"}
+
+
+@register.filter
+def dimension_name(key: str) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(_DIMENSIONS.get(key, key))

@@ -23,9 +23,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, host, **options):
         if not settings.DEBUG:
-            raise CommandError(
-                "the demo creates an account with a published password: run it with DEBUG=true"
-            )
+            raise CommandError("the demo creates an account with a published password: run it with DEBUG=true")
         version = services.current()
         if version is None:
             raise CommandError(

@@ -1,0 +1,258 @@
+"""Results pages for members of the partnership. Every figure comes from ``queries.round_results``,
+which applies the anonymity threshold and complementary suppression before anything is shown."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from together.partnerships.access import READ, RUN, can_run, member_required
+from together.partnerships.models import Role
+from together.reviews.models import Comment, CommentModeration, Round, RoundState
+
+from . import charts
+from .queries import round_results
+
+VISIBLE_TO_VIEWERS = (RoundState.PUBLISHED, RoundState.ARCHIVED)
+BREAKDOWNS = {
+    "organisation": gettext_lazy("Organisation"),
+    "sector": gettext_lazy("Sector"),
+    "group": gettext_lazy("Respondent group"),
+}
+
+
+def _round_for(request, partnership, round_id) -> Round:
+    round_ = get_object_or_404(Round.objects.select_related("framework_version"), pk=round_id, partnership=partnership)
+    if round_.state == RoundState.DRAFT:
+        raise Http404("A draft round has no results")
+    if request.membership.role == Role.VIEWER and round_.state not in VISIBLE_TO_VIEWERS:
+        raise PermissionDenied
+    return round_
+
+
+def _context(request, partnership, round_, results, page: str) -> dict:
+    framework = round_.framework
+    return {
+        "partnership": partnership,
+        "round": round_,
+        "results": results,
+        "framework": framework,
+        "maximum": framework.scale.maximum,
+        "threshold": results.threshold,
+        "page": page,
+        "can_run": can_run(request.membership),
+    }
+
+
+def _groups(results, dimension: str, item: str) -> list:
+    """The groups of one breakdown ("sector" is the parents of the organisation breakdown)."""
+    source = "organisation" if dimension in ("organisation", "sector") else "group"
+    groups = results.breakdowns[source][item]
+    if source == "organisation":
+        sectors = dimension == "sector"
+        groups = [g for g in groups if isinstance(g.key, str) == sectors or (g.key is None)]
+    return groups
+
+
+def _sizes(results, dimension: str) -> list:
+    source = "organisation" if dimension in ("organisation", "sector") else "group"
+    groups = results.group_sizes[source]
+    if source == "organisation":
+        sectors = dimension == "sector"
+        groups = [g for g in groups if isinstance(g.key, str) == sectors or g.key is None]
+    return groups
+
+
+@member_required(READ)
+def overview(request, partnership, round_id):
+    round_ = _round_for(request, partnership, round_id)
+    results = round_results(round_)
+    context = _context(request, partnership, round_, results, "overview")
+    if results.visible:
+        framework = context["framework"]
+        themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
+        ranked = sorted((row for row in themes if row[1].mean is not None), key=lambda row: -row[1].mean)
+        context.update(
+            themes=themes,
+            strengths=ranked[:3],
+            chart=charts.bar_chart(
+                "theme-scores",
+                _("Average score for each theme"),
+                [charts.Bar(t.title.en, score.mean) for t, score, _chosen in themes],
+                framework.scale.minimum,
+                framework.scale.maximum,
+            ),
+            sectors=_sizes(results, "sector"),
+            attention=[a for a in results.attention if a.kind == "theme"][:3],
+            differences=[g for g in results.gaps if g.flagged and g.item in results.themes][:5],
+        )
+    return render(request, "results/overview.html", context)
+
+
+@member_required(READ)
+def theme(request, partnership, round_id, theme_id: str):
+    round_ = _round_for(request, partnership, round_id)
+    framework = round_.framework
+    try:
+        current = framework.theme(theme_id)
+    except KeyError:
+        raise Http404("No such theme") from None
+    results = round_results(round_)
+    context = _context(request, partnership, round_, results, "themes")
+    comments = Comment.objects.filter(response__round=round_, response__state="submitted", theme_id=theme_id).order_by(
+        "text"
+    )
+    if not can_run(request.membership):
+        comments = comments.filter(hidden=False)
+    labels = [level.label.en for level in framework.scale.levels]
+    statements = []
+    if results.visible:
+        for statement in current.statements:
+            score = results.statements[statement.id]
+            statements.append(
+                {
+                    "statement": statement,
+                    "score": score,
+                    "chart": charts.distribution_bar(
+                        f"dist-{statement.id}",
+                        _("How people answered: %(s)s") % {"s": statement.text.en},
+                        score.histogram.shares,
+                        labels,
+                    )
+                    if score.histogram
+                    else None,
+                    "shares": list(zip(labels, score.histogram.shares, score.histogram.counts, strict=True))
+                    if score.histogram
+                    else [],
+                    "gaps": results.gaps_for(statement.id),
+                }
+            )
+    context.update(
+        theme=current,
+        score=results.themes.get(theme_id),
+        chosen=results.chosen.get(theme_id),
+        statements=statements,
+        theme_gaps=results.gaps_for(theme_id) if results.visible else [],
+        comments=comments if results.visible else [],
+        breakdown_names=BREAKDOWNS,
+        scale_labels=labels,
+    )
+    return render(request, "results/theme.html", context)
+
+
+@member_required(READ)
+def differences(request, partnership, round_id):
+    round_ = _round_for(request, partnership, round_id)
+    results = round_results(round_)
+    context = _context(request, partnership, round_, results, "differences")
+    framework = context["framework"]
+    titles = {t.id: t.title for t in framework.themes} | {s.id: s.text for s in framework.statements}
+    flagged = sorted((g for g in results.gaps if g.flagged), key=lambda g: -g.size)
+    disagreement = [
+        (s, results.statements[s.id])
+        for s in framework.statements
+        if s.id in results.statements and results.statements[s.id].disagreement
+    ]
+    context.update(
+        theme_gaps=[(titles[g.item], g) for g in flagged if g.item in results.themes],
+        statement_gaps=[
+            (titles[g.item], g, framework.theme_of(g.item)) for g in flagged if g.item in results.statements
+        ],
+        disagreement=disagreement,
+        breakdown_names=BREAKDOWNS,
+    )
+    return render(request, "results/differences.html", context)
+
+
+@member_required(READ)
+def attention(request, partnership, round_id):
+    round_ = _round_for(request, partnership, round_id)
+    results = round_results(round_)
+    context = _context(request, partnership, round_, results, "attention")
+    framework = context["framework"]
+    themes = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"]
+    statements = [
+        (a, framework.statement(a.item), framework.theme(a.theme_id))
+        for a in results.attention
+        if a.kind == "statement"
+    ][:10]
+    context.update(themes=themes, statements=statements)
+    return render(request, "results/attention.html", context)
+
+
+@member_required(READ)
+def heatmap(request, partnership, round_id):
+    round_ = _round_for(request, partnership, round_id)
+    dimension = request.GET.get("by", "organisation")
+    if dimension not in BREAKDOWNS:
+        dimension = "organisation"
+    results = round_results(round_)
+    context = _context(request, partnership, round_, results, "heatmap")
+    if results.visible:
+        framework = context["framework"]
+        columns = _sizes(results, dimension)
+        rows = []
+        for item in framework.themes:
+            by_key = {g.key: g for g in _groups(results, dimension, item.id)}
+            rows.append((item, [by_key[c.key] for c in columns]))
+        hidden_text = _("fewer than %(n)s responses") % {"n": results.threshold}
+        context.update(
+            dimension=dimension,
+            dimension_name=BREAKDOWNS[dimension],
+            breakdown_names=BREAKDOWNS,
+            columns=columns,
+            rows=rows,
+            hidden_text=hidden_text,
+            chart=charts.heatmap(
+                "heatmap",
+                _("Theme scores by %(d)s") % {"d": str(BREAKDOWNS[dimension]).lower()},
+                [t.title.en for t, _cells in rows],
+                [c.label for c in columns],
+                [[cell.score.mean for cell in cells] for _t, cells in rows],
+                hidden_text,
+            ),
+        )
+    return render(request, "results/heatmap.html", context)
+
+
+class ModerationForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why?"),
+        help_text=gettext_lazy("Kept in the round's log. For example: names a member of staff."),
+        max_length=500,
+        error_messages={"required": gettext_lazy("Say why, so the decision can be checked later")},
+    )
+
+
+@member_required(RUN)
+@require_http_methods(["GET", "POST"])
+def moderate(request, partnership, round_id, comment_id):
+    round_ = _round_for(request, partnership, round_id)
+    comment = get_object_or_404(Comment, pk=comment_id, response__round=round_, response__state="submitted")
+    form = ModerationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        action = CommentModeration.Action.SHOW if comment.hidden else CommentModeration.Action.HIDE
+        CommentModeration.objects.create(
+            comment=comment, action=action, reason=form.cleaned_data["reason"], user=request.user
+        )
+        Comment.objects.filter(pk=comment.pk).update(hidden=action == CommentModeration.Action.HIDE)
+        messages.success(request, _("Comment hidden.") if action == "hide" else _("Comment shown again."))
+        return redirect("results-theme", partnership.pk, round_.pk, comment.theme_id)
+    return render(
+        request,
+        "results/moderate.html",
+        {
+            "partnership": partnership,
+            "round": round_,
+            "comment": comment,
+            "form": form,
+            "log": comment.moderation.select_related("user"),
+            "theme": round_.framework.theme(comment.theme_id),
+        },
+    )
