@@ -1,6 +1,6 @@
 // Builds the service's stylesheet from GOV.UK Frontend's Sass and copies its script.
 // Output goes to src/together/static/build/, which is not committed.
-import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, copyFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -18,4 +18,6 @@ const result = sass.compile(join(root, "src", "together", "assets", "app.scss"),
 });
 writeFileSync(join(out, "app.css"), result.css);
 copyFileSync(join(frontend, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
+// The stylesheet refers to GOV.UK Frontend's images (not its fonts, which are left out).
+cpSync(join(frontend, "assets", "images"), join(out, "assets", "images"), { recursive: true });
 console.log(`assets built in ${out}`);
