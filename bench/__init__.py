@@ -1,0 +1,1 @@
+"""Benchmarks for Transforming Together. Run them with ``make bench`` (``python -m bench``)."""
