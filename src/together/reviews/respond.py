@@ -21,7 +21,7 @@ from together.partnerships.models import Organisation, RespondentGroup
 
 from . import keys, questionnaire, ratelimit
 from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name
-from .models import Invitation, Round, RoundState
+from .models import Answer, Comment, Invitation, Response, Round, RoundState
 
 COOKIE_SALT = "together.respondent"
 COOKIE_AGE = 60 * 60 * 24 * 120
@@ -38,8 +38,12 @@ def _cookie_name(round_: Round) -> str:
 
 
 def _read_cookie(request, round_: Round) -> tuple[str, str] | None:
+    return _read_cookie_for(request, round_.public_id.hex)
+
+
+def _read_cookie_for(request, public_hex: str) -> tuple[str, str] | None:
     try:
-        value = request.get_signed_cookie(_cookie_name(round_), salt=COOKIE_SALT, max_age=COOKIE_AGE)
+        value = request.get_signed_cookie(f"respond-{public_hex}", salt=COOKIE_SALT, max_age=COOKIE_AGE)
     except (KeyError, signing.BadSignature):
         return None
     kind, _, key = value.partition(":")
@@ -176,13 +180,22 @@ def respondent_step(view):
     @wraps(view)
     @never_cache
     def wrapped(request, public_id, *args, **kwargs):
-        round_ = get_object_or_404(_rounds(), public_id=public_id)
-        cookie = _read_cookie(request, round_)
-        draft = questionnaire.find_draft(round_, cookie[1]) if cookie else None
+        cookie = _read_cookie_for(request, public_id.hex)
+        draft = None
+        if cookie:
+            # One query finds the draft and its round together: this runs on every page.
+            draft = (
+                Response.objects.select_related("round__partnership", "round__framework_version")
+                .defer("round__framework_version__content")
+                .filter(round__public_id=public_id, resume_digest=keys.draft_digest(cookie[1]))
+                .first()
+            )
         if draft is None:
+            round_ = get_object_or_404(_rounds(), public_id=public_id)
             if cookie and questionnaire.has_submitted(round_, cookie[1]):
                 return redirect(_url(round_, "done"))
             return render(request, "respond/no_draft.html", {"round": round_}, status=403)
+        round_ = draft.round
         if round_.state != RoundState.OPEN:
             return _closed(request, round_, has_draft=True)
         kind, key = cookie
@@ -239,10 +252,11 @@ def theme(request, round_, draft, key, context, theme_id: str):
         return render(request, "404.html", status=404)
     step = f"theme/{theme_id}"
     initial = {}
-    for answer in draft.answers.filter(statement_id__in=[s.id for s in current.statements]):
-        initial[rating_field_name(answer.statement_id)] = DONT_KNOW if answer.value is None else str(answer.value)
-    comment = draft.comments.filter(theme_id=theme_id).first()
-    initial["comment"] = comment.text if comment else ""
+    answers = Answer.objects.filter(response=draft, statement_id__in=[s.id for s in current.statements])
+    for statement_id, value in answers.values_list("statement_id", "value"):
+        initial[rating_field_name(statement_id)] = DONT_KNOW if value is None else str(value)
+    comment = Comment.objects.filter(response=draft, theme_id=theme_id).values_list("text", flat=True).first()
+    initial["comment"] = comment or ""
     form = ThemeForm(
         request.POST if request.method == "POST" else None,
         framework=framework,
