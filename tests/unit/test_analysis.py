@@ -236,3 +236,39 @@ def test_random_rounds_never_show_a_figure_for_fewer_than_the_threshold():
             for group in groups:
                 if not group.score.hidden and group.score.histogram is not None:
                     assert group.score.histogram.answered == 0 or group.score.histogram.answered >= 5
+
+
+def test_a_hidden_statement_cannot_be_worked_out_from_its_theme():
+    # Ten people rate s1; only two rate s2 (the rest say "don't know"), so s2 is hidden.
+    cells = {
+        ("s1", "council", None): Histogram.from_values([3] * 10, 5),
+        ("s2", "council", None): Histogram.from_values([5, 5] + [None] * 8, 5),
+    }
+    inputs = Inputs(
+        themes=[ThemeSpec("t1", ("s1", "s2"))],
+        points=5,
+        threshold=5,
+        cells=cells,
+        respondents={("council", None): 10},
+        priorities={},
+        dimensions=[Dimension("organisation", {"council": "Council", None: "Not given"}, lambda o, g: o)],
+    )
+    results = compute(inputs)
+    assert results.statements["s2"].hidden
+    # Were s2 counted, the theme would read 4.0 and 2 × 4.0 − 3.0 would give s2's hidden 5.0.
+    assert results.themes["t1"].mean == pytest.approx(3.0)
+    council = next(g for g in results.breakdowns["organisation"]["t1"] if g.key == "council")
+    assert council.score.mean == pytest.approx(3.0)
+
+
+def test_an_empty_group_reads_no_responses_not_hidden():
+    results = compute(_simple_inputs({"council": [4] * 6, "charity": []}))
+    charity = next(g for g in results.breakdowns["organisation"]["t1"] if g.key == "charity")
+    assert not charity.score.hidden and charity.score.mean is None
+
+
+def test_reasons_round_half_up_like_the_pages():
+    from together.analysis.results import Attention
+
+    entry = Attention("t1", "t1", "theme", 0.5, 2.25, 0.375, 0.9, 0.6875)
+    assert entry.reason(5) == "scored 2.3 of 5; 38% chose it"

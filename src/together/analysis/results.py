@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from .agreement import Band, band, disagrees, rwg, rwg_j
 from .disclosure import ROOT, suppress_small_groups
@@ -109,10 +110,15 @@ class Attention:
     low_score: float
 
     def reason(self, maximum: int) -> str:
-        parts = [f"scored {self.score:.1f} of {maximum}", f"{self.chosen_share:.0%} chose it"]
+        parts = [f"scored {_one_place(self.score)} of {maximum}", f"{self.chosen_share:.0%} chose it"]
         if disagrees(self.agreement):
             parts.append("partners disagree")
         return "; ".join(parts)
+
+
+def _one_place(value: float) -> str:
+    """Half up, as the pages round, so 2.25 reads 2.3 everywhere."""
+    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 @dataclass
@@ -163,14 +169,16 @@ def compute(inputs: Inputs) -> RoundResults:
 
     overall = _roll_up(inputs.cells, lambda o, g: ROOT)
     for theme in inputs.themes:
-        histograms = []
+        shown = []
         for statement in theme.statement_ids:
             histogram = overall.get((statement, ROOT), empty)
-            histograms.append(histogram)
-            results.statements[statement] = _score(
-                [histogram], histogram.answered, histogram.answered < threshold, True
-            )
-        results.themes[theme.id] = _score(histograms, total, False, False)
+            hidden = histogram.answered < threshold
+            results.statements[statement] = _score([histogram], histogram.answered, hidden, True)
+            if not hidden:
+                # A theme is built only from statements shown in their own right, so that it
+                # cannot be used to work out a hidden one.
+                shown.append(histogram)
+        results.themes[theme.id] = _score(shown, total, False, False)
     chosen: dict[str, int] = defaultdict(int)
     for (theme_id, _, _), count in inputs.priorities.items():
         chosen[theme_id] += count
@@ -231,9 +239,13 @@ def _breakdown(inputs: Inputs, dimension: Dimension, results: RoundResults) -> N
                 dimension.labels[key],
                 by_people.counts.get(key, 0),
                 _score(
-                    [rolled.get((statement, key), empty) for statement in theme.statement_ids],
+                    [
+                        rolled.get((statement, key), empty)
+                        for statement, groups in ((s, items[s]) for s in theme.statement_ids)
+                        if not next(g for g in groups if g.key == key).score.hidden
+                    ],
                     by_people.counts.get(key, 0),
-                    not by_people.shown(key) or by_people.counts.get(key, 0) == 0,
+                    not by_people.shown(key),
                     False,
                 ),
             )
