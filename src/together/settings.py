@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "together.partnerships",
     "together.reviews",
     "together.results",
+    "together.actions",
     "together.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

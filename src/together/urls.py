@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from together.actions import views as actions
 from together.partnerships import views as partnerships
 from together.results import views as results
 from together.reviews import respond
@@ -30,6 +31,13 @@ partnership_urls = [
     path("rounds/<int:round_id>/invitations/", reviews.invitation_upload, name="invitations-upload"),
     path("rounds/<int:round_id>/invitations/send/", reviews.invitations_send, name="invitations-send"),
     path("rounds/<int:round_id>/invitations/remind/", reviews.invitations_remind, name="invitations-remind"),
+    path("actions/", actions.action_plan, name="actions"),
+    path("actions/new/", actions.action_form, name="action-new"),
+    path("actions/export.<str:fmt>", actions.action_export, name="actions-export"),
+    path("actions/<int:action_id>/", actions.action_detail, name="action"),
+    path("actions/<int:action_id>/edit/", actions.action_form, name="action-edit"),
+    path("actions/<int:action_id>/state/", actions.action_change, name="action-change"),
+    path("actions/<int:action_id>/notes/", actions.action_note, name="action-note"),
     path("rounds/<int:round_id>/results/", results.overview, name="results"),
     path("rounds/<int:round_id>/results/themes/<slug:theme_id>/", results.theme, name="results-theme"),
     path("rounds/<int:round_id>/results/differences/", results.differences, name="results-differences"),

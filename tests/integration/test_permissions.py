@@ -35,6 +35,12 @@ VIEWS = [
     ("get", "/partnerships/{p}/rounds/{r}/invitations/", RUN),
     ("post", "/partnerships/{p}/rounds/{r}/invitations/send/", RUN),
     ("post", "/partnerships/{p}/rounds/{r}/invitations/remind/", RUN),
+    ("get", "/partnerships/{p}/actions/", READ),
+    ("get", "/partnerships/{p}/actions/export.csv", READ),
+    ("get", "/partnerships/{p}/actions/new/", RUN),
+    ("post", "/partnerships/{p}/actions/new/", RUN),
+    ("get", "/partnerships/{p}/actions/{a}/", READ),
+    ("get", "/partnerships/{p}/actions/{a}/edit/", RUN),
 ]
 
 ALLOWED = {
@@ -55,7 +61,11 @@ def world(framework_version):
     outsider = User.objects.create_user("owner@elsewhere.example", "pw-for-tests-only-1")
     make_partnership(outsider, name="Elsewhere Partnership", organisations=("Elsewhere Council",))
     round_ = make_round(partnership, framework_version)
+    from together.actions.models import Action
+
+    action = Action.objects.create(partnership=partnership, title="Joint briefing")
     ids = {
+        "a": action.pk,
         "p": partnership.pk,
         "o": partnership.organisations.first().pk,
         "g": partnership.groups.first().pk,

@@ -110,6 +110,17 @@ class RoleForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select a role")},
     )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation they work for"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Not tied to an organisation"),
+        help_text=_("Members of an action's lead organisation can record its progress."),
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = partnership.organisations.all()
 
 
 class JoinForm(forms.Form):

@@ -181,13 +181,18 @@ def member_invite(request, partnership):
 @require_http_methods(["GET", "POST"])
 def member_role(request, partnership, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, partnership=partnership)
-    form = RoleForm(request.POST if request.method == "POST" else None, initial={"role": membership.role})
+    form = RoleForm(
+        request.POST if request.method == "POST" else None,
+        initial={"role": membership.role, "organisation": membership.organisation_id},
+        partnership=partnership,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.change_role(membership, form.cleaned_data["role"])
         except services.MembershipError as error:
             form.add_error("role", str(error))
         else:
+            Membership.objects.filter(pk=membership.pk).update(organisation=form.cleaned_data["organisation"])
             messages.success(request, _("Role changed for %(who)s.") % {"who": membership.user})
             return redirect("members", partnership.pk)
     title = _("Change role for %(who)s") % {"who": membership.user}
