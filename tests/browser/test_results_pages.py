@@ -30,6 +30,7 @@ def closed_round(facilitator, framework_version):
         "heatmap/",
         "heatmap/?by=sector",
         "heatmap/?by=group",
+        "change/",
     ],
 )
 def test_results_pages_are_accessible(page, facilitator, closed_round, page_path):

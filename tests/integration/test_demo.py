@@ -150,9 +150,33 @@ def test_rounds_were_moved_only_through_the_lifecycle(demo_output):
     steps = list(RoundEvent.objects.order_by("round__name", "pk").values_list("round__name", "from_state", "to_state"))
     assert steps == [
         ("Autumn 2026 review", "draft", "open"),
+        ("Spring 2024 review", "draft", "open"),
+        ("Spring 2024 review", "open", "closed"),
+        ("Spring 2024 review", "closed", "published"),
+        ("Spring 2025 review", "draft", "open"),
+        ("Spring 2025 review", "open", "closed"),
+        ("Spring 2025 review", "closed", "published"),
         ("Spring 2026 review", "draft", "open"),
         ("Spring 2026 review", "open", "closed"),
     ]
+
+
+def test_three_yearly_rounds_with_actions_between_them_show_a_trend(demo_output):
+    from together.actions.models import Action
+    from together.analysis.change import IMPROVED, theme_change
+    from together.results.queries import earlier_rounds, statement_histograms
+
+    spring_2026 = Round.objects.get(name="Spring 2026 review")
+    earlier = earlier_rounds(spring_2026)
+    assert [r.name for r in earlier] == ["Spring 2024 review", "Spring 2025 review"]
+    assert [r.created_at.year for r in earlier] == [2024, 2025]
+    states = set(Action.objects.values_list("state", flat=True))
+    assert states == {"proposed", "agreed", "in_progress", "done", "dropped"}
+    theme = spring_2026.framework.theme("whole-workforce")
+    ids = [s.id for s in theme.statements]
+    change, compared = theme_change(ids, statement_histograms(earlier[0]), statement_histograms(spring_2026), 5)
+    assert compared == len(ids)
+    assert change.label == IMPROVED
 
 
 def test_running_twice_duplicates_nothing(demo_output):

@@ -156,3 +156,30 @@ def test_attention_reasons_and_exemplars_are_shown(client, facilitator, round_):
     html = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/attention/").content.decode()
     assert "Scored 2.0 of 5; 100% chose it." in html
     assert "South Tyneside" in html
+
+
+def test_change_page_compares_with_the_previous_round_and_shows_actions(client, facilitator, framework_version):
+    from together.actions.models import Action
+
+    partnership = make_partnership(facilitator)
+    council = Organisation.objects.get(partnership=partnership, name="Northbridge Council")
+    first = make_round(partnership, framework_version)
+    add_responses(first, council, None, 12, value=2)
+    lifecycle.apply(first, "close", facilitator)
+    Action.objects.create(
+        partnership=partnership, round=first, title="Frontline listening sessions", theme_id="whole-workforce"
+    )
+    second = make_round(partnership, framework_version)
+    import random
+
+    rng = random.Random(3)  # noqa: S311 - test data
+    for _ in range(12):
+        add_responses(second, council, None, 1, value=rng.choice([3, 4]))
+    client.force_login(facilitator)
+    html = client.get(f"/partnerships/{partnership.pk}/rounds/{second.pk}/results/change/").content.decode()
+    assert "Compared with Spring review" in html
+    assert "Improved" in html
+    assert "Frontline listening sessions" in html
+    assert html.count('class="app-chart"') == len(framework_version.framework.themes)
+    first_html = client.get(f"/partnerships/{partnership.pk}/rounds/{first.pk}/results/change/").content.decode()
+    assert "There is no earlier closed round to compare with" in first_html

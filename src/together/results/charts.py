@@ -133,3 +133,41 @@ def heatmap(
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def line_chart(
+    chart_id: str, title: str, points: Sequence[tuple[str, float | None]], minimum: int = 1, maximum: int = 5
+) -> SafeString:
+    """One theme's score over rounds; a gap where a round has no score to show."""
+    left, top, plot_w, plot_h = 40, 15, 300, 120
+    width, height = left + plot_w + 20, top + plot_h + 40
+    parts = []
+    for tick in range(minimum, maximum + 1):
+        y = top + plot_h * (maximum - tick) / (maximum - minimum)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#dddddd"/>')
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#0b0c0c">{tick}</text>'
+        )
+    step = plot_w / max(1, len(points) - 1)
+    coordinates = []
+    for index, (label, value) in enumerate(points):
+        x = left + (step * index if len(points) > 1 else plot_w / 2)
+        parts.append(
+            f'<text x="{x:.1f}" y="{top + plot_h + 18}" font-size="11" text-anchor="middle" fill="#0b0c0c">'
+            f"{escape(_shorten(label, 16))}</text>"
+        )
+        if value is not None:
+            y = top + plot_h * (maximum - value) / (maximum - minimum)
+            coordinates.append((x, y))
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1d70b8"/>')
+            parts.append(
+                f'<text x="{x:.1f}" y="{y - 8:.1f}" font-size="11" text-anchor="middle" fill="#0b0c0c">'
+                f"{value:.1f}</text>"
+            )
+    if len(coordinates) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
+        parts.insert(0, f'<polyline points="{path}" fill="none" stroke="#1d70b8" stroke-width="3"/>')
+    described = "; ".join(
+        f"{label}: {value:.1f}" if value is not None else f"{label}: not shown" for label, value in points
+    )
+    return _svg(chart_id, title, described + ".", width, height, "".join(parts))

@@ -83,3 +83,37 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
 
 def round_results(round_: Round, threshold: int | None = None) -> RoundResults:
     return compute(inputs_for(round_, threshold))
+
+
+def statement_histograms(round_: Round) -> dict[str, Histogram]:
+    """Everyone's answers to each statement of a round: one small GROUP BY."""
+    points = len(round_.framework.scale.levels)
+    raw: dict[str, dict] = {}
+    rows = (
+        Answer.objects.filter(response__round=round_, response__state=ResponseState.SUBMITTED)
+        .values_list("statement_id", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for statement, value, n in rows:
+        raw.setdefault(statement, {})[value] = n
+    return {statement: Histogram.from_cells(values, points) for statement, values in raw.items()}
+
+
+def respondent_count(round_: Round) -> int:
+    return Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).count()
+
+
+def earlier_rounds(round_: Round) -> list[Round]:
+    """Rounds of the same partnership that ended before this one began, oldest first."""
+    from together.reviews.models import RoundState
+
+    return list(
+        Round.objects.filter(
+            partnership=round_.partnership_id,
+            created_at__lt=round_.created_at,
+            state__in=[RoundState.CLOSED, RoundState.PUBLISHED, RoundState.ARCHIVED],
+        )
+        .select_related("framework_version")
+        .order_by("created_at")
+    )

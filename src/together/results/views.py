@@ -3,6 +3,8 @@ which applies the anonymity threshold and complementary suppression before anyth
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -256,3 +258,75 @@ def moderate(request, partnership, round_id, comment_id):
             "theme": round_.framework.theme(comment.theme_id),
         },
     )
+
+
+@member_required(READ)
+def change(request, partnership, round_id):
+    """Change since the previous round, with 95% intervals, and each theme's trend over all rounds."""
+    from together.actions.models import Action
+    from together.analysis import change as changes
+
+    from .queries import earlier_rounds, respondent_count, statement_histograms
+
+    round_ = _round_for(request, partnership, round_id)
+    results_threshold = round_results(round_).threshold
+    framework = round_.framework
+    earlier = earlier_rounds(round_)
+    previous = earlier[-1] if earlier else None
+    context = {
+        "partnership": partnership,
+        "round": round_,
+        "previous": previous,
+        "framework": framework,
+        "page": "change",
+        "can_run": can_run(request.membership),
+        "threshold": results_threshold,
+    }
+    respondents = respondent_count(round_)
+    context["results"] = SimpleNamespace(visible=respondents >= results_threshold, respondents=respondents)
+    if not context["results"].visible:
+        return render(request, "results/change.html", context)
+    current = statement_histograms(round_)
+    rows = []
+    if previous is not None and respondent_count(previous) >= results_threshold:
+        before = statement_histograms(previous)
+        shared = {s.id for s in framework.statements} & {s.id for s in previous.framework.statements}
+        actions = list(
+            Action.objects.filter(partnership=partnership).exclude(theme_id="").select_related("lead_organisation")
+        )
+        for theme in framework.themes:
+            ids = [s.id for s in theme.statements if s.id in shared]
+            theme_diff, compared = changes.theme_change(ids, before, current, results_threshold)
+            rows.append(
+                {
+                    "theme": theme,
+                    "change": theme_diff,
+                    "compared": compared,
+                    "statements": [
+                        (s, changes.statement_change(before[s.id], current[s.id], results_threshold))
+                        for s in theme.statements
+                        if s.id in shared and s.id in before and s.id in current
+                    ],
+                    "actions": [a for a in actions if a.theme_id == theme.id],
+                }
+            )
+        context["same_version"] = previous.framework_version_id == round_.framework_version_id
+        context["shared_count"] = len(shared)
+    context["rows"] = rows
+    # Trends over every round that can be shown, oldest first.
+    series = [(r, statement_histograms(r)) for r in earlier if respondent_count(r) >= results_threshold]
+    series.append((round_, current))
+    trends = []
+    for theme in framework.themes:
+        ids = [s.id for s in theme.statements]
+        points = [(r.name, changes.theme_score(ids, h, results_threshold)) for r, h in series]
+        trends.append(
+            {
+                "theme": theme,
+                "points": points,
+                "chart": charts.line_chart(f"trend-{theme.id}", _("Trend: %(t)s") % {"t": theme.title.en}, points),
+            }
+        )
+    context["trends"] = trends
+    context["trend_rounds"] = [r for r, _h in series]
+    return render(request, "results/change.html", context)

@@ -44,17 +44,19 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from together.actions import lifecycle as action_lifecycle
+from together.actions.models import Action, ActionNote
 from together.framework import Framework
 from together.partnerships.models import Organisation, Partnership, Sector
 from together.partnerships.services import create_partnership
 from together.reviews import keys, lifecycle
-from together.reviews.models import Answer, Comment, Priority, Response, ResponseState, Round
+from together.reviews.models import Answer, Comment, Priority, Response, ResponseState, Round, RoundEvent
 
 SEED = 2040
 
@@ -407,9 +409,42 @@ class RoundPlan:
     close: bool
     closes_on: date | None = None
     improvement: Mapping[str, float] = field(default_factory=dict)
+    publish: bool = False
 
+
+# Two earlier yearly reviews, weaker where the partnership later acted, so trends show change.
+EARLIER_2024 = {
+    "whole-workforce": -0.6,
+    "involving-people": -0.5,
+    "shared-purpose": -0.4,
+    "residents-and-place": -0.3,
+    "political-support": -0.2,
+}
+EARLIER_2025 = {"whole-workforce": -0.3, "involving-people": -0.3, "shared-purpose": -0.1}
 
 ROUNDS: tuple[RoundPlan, ...] = (
+    RoundPlan(
+        "Spring 2024 review",
+        seed=SEED + 3,
+        count=118,
+        first_day=date(2024, 3, 4),
+        last_day=date(2024, 3, 29),
+        closes_on=date(2024, 3, 29),
+        close=True,
+        publish=True,
+        improvement=EARLIER_2024,
+    ),
+    RoundPlan(
+        "Spring 2025 review",
+        seed=SEED + 4,
+        count=137,
+        first_day=date(2025, 3, 3),
+        last_day=date(2025, 3, 28),
+        closes_on=date(2025, 3, 28),
+        close=True,
+        publish=True,
+        improvement=EARLIER_2025,
+    ),
     RoundPlan(
         "Spring 2026 review",
         seed=SEED + 1,
@@ -670,4 +705,142 @@ def seed(user, framework_version, today: date | None = None) -> Partnership:
         store_responses(round_, synthetic, today)
         if plan.close:
             lifecycle.apply(round_, "close", user)
+        if plan.publish:
+            lifecycle.apply(round_, "publish", user)
+        # Rounds are ordered by when they began; date them as the story has it.
+        began = timezone.make_aware(datetime.combine(min(plan.first_day, today), time(9, 0)))
+        Round.objects.filter(pk=round_.pk).update(created_at=began)
+        RoundEvent.objects.filter(round=round_).update(at=began)
+    seed_actions(partnership, user, organisations, today)
     return partnership
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    title: str
+    round_name: str
+    theme_id: str
+    lead: str
+    due: date
+    state: str
+    description: str
+    success: str
+    progress: tuple[tuple[date, str], ...] = ()
+    drop_reason: str = ""
+
+
+ACTIONS: tuple[ActionPlan, ...] = (
+    ActionPlan(
+        "Frontline listening sessions in every partner",
+        "Spring 2024 review",
+        "whole-workforce",
+        "Northbridge City Council",
+        date(2024, 12, 20),
+        "done",
+        "Each partner runs two sessions a year where frontline staff tell senior leaders what gets in the way of "
+        "joint work, and leaders report back what changed.",
+        "Frontline staff rate the whole-workforce statements higher in the next review.",
+        (
+            (date(2024, 7, 10), "First six sessions held; 140 staff took part."),
+            (date(2024, 12, 2), "All partners have held two sessions; a 'you said, we did' note went to every team."),
+        ),
+    ),
+    ActionPlan(
+        "Residents' panel for the Children's Plan refresh",
+        "Spring 2024 review",
+        "involving-people",
+        "Northbridge Young People's Trust",
+        date(2025, 2, 28),
+        "done",
+        "Recruit a panel of young people and parents to shape the refresh, in the way Cheshire East involved "
+        "children and young people in its plan.",
+        "The refreshed plan names what the panel changed.",
+        ((date(2024, 11, 5), "Panel of 18 young people and 9 parents meets monthly."),),
+    ),
+    ActionPlan(
+        "One-page shared outcomes agreed by every board",
+        "Spring 2025 review",
+        "shared-purpose",
+        "Northbridge County Council",
+        date(2025, 10, 31),
+        "done",
+        "Agree no more than five shared outcomes for residents and take them to every partner's board.",
+        "Every partner's board minutes record agreement; staff can name the outcomes.",
+        ((date(2025, 9, 18), "Agreed by 11 of 12 boards; the college governors meet in October."),),
+    ),
+    ActionPlan(
+        "Neighbourhood door-knocking month in Eastfield",
+        "Spring 2025 review",
+        "involving-people",
+        "Northbridge Riverside Housing Association",
+        date(2026, 6, 30),
+        "in_progress",
+        "Officers from several partners spend a month knocking on doors in one neighbourhood to hear residents' "
+        "concerns first hand, as Wigan did.",
+        "A published summary of what residents said, and three changes made because of it.",
+        ((date(2026, 5, 12), "Two weeks done; 600 conversations recorded."),),
+    ),
+    ActionPlan(
+        "Tell regulators about shared barriers",
+        "Spring 2026 review",
+        "national-context",
+        "NHS Northbridge Integrated Care Board",
+        date(2026, 9, 30),
+        "agreed",
+        "Write jointly to the main inspectorates about the rules that most get in the way of joint services.",
+        "A reply from each regulator, and the issue raised at the next national meeting.",
+    ),
+    ActionPlan(
+        "Pooled budget pilot for hospital discharge",
+        "Spring 2026 review",
+        "residents-and-place",
+        "Northbridge and District NHS Foundation Trust",
+        date(2027, 3, 31),
+        "proposed",
+        "Test a small pooled budget between health and social care for getting people home from hospital.",
+        "Fewer delayed discharges, and partners agree to continue after the pilot.",
+    ),
+    ActionPlan(
+        "Partnership away day on relationships",
+        "Spring 2025 review",
+        "leadership-and-relationships",
+        "Northbridge Council for Voluntary Service",
+        date(2025, 11, 30),
+        "dropped",
+        "A facilitated day for partner leaders on how they work together.",
+        "",
+        drop_reason="Folded into the quarterly partnership meetings, which now open with each partner's pressures.",
+    ),
+)
+
+_STEPS = {
+    "proposed": (),
+    "agreed": ("agree",),
+    "in_progress": ("agree", "start"),
+    "done": ("agree", "start", "finish"),
+    "dropped": ("agree", "drop"),
+}
+
+
+def seed_actions(partnership: Partnership, user, organisations: Sequence[Organisation], today: date) -> None:
+    """The actions agreed after each review, moved on through their lifecycle."""
+    rounds = {r.name: r for r in partnership.rounds.all()}
+    by_name = {o.name: o for o in organisations}
+    for plan in ACTIONS:
+        action = Action.objects.create(
+            partnership=partnership,
+            round=rounds.get(plan.round_name),
+            title=plan.title,
+            description=plan.description,
+            theme_id=plan.theme_id,
+            lead_organisation=by_name.get(plan.lead),
+            due_date=plan.due,
+            success_measure=plan.success,
+            created_by=user,
+        )
+        for step in _STEPS[plan.state]:
+            action_lifecycle.apply(action, step, user, facilitator=True, lead_member=False, reason=plan.drop_reason)
+        for day, text in plan.progress:
+            ActionNote.objects.create(
+                action=action, kind=ActionNote.Kind.PROGRESS, text=text, author=user, on=min(day, today)
+            )

@@ -128,3 +128,18 @@ def rating_fields(form) -> str:
             f"</fieldset></div>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@register.filter
+def signed(value) -> str:
+    """A change to one decimal place with its sign, rounding halves up: +0.4, −0.3, 0.0."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value is None:
+        return ""
+    rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if rounded > 0:
+        return f"+{rounded}"
+    if rounded < 0:
+        return f"\u2212{abs(rounded)}"
+    return "0.0"

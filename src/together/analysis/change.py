@@ -1,0 +1,102 @@
+"""Change between two rounds, with a 95% interval, from histograms alone.
+
+For a statement the change is the difference of the two rounds' means. The two rounds are
+answered by different (anonymous) people, so they are treated as independent samples, and the
+standard error of the difference is Welch's:
+
+    se = √(s₁²/n₁ + s₂²/n₂),   interval = change ± 1.96 × se
+
+For a theme the change is the difference of the theme scores (the mean of the statements'
+means, over statements both rounds share and both show). The same people answer every statement
+of a theme, so statements are not independent; the standard error of each round's theme score
+is taken as the mean of its statements' standard errors, which can only overstate it (the
+standard deviation of an average is never more than the average of the standard deviations).
+
+The label is "improved" when the whole interval is above zero, "declined" when it is all below,
+and "no clear change" otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .histogram import Histogram
+
+Z95 = 1.96
+IMPROVED, DECLINED, NO_CLEAR_CHANGE = "improved", "declined", "no clear change"
+
+
+@dataclass(frozen=True)
+class Change:
+    before: float
+    after: float
+    se: float
+
+    @property
+    def difference(self) -> float:
+        return self.after - self.before
+
+    @property
+    def low(self) -> float:
+        return self.difference - Z95 * self.se
+
+    @property
+    def high(self) -> float:
+        return self.difference + Z95 * self.se
+
+    @property
+    def label(self) -> str:
+        if self.low > 0:
+            return IMPROVED
+        if self.high < 0:
+            return DECLINED
+        return NO_CLEAR_CHANGE
+
+
+def _mean_se(histogram: Histogram) -> tuple[float, float] | None:
+    if histogram.answered < 2 or histogram.variance is None:
+        return None
+    return histogram.mean, math.sqrt(histogram.variance / histogram.answered)
+
+
+def statement_change(before: Histogram, after: Histogram, threshold: int) -> Change | None:
+    """None when either round has too few answers to show the statement."""
+    if before.answered < threshold or after.answered < threshold:
+        return None
+    first, second = _mean_se(before), _mean_se(after)
+    if first is None or second is None:
+        return None
+    return Change(first[0], second[0], math.sqrt(first[1] ** 2 + second[1] ** 2))
+
+
+def theme_change(
+    statement_ids: Sequence[str], before: Mapping[str, Histogram], after: Mapping[str, Histogram], threshold: int
+) -> tuple[Change | None, int]:
+    """The theme's change over the statements both rounds can show, and how many those were."""
+    pairs = []
+    for statement in statement_ids:
+        if statement not in before or statement not in after:
+            continue
+        first, second = before[statement], after[statement]
+        if first.answered < threshold or second.answered < threshold:
+            continue
+        a, b = _mean_se(first), _mean_se(second)
+        if a is None or b is None:
+            continue
+        pairs.append((a, b))
+    if not pairs:
+        return None, 0
+    count = len(pairs)
+    mean_before = sum(a[0] for a, _ in pairs) / count
+    mean_after = sum(b[0] for _, b in pairs) / count
+    se_before = sum(a[1] for a, _ in pairs) / count
+    se_after = sum(b[1] for _, b in pairs) / count
+    return Change(mean_before, mean_after, math.sqrt(se_before**2 + se_after**2)), count
+
+
+def theme_score(statement_ids: Sequence[str], histograms: Mapping[str, Histogram], threshold: int) -> float | None:
+    """A round's theme score as the results pages compute it, from statements it can show."""
+    means = [histograms[s].mean for s in statement_ids if s in histograms and histograms[s].answered >= threshold]
+    return sum(means) / len(means) if means else None
