@@ -44,6 +44,8 @@ partnership_urls = [
     path("rounds/<int:round_id>/results/attention/", results.attention, name="results-attention"),
     path("rounds/<int:round_id>/results/heatmap/", results.heatmap, name="results-heatmap"),
     path("rounds/<int:round_id>/results/change/", results.change, name="results-change"),
+    path("rounds/<int:round_id>/workshop/", results.workshop, name="workshop"),
+    path("rounds/<int:round_id>/workshop/<int:step>/", results.workshop, name="workshop-step"),
     path("rounds/<int:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),
 ]
 

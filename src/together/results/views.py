@@ -330,3 +330,79 @@ def change(request, partnership, round_id):
     context["trends"] = trends
     context["trend_rounds"] = [r for r, _h in series]
     return render(request, "results/change.html", context)
+
+
+WORKSHOP_STEPS = (
+    ("headlines", gettext_lazy("Headline results")),
+    ("differences", gettext_lazy("Where we see things differently")),
+    ("attention", gettext_lazy("Where to pay attention")),
+    ("actions", gettext_lazy("Agree actions")),
+)
+
+
+@member_required(READ)
+@require_http_methods(["GET", "POST"])
+def workshop(request, partnership, round_id, step: int = 1):
+    """A presentation for the partnership meeting: one screen per step, large type, arrow keys."""
+    from together.actions import lifecycle as action_lifecycle
+    from together.actions.models import Action
+
+    from .forms import WorkshopActionForm
+
+    round_ = _round_for(request, partnership, round_id)
+    if not 1 <= step <= len(WORKSHOP_STEPS):
+        raise Http404("No such step")
+    key, title = WORKSHOP_STEPS[step - 1]
+    results = round_results(round_)
+    context = _context(request, partnership, round_, results, "workshop")
+    framework = context["framework"]
+    context.update(
+        step=step,
+        steps=[(i + 1, name) for i, (_k, name) in enumerate(WORKSHOP_STEPS)],
+        key=key,
+        step_title=title,
+        previous_step=step - 1 if step > 1 else None,
+        next_step=step + 1 if step < len(WORKSHOP_STEPS) else None,
+    )
+    if results.visible and key == "headlines":
+        themes = [(t, results.themes[t.id]) for t in framework.themes]
+        context["chart"] = charts.bar_chart(
+            "workshop-scores",
+            _("Average score for each theme"),
+            [charts.Bar(t.title.en, score.mean) for t, score in themes],
+            framework.scale.minimum,
+            framework.scale.maximum,
+        )
+        context["themes"] = themes
+        context["strengths"] = sorted((row for row in themes if row[1].mean is not None), key=lambda r: -r[1].mean)[:3]
+    elif results.visible and key == "differences":
+        titles = {t.id: t.title for t in framework.themes}
+        context["gaps"] = [
+            (titles[g.item], g) for g in sorted(results.gaps, key=lambda g: -g.size) if g.flagged and g.item in titles
+        ][:6]
+    elif results.visible and key == "attention":
+        context["priorities"] = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"][:3]
+    elif key == "actions":
+        form = WorkshopActionForm(
+            request.POST if request.method == "POST" else None, partnership=partnership, framework=framework
+        )
+        if request.method == "POST":
+            if not can_run(request.membership):
+                raise PermissionDenied
+            if form.is_valid():
+                action = Action.objects.create(
+                    partnership=partnership,
+                    round=round_,
+                    title=form.cleaned_data["title"],
+                    theme_id=form.cleaned_data["theme_id"],
+                    lead_organisation=form.cleaned_data["lead_organisation"],
+                    due_date=form.cleaned_data["due_date"],
+                    created_by=request.user,
+                )
+                if form.cleaned_data["agreed"]:
+                    action_lifecycle.apply(action, "agree", request.user, facilitator=True, lead_member=False)
+                messages.success(request, _("Added to the action plan: %(t)s") % {"t": action.title})
+                return redirect("workshop-step", partnership.pk, round_.pk, step)
+        context["form"] = form
+        context["captured"] = Action.objects.filter(round=round_).select_related("lead_organisation").order_by("-pk")
+    return render(request, "results/workshop.html", context)
