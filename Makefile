@@ -14,7 +14,7 @@ DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3 \
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install assets chromium demo serve test test-postgres lint format bench clean
+.PHONY: help install system assets chromium demo serve test test-postgres lint format bench clean
 
 help:
 	@echo "make demo           set everything up and serve a demo on http://$(HOST):$(PORT)"
@@ -37,7 +37,10 @@ node_modules/.installed: package.json package-lock.json
 src/together/static/build/app.css: node_modules/.installed scripts/build-assets.mjs $(wildcard src/together/assets/*.scss)
 	npm run --silent build
 
-install: $(VENV)/.installed assets
+install: $(VENV)/.installed assets system
+
+system:
+	@scripts/ensure-system-packages.sh
 assets: src/together/static/build/app.css
 
 chromium:

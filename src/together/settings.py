@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "together.reviews",
     "together.results",
     "together.actions",
+    "together.reports",
     "together.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -150,5 +151,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

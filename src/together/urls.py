@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from together.actions import views as actions
 from together.partnerships import views as partnerships
+from together.reports import views as reports
 from together.results import views as results
 from together.reviews import respond
 from together.reviews import views as reviews
@@ -44,6 +45,8 @@ partnership_urls = [
     path("rounds/<int:round_id>/results/attention/", results.attention, name="results-attention"),
     path("rounds/<int:round_id>/results/heatmap/", results.heatmap, name="results-heatmap"),
     path("rounds/<int:round_id>/results/change/", results.change, name="results-change"),
+    path("rounds/<int:round_id>/report/", reports.report, name="report"),
+    path("rounds/<int:round_id>/report.<str:fmt>", reports.report, name="report-file"),
     path("rounds/<int:round_id>/workshop/", results.workshop, name="workshop"),
     path("rounds/<int:round_id>/workshop/<int:step>/", results.workshop, name="workshop-step"),
     path("rounds/<int:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),

@@ -1,0 +1,117 @@
+"""A round's report, as HTML for the browser and print, and as PDF. Every figure comes from
+``results.queries.round_results``, the same disclosure-controlled results the pages show."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Max, Min
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from together.actions.models import Action
+from together.results import charts
+from together.results.queries import round_results
+from together.reviews.models import Comment, Response, ResponseState, Round
+
+
+def context(round_: Round) -> dict:
+    results = round_results(round_)
+    framework = round_.framework
+    partnership = round_.partnership
+    dates = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).aggregate(
+        first=Min("submitted_on"), last=Max("submitted_on")
+    )
+    data = {
+        "round": round_,
+        "partnership": partnership,
+        "framework": framework,
+        "results": results,
+        "threshold": results.threshold,
+        "maximum": framework.scale.maximum,
+        "dates": dates,
+        "generated": timezone.localdate(),
+        "service_name": "Transforming Together",
+        "operator_name": settings.OPERATOR_NAME,
+    }
+    actions = list(
+        Action.objects.filter(partnership=partnership)
+        .select_related("lead_organisation")
+        .order_by("theme_id", "due_date", "title")
+    )
+    data["actions"] = actions
+    if not results.visible:
+        return data
+    themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
+    data["themes"] = themes
+    data["strengths"] = sorted((row for row in themes if row[1].mean is not None), key=lambda r: -r[1].mean)[:3]
+    data["chart"] = charts.bar_chart(
+        "report-theme-scores",
+        "Average score for each theme",
+        [charts.Bar(t.title.en, score.mean) for t, score, _c in themes],
+        framework.scale.minimum,
+        framework.scale.maximum,
+    )
+    titles = {t.id: t.title for t in framework.themes} | {s.id: s.text for s in framework.statements}
+    flagged = sorted((g for g in results.gaps if g.flagged), key=lambda g: -g.size)
+    data["differences"] = [(titles[g.item], g) for g in flagged][:10]
+    priorities = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"][:3]
+    data["priorities"] = priorities
+    priority_ids = {theme.id for _a, theme in priorities}
+    comments: dict[str, list[str]] = {}
+    for theme_id, text in (
+        Comment.objects.filter(response__round=round_, response__state=ResponseState.SUBMITTED, hidden=False)
+        .order_by("theme_id", "text")
+        .values_list("theme_id", "text")
+    ):
+        comments.setdefault(theme_id, []).append(text)
+    labels = [level.label.en for level in framework.scale.levels]
+    sections = []
+    for theme, score, chosen in themes:
+        statements = []
+        for statement in theme.statements:
+            statement_score = results.statements[statement.id]
+            statements.append(
+                {
+                    "statement": statement,
+                    "score": statement_score,
+                    "chart": charts.distribution_bar(
+                        f"report-{statement.id}",
+                        f"How people answered: {statement.text.en}",
+                        statement_score.histogram.shares,
+                        labels,
+                    )
+                    if statement_score.histogram
+                    else None,
+                }
+            )
+        sections.append(
+            {
+                "theme": theme,
+                "score": score,
+                "chosen": chosen,
+                "statements": statements,
+                "gaps": [g for g in results.gaps_for(theme.id) if g.flagged],
+                "priority": theme.id in priority_ids,
+                "comments": comments.get(theme.id, []),
+                "actions": [a for a in actions if a.theme_id == theme.id],
+            }
+        )
+    data["sections"] = sections
+    data["sectors"] = [g for g in results.group_sizes["organisation"] if isinstance(g.key, str) or g.key is None]
+    data["scale_labels"] = labels
+    return data
+
+
+def html(round_: Round) -> str:
+    return render_to_string("reports/report.html", context(round_))
+
+
+def pdf(round_: Round) -> bytes:
+    from weasyprint import HTML
+
+    # Only the report's own markup is rendered: no fetching of outside resources.
+    return HTML(string=html(round_), base_url=None, url_fetcher=_no_fetch).write_pdf()
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"the report does not load outside resources ({url})")

@@ -1,0 +1,85 @@
+"""The round report: every section in the PDF's text, page numbers, and never a hidden group."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from tests.integration.helpers import make_partnership, make_round
+from tests.integration.test_results import add_responses
+from together.actions.models import Action
+from together.partnerships.models import Organisation
+from together.reports import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(facilitator, framework_version):
+    partnership = make_partnership(
+        facilitator, organisations=("Northbridge Council", "Northbridge NHS", "Small Charity")
+    )
+    round_ = make_round(partnership, framework_version)
+    named = {o.name: o for o in Organisation.objects.filter(partnership=partnership)}
+    add_responses(round_, named["Northbridge Council"], None, 8, value=4, comment="Meetings start on time now")
+    add_responses(round_, named["Northbridge NHS"], None, 9, value=2)
+    add_responses(round_, named["Small Charity"], None, 2, value=1)
+    Action.objects.create(
+        partnership=partnership, round=round_, title="Joint councillor briefing", theme_id="political-support"
+    )
+    return round_
+
+
+def pdf_text(data: bytes) -> tuple[str, int]:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def test_the_pdf_holds_every_section_and_no_hidden_group(round_):
+    text, pages = pdf_text(build.pdf(round_))
+    framework = round_.framework
+    for heading in (
+        "Contents",
+        "Summary",
+        "Strengths",
+        "Where to pay attention",
+        "Action plan",
+        "Method and anonymity",
+        "Responses by sector",
+    ):
+        assert heading in text, heading
+    for theme in framework.themes:
+        assert theme.title.en in text
+    assert f"Page 2 of {pages}" in text
+    assert "Joint councillor briefing" in text
+    assert "Meetings start on time now" in text
+    # The charity (2 people) is hidden, and so is the council, which would otherwise reveal it.
+    assert "Small Charity" not in text
+    assert "Northbridge Council" not in text
+    assert "fewer than 5" in text
+    # Exemplars and suggested steps appear for the priorities.
+    assert any(e.place.en in text for theme in framework.themes for e in theme.exemplars)
+
+
+def test_a_round_below_the_threshold_reports_no_figures(facilitator, framework_version):
+    partnership = make_partnership(facilitator)
+    small = make_round(partnership, framework_version)
+    add_responses(small, None, None, 3, value=5)
+    text, _ = pdf_text(build.pdf(small))
+    assert "has not reached that yet" in text
+    assert "Theme scores" not in text
+
+
+def test_report_pages_and_command(client, round_, facilitator, tmp_path, capsys):
+    client.force_login(facilitator)
+    base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}"
+    html = client.get(f"{base}/report/").content.decode()
+    assert "<h2>Summary</h2>" in html and "Small Charity" not in html
+    response = client.get(f"{base}/report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    call_command("report", str(round_.pk), "--html", str(tmp_path / "r.html"))
+    call_command("report", str(round_.pk), "--pdf", str(tmp_path / "r.pdf"))
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert "report written to" in capsys.readouterr().out
