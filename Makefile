@@ -70,6 +70,7 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.results_compute
 
 clean:
 	rm -rf $(VENV) .tools node_modules src/together/static/build var
