@@ -41,3 +41,29 @@ def test_propose_agree_and_record_progress(page, facilitator, framework_version)
     assert_accessible(page)
     visit(page, f"/partnerships/{partnership.pk}/actions/?by=organisation")
     assert_accessible(page)
+
+
+def test_an_action_can_be_proposed_and_agreed_with_the_keyboard_alone(page, facilitator, framework_version):
+    from tests.browser.test_questionnaire import tab_to
+    from tests.integration.helpers import make_partnership
+
+    partnership = make_partnership(facilitator)
+    sign_in(page, facilitator)
+    visit(page, f"/partnerships/{partnership.pk}/actions/")
+    tab_to(page, lambda e: e["text"] == "Propose an action")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, lambda e: e["name"] == "title")
+    page.keyboard.type("Quarterly pressures session")
+    tab_to(page, lambda e: e["name"] == "theme_id")
+    page.keyboard.press("ArrowDown")  # the first theme
+    tab_to(page, lambda e: e["text"] == "Propose action")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Quarterly pressures session"
+    tab_to(page, lambda e: e["text"] == "Mark as agreed")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    action = Action.objects.get()
+    assert action.state == "agreed" and action.theme_id == framework_version.framework.themes[0].id
+    assert_accessible(page)
