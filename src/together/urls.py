@@ -47,6 +47,7 @@ partnership_urls = [
     path("rounds/<int:round_id>/results/change/", results.change, name="results-change"),
     path("rounds/<int:round_id>/report/", reports.report, name="report"),
     path("rounds/<int:round_id>/report.<str:fmt>", reports.report, name="report-file"),
+    path("rounds/<int:round_id>/export/<str:name>", reports.export, name="export"),
     path("rounds/<int:round_id>/workshop/", results.workshop, name="workshop"),
     path("rounds/<int:round_id>/workshop/<int:step>/", results.workshop, name="workshop-step"),
     path("rounds/<int:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),
