@@ -1,5 +1,10 @@
 """Facilitator pages for review rounds: set-up, lifecycle, links, invitations and response rates."""
 
+import secrets
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -192,3 +197,106 @@ def invitations_remind(request, partnership, round_id):
             % {"n": sent},
         )
     return redirect("round", partnership.pk, round_.pk)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a CSV file from another survey tool"),
+        help_text=_(
+            "One row per respondent and one column per statement, with a header row. Answers may be numbers "
+            "(1 to 5), the scale's labels, or \"don't know\". Optional columns: organisation, group, priorities."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={"required": _("Choose a CSV file to upload")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 200 * 1024 * 1024:
+            raise forms.ValidationError(_("The file must be smaller than 200 MB"))
+        return upload
+
+
+def _import_path(request, round_) -> Path | None:
+    name = request.session.get(f"import-{round_.pk}")
+    if not name:
+        return None
+    path = IMPORT_DIR / name
+    return path if path.is_file() else None
+
+
+IMPORT_DIR = Path(settings.BASE_DIR) / "var" / "imports"
+
+
+@member_required(RUN)
+@require_http_methods(["GET", "POST"])
+def import_upload(request, partnership, round_id):
+    round_ = _round(partnership, round_id)
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+        name = f"{secrets.token_hex(16)}.csv"
+        with (IMPORT_DIR / name).open("wb") as handle:
+            for chunk in form.cleaned_data["file"].chunks():
+                handle.write(chunk)
+        request.session[f"import-{round_.pk}"] = name
+        return redirect("import-map", partnership.pk, round_.pk)
+    return render(
+        request,
+        "partnerships/form.html",
+        {"form": form, "title": _("Import responses"), "partnership": partnership, "submit_label": _("Upload")},
+    )
+
+
+@member_required(RUN)
+@require_http_methods(["GET", "POST"])
+def import_map(request, partnership, round_id):
+    from . import importer
+
+    round_ = _round(partnership, round_id)
+    path = _import_path(request, round_)
+    if path is None:
+        messages.error(request, _("Upload the file first."))
+        return redirect("import-upload", partnership.pk, round_.pk)
+    framework = round_.framework
+    with path.open("rb") as raw:
+        header = importer.read_header(raw)
+    suggested = importer.suggest_mapping(header, framework)
+    choices = [
+        ("", _("Choose…")),
+        ("ignore", _("Ignore this column")),
+        ("organisation", _("Organisation")),
+        ("group", _("Respondent group")),
+        ("priorities", _("Priority themes")),
+    ]
+    choices += [(s.id, s.text.en) for s in framework.statements]
+    problems, more = [], 0
+    if request.method == "POST":
+        mapping = {column: request.POST.get(f"column-{index}", "") for index, column in enumerate(header)}
+        mapping = {column: target for column, target in mapping.items() if target}
+        with path.open("rb") as raw:
+            try:
+                stored = importer.import_file(raw, round_, mapping)
+            except importer.ImportInvalid as invalid:
+                problems, more = invalid.problems, invalid.more
+            else:
+                path.unlink(missing_ok=True)
+                request.session.pop(f"import-{round_.pk}", None)
+                messages.success(request, _("%(n)s responses imported.") % {"n": stored})
+                return redirect("round", partnership.pk, round_.pk)
+        suggested = mapping
+    columns = [(index, column, suggested.get(column, "")) for index, column in enumerate(header)]
+    return render(
+        request,
+        "reviews/import_map.html",
+        {
+            "partnership": partnership,
+            "round": round_,
+            "columns": columns,
+            "choices": choices,
+            "problems": problems,
+            "more": more,
+        },
+    )

@@ -1,0 +1,287 @@
+"""Import responses from another survey tool's CSV: one row per respondent, one column per statement.
+
+Every row is checked before anything is stored, and then everything is stored in one
+transaction: an import is all or nothing. Files may be UTF-8 (with or without a byte-order
+mark) or Windows-1252, separated by commas or semicolons. Values may be numbers on the scale,
+the scale's labels (in English or Welsh), or "don't know"; an empty cell means the statement
+was not answered.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from together.framework import Framework
+
+from .models import Answer, Priority, Response, ResponseState, Round
+
+ORGANISATION, GROUP, PRIORITIES, SECTOR, IGNORE = "organisation", "group", "priorities", "sector", "ignore"
+SPECIAL = (ORGANISATION, GROUP, PRIORITIES, SECTOR, IGNORE)
+DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don’t know", "not sure", "ddim yn gwybod"}
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class ImportInvalid(Exception):
+    def __init__(self, problems: list[ImportProblem], more: int = 0):
+        self.problems = problems
+        self.more = more
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass
+class Parsed:
+    header: list[str]
+    mapping: dict[str, str]
+    rows: list[tuple] = field(default_factory=list)  # (organisation_id, group_id, values, priorities)
+
+
+def _open_text(raw: io.BufferedIOBase) -> io.TextIOBase:
+    """UTF-8 (a byte-order mark is dropped), falling back to Windows-1252 when the bytes are not UTF-8."""
+    head = raw.read(1 << 16)
+    raw.seek(0)
+    try:
+        head.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sample is not an error.
+        encoding = "utf-8-sig" if error.start >= len(head) - 3 else "cp1252"
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+
+
+def read_header(raw: io.BufferedIOBase) -> list[str]:
+    """The header row alone; the file is rewound for the full read."""
+    text = _open_text(raw)
+    try:
+        first = text.readline()
+    finally:
+        text.detach()
+        raw.seek(0)
+    try:
+        dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [cell.strip() for cell in next(csv.reader([first], dialect), [])]
+
+
+def suggest_mapping(header: Iterable[str], framework: Framework) -> dict[str, str]:
+    """Match columns to statements by id or by their English or Welsh text; and the special columns."""
+    by_text = {}
+    for statement in framework.statements:
+        by_text[statement.id.casefold()] = statement.id
+        by_text[statement.text.en.casefold().rstrip(".")] = statement.id
+        if statement.text.cy:
+            by_text[statement.text.cy.casefold().rstrip(".")] = statement.id
+    mapping = {}
+    for column in header:
+        key = column.strip().casefold().rstrip(".")
+        if key in SPECIAL:
+            mapping[column] = key
+        elif key in by_text:
+            mapping[column] = by_text[key]
+    return mapping
+
+
+def _scale_words(framework: Framework) -> dict[str, int | None]:
+    words: dict[str, int | None] = {}
+    for level in framework.scale.levels:
+        words[str(level.value)] = level.value
+        words[level.label.en.casefold()] = level.value
+        if level.label.cy:
+            words[level.label.cy.casefold()] = level.value
+    for word in DONT_KNOW_WORDS | {framework.scale.dont_know.label.en.casefold()}:
+        words[word] = None
+    return words
+
+
+def parse(
+    raw: io.BufferedIOBase,
+    round_: Round,
+    mapping: Mapping[str, str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    max_problems: int = 50,
+) -> Parsed:
+    """Read and check the whole file, streaming it; raise :class:`ImportInvalid` with what is wrong."""
+    framework = round_.framework
+    text = _open_text(raw)
+    sample = text.read(8192)
+    text.seek(0)
+    if not sample.strip():
+        raise ImportInvalid([ImportProblem(1, "", "the file is empty")])
+    try:
+        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        reader = csv.reader(text, dialect)
+        header = [cell.strip() for cell in next(reader)]
+    except UnicodeDecodeError:
+        raise ImportInvalid([ImportProblem(1, "", "the file is not UTF-8 or Windows-1252 text")]) from None
+    problems: list[ImportProblem] = []
+    duplicated = [c for c, n in Counter(header).items() if n > 1]
+    for column in duplicated:
+        problems.append(ImportProblem(1, column, "this column appears more than once"))
+    mapping = dict(mapping) if mapping is not None else suggest_mapping(header, framework)
+    statement_ids = {s.id for s in framework.statements}
+    for column in header:
+        target = mapping.get(column)
+        if target is None:
+            problems.append(
+                ImportProblem(
+                    1,
+                    column,
+                    "unknown column: not a statement id or text, nor organisation, group, "
+                    "sector or priorities (map it, or choose to ignore it)",
+                )
+            )
+        elif target not in statement_ids and target not in SPECIAL:
+            problems.append(ImportProblem(1, column, f"mapped to {target!r}, which is not in this round's questions"))
+    targets = [mapping.get(c) for c in header]
+    mapped_statements = [t for t in targets if t in statement_ids]
+    # The same heading twice is reported above; different headings mapped to one statement here.
+    for statement, count in Counter(mapping.get(c) for c in set(header) if mapping.get(c) in statement_ids).items():
+        if count > 1:
+            problems.append(ImportProblem(1, "", f"statement {statement!r} is mapped from {count} columns"))
+    if not mapped_statements:
+        problems.append(ImportProblem(1, "", "no column holds answers to this round's statements"))
+    if problems:
+        raise ImportInvalid(problems)
+
+    partnership = round_.partnership
+    organisations = {o.name.casefold(): o.pk for o in partnership.organisations.all()}
+    groups = {g.name.casefold(): g.pk for g in partnership.groups.all()}
+    themes = {t.id: t.id for t in framework.themes} | {t.title.en.casefold(): t.id for t in framework.themes}
+    words = _scale_words(framework)
+    columns = [(index, column, target) for index, (column, target) in enumerate(zip(header, targets, strict=True))]
+    statement_columns = [(i, c, t) for i, c, t in columns if t in statement_ids]
+    special = {t: (i, c) for i, c, t in columns if t in (ORGANISATION, GROUP, PRIORITIES)}
+    parsed = Parsed(header=header, mapping=mapping)
+    more = 0
+
+    def problem(row: int, column: str, message: str) -> None:
+        nonlocal more
+        if len(problems) < max_problems:
+            problems.append(ImportProblem(row, column, message))
+        else:
+            more += 1
+
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if progress and number % 1000 == 0:
+                progress(number - 1)
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                problem(number, "", f"has {len(cells)} values but the header has {len(header)} columns")
+                continue
+            organisation = group = None
+            if ORGANISATION in special:
+                index, column = special[ORGANISATION]
+                name = cells[index].strip()
+                if name:
+                    organisation = organisations.get(name.casefold())
+                    if organisation is None:
+                        problem(number, column, f"{name!r} is not one of the partnership's organisations")
+            if GROUP in special:
+                index, column = special[GROUP]
+                name = cells[index].strip()
+                if name:
+                    group = groups.get(name.casefold())
+                    if group is None:
+                        problem(number, column, f"{name!r} is not one of the partnership's respondent groups")
+            values = []
+            for index, column, statement in statement_columns:
+                cell = cells[index].strip()
+                if not cell:
+                    continue
+                key = cell.casefold()
+                if key not in words:
+                    problem(
+                        number,
+                        column,
+                        f"{cell!r} is not on the scale: use {framework.scale.minimum} to {framework.scale.maximum}, "
+                        f'a label such as {framework.scale.levels[-1].label.en!r}, or "don\'t know"',
+                    )
+                    continue
+                values.append((statement, words[key]))
+            chosen: list[str] = []
+            if PRIORITIES in special:
+                index, column = special[PRIORITIES]
+                for item in filter(None, (p.strip() for p in cells[index].split(";"))):
+                    theme = themes.get(item) or themes.get(item.casefold())
+                    if theme is None:
+                        problem(number, column, f"{item!r} is not a theme of this round")
+                    elif theme not in chosen:
+                        chosen.append(theme)
+                if len(chosen) > 3:
+                    problem(number, column, "no more than 3 priority themes")
+            parsed.rows.append((organisation, group, values, chosen))
+    except UnicodeDecodeError:
+        problem(0, "", "the file mixes text encodings; save it as UTF-8")
+    except csv.Error as error:
+        problem(reader.line_num, "", f"the file is not valid CSV ({error})")
+    if not parsed.rows and not problems:
+        problems.append(ImportProblem(2, "", "the file has a header but no responses"))
+    if problems:
+        raise ImportInvalid(problems, more)
+    return parsed
+
+
+def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None = None) -> int:
+    """Store every parsed row as a submitted response, in one transaction."""
+    today = timezone.localdate()
+    stored = 0
+    with transaction.atomic():
+        for start in range(0, len(parsed.rows), BATCH):
+            chunk = parsed.rows[start : start + BATCH]
+            responses = [
+                Response(
+                    round=round_,
+                    state=ResponseState.SUBMITTED,
+                    resume_digest=None,
+                    organisation_id=organisation,
+                    group_id=group,
+                    about_done=True,
+                    priorities_done=True,
+                    updated_on=today,
+                    submitted_on=today,
+                )
+                for organisation, group, _values, _chosen in chunk
+            ]
+            Response.objects.bulk_create(responses, batch_size=BATCH)
+            Answer.objects.bulk_create(_answers(responses, chunk), batch_size=BATCH)
+            Priority.objects.bulk_create(
+                (Priority(response=r, theme_id=t) for r, row in zip(responses, chunk, strict=True) for t in row[3]),
+                batch_size=BATCH,
+            )
+            stored += len(chunk)
+            if progress:
+                progress(stored)
+    return stored
+
+
+def _answers(responses, chunk) -> Iterator[Answer]:
+    for response, (_o, _g, values, _c) in zip(responses, chunk, strict=True):
+        for statement, value in values:
+            yield Answer(response=response, statement_id=statement, value=value)
+
+
+def import_file(raw, round_: Round, mapping=None, progress=None) -> int:
+    return store(round_, parse(raw, round_, mapping, progress))
