@@ -29,6 +29,10 @@ INSTALLED_APPS = [
     "together.results",
     "together.actions",
     "together.reports",
+    "together.api",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "together.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -156,4 +160,22 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Transforming Together API",
+    "DESCRIPTION": "Read-only access to the partnerships, rounds, results and action plans you belong to.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {"ItemLevelEnum": ["theme", "statement"]},
 }

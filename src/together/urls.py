@@ -1,5 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from together.accounts import views as accounts
 from together.actions import views as actions
 from together.partnerships import views as partnerships
 from together.reports import views as reports
@@ -7,52 +8,55 @@ from together.results import views as results
 from together.reviews import respond
 from together.reviews import views as reviews
 from together.web import views
+from together.web.converters import ObjectId
+
+register_converter(ObjectId, "id")
 
 partnership_urls = [
     path("", partnerships.partnership_detail, name="partnership"),
     path("edit/", partnerships.partnership_edit, name="partnership-edit"),
     path("organisations/add/", partnerships.organisation_form, name="organisation-add"),
-    path("organisations/<int:organisation_id>/", partnerships.organisation_form, name="organisation-edit"),
+    path("organisations/<id:organisation_id>/", partnerships.organisation_form, name="organisation-edit"),
     path(
-        "organisations/<int:organisation_id>/remove/",
+        "organisations/<id:organisation_id>/remove/",
         partnerships.organisation_delete,
         name="organisation-delete",
     ),
     path("groups/add/", partnerships.group_form, name="group-add"),
-    path("groups/<int:group_id>/", partnerships.group_form, name="group-edit"),
+    path("groups/<id:group_id>/", partnerships.group_form, name="group-edit"),
     path("members/", partnerships.members, name="members"),
     path("members/invite/", partnerships.member_invite, name="member-invite"),
-    path("members/<int:membership_id>/role/", partnerships.member_role, name="member-role"),
-    path("members/<int:membership_id>/remove/", partnerships.member_remove, name="member-remove"),
+    path("members/<id:membership_id>/role/", partnerships.member_role, name="member-role"),
+    path("members/<id:membership_id>/remove/", partnerships.member_remove, name="member-remove"),
     path("rounds/new/", reviews.round_create, name="round-create"),
-    path("rounds/<int:round_id>/", reviews.round_detail, name="round"),
-    path("rounds/<int:round_id>/edit/", reviews.round_edit, name="round-edit"),
-    path("rounds/<int:round_id>/state/", reviews.round_transition, name="round-transition"),
-    path("rounds/<int:round_id>/open-link/", reviews.round_open_link, name="round-open-link"),
-    path("rounds/<int:round_id>/invitations/", reviews.invitation_upload, name="invitations-upload"),
-    path("rounds/<int:round_id>/invitations/send/", reviews.invitations_send, name="invitations-send"),
-    path("rounds/<int:round_id>/invitations/remind/", reviews.invitations_remind, name="invitations-remind"),
-    path("rounds/<int:round_id>/import/", reviews.import_upload, name="import-upload"),
-    path("rounds/<int:round_id>/import/columns/", reviews.import_map, name="import-map"),
+    path("rounds/<id:round_id>/", reviews.round_detail, name="round"),
+    path("rounds/<id:round_id>/edit/", reviews.round_edit, name="round-edit"),
+    path("rounds/<id:round_id>/state/", reviews.round_transition, name="round-transition"),
+    path("rounds/<id:round_id>/open-link/", reviews.round_open_link, name="round-open-link"),
+    path("rounds/<id:round_id>/invitations/", reviews.invitation_upload, name="invitations-upload"),
+    path("rounds/<id:round_id>/invitations/send/", reviews.invitations_send, name="invitations-send"),
+    path("rounds/<id:round_id>/invitations/remind/", reviews.invitations_remind, name="invitations-remind"),
+    path("rounds/<id:round_id>/import/", reviews.import_upload, name="import-upload"),
+    path("rounds/<id:round_id>/import/columns/", reviews.import_map, name="import-map"),
     path("actions/", actions.action_plan, name="actions"),
     path("actions/new/", actions.action_form, name="action-new"),
     path("actions/export.<str:fmt>", actions.action_export, name="actions-export"),
-    path("actions/<int:action_id>/", actions.action_detail, name="action"),
-    path("actions/<int:action_id>/edit/", actions.action_form, name="action-edit"),
-    path("actions/<int:action_id>/state/", actions.action_change, name="action-change"),
-    path("actions/<int:action_id>/notes/", actions.action_note, name="action-note"),
-    path("rounds/<int:round_id>/results/", results.overview, name="results"),
-    path("rounds/<int:round_id>/results/themes/<slug:theme_id>/", results.theme, name="results-theme"),
-    path("rounds/<int:round_id>/results/differences/", results.differences, name="results-differences"),
-    path("rounds/<int:round_id>/results/attention/", results.attention, name="results-attention"),
-    path("rounds/<int:round_id>/results/heatmap/", results.heatmap, name="results-heatmap"),
-    path("rounds/<int:round_id>/results/change/", results.change, name="results-change"),
-    path("rounds/<int:round_id>/report/", reports.report, name="report"),
-    path("rounds/<int:round_id>/report.<str:fmt>", reports.report, name="report-file"),
-    path("rounds/<int:round_id>/export/<str:name>", reports.export, name="export"),
-    path("rounds/<int:round_id>/workshop/", results.workshop, name="workshop"),
-    path("rounds/<int:round_id>/workshop/<int:step>/", results.workshop, name="workshop-step"),
-    path("rounds/<int:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),
+    path("actions/<id:action_id>/", actions.action_detail, name="action"),
+    path("actions/<id:action_id>/edit/", actions.action_form, name="action-edit"),
+    path("actions/<id:action_id>/state/", actions.action_change, name="action-change"),
+    path("actions/<id:action_id>/notes/", actions.action_note, name="action-note"),
+    path("rounds/<id:round_id>/results/", results.overview, name="results"),
+    path("rounds/<id:round_id>/results/themes/<slug:theme_id>/", results.theme, name="results-theme"),
+    path("rounds/<id:round_id>/results/differences/", results.differences, name="results-differences"),
+    path("rounds/<id:round_id>/results/attention/", results.attention, name="results-attention"),
+    path("rounds/<id:round_id>/results/heatmap/", results.heatmap, name="results-heatmap"),
+    path("rounds/<id:round_id>/results/change/", results.change, name="results-change"),
+    path("rounds/<id:round_id>/report/", reports.report, name="report"),
+    path("rounds/<id:round_id>/report.<str:fmt>", reports.report, name="report-file"),
+    path("rounds/<id:round_id>/export/<str:name>", reports.export, name="export"),
+    path("rounds/<id:round_id>/workshop/", results.workshop, name="workshop"),
+    path("rounds/<id:round_id>/workshop/<id:step>/", results.workshop, name="workshop-step"),
+    path("rounds/<id:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),
 ]
 
 respond_urls = [
@@ -71,9 +75,11 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("healthz", views.health, name="health"),
+    path("api/v1/", include("together.api.urls")),
+    path("account/api/", accounts.api_token, name="api-token"),
     path("partnerships/", partnerships.partnership_list, name="partnerships"),
     path("partnerships/new/", partnerships.partnership_create, name="partnership-create"),
-    path("partnerships/<int:partnership_id>/", include(partnership_urls)),
+    path("partnerships/<id:partnership_id>/", include(partnership_urls)),
     path("join/<str:token>/", partnerships.join, name="join"),
     path("r/<str:code>/", respond.open_link, name="respond-open"),
     path("i/<str:token>/", respond.invitation_link, name="respond-invitation"),
@@ -81,3 +87,6 @@ urlpatterns = [
     path("respond/<uuid:public_id>/", include(respond_urls)),
     path("respond/<uuid:public_id>/done/", respond.done, name="respond-done"),
 ]
+
+handler404 = "together.web.views.not_found"
+handler500 = "together.web.views.server_error"

@@ -94,3 +94,9 @@ def test_health_check(client, db):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, facilitator):
+    client.force_login(facilitator)
+    assert client.get("/partnerships/99999999999999999999999999/").status_code == 404
+    assert client.get("/api/v1/partnerships/99999999999999999999999999/").json() == {"detail": "Not found."}

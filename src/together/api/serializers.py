@@ -1,0 +1,125 @@
+from rest_framework import serializers
+
+from together.actions.models import Action
+from together.partnerships.models import Membership
+from together.reviews.models import Round
+
+
+class PartnershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="partnership.pk")
+    name = serializers.CharField(source="partnership.name")
+    place = serializers.CharField(source="partnership.place")
+    description = serializers.CharField(source="partnership.description")
+    vision = serializers.CharField(source="partnership.vision")
+    vision_horizon_year = serializers.IntegerField(source="partnership.vision_horizon_year", allow_null=True)
+    role = serializers.CharField(help_text="Your role on this partnership: owner, facilitator or viewer.")
+
+    class Meta:
+        model = Membership
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    framework = serializers.CharField(source="framework_version.framework_id")
+    framework_version = serializers.IntegerField(source="framework_version.number")
+    responses = serializers.IntegerField(source="submitted", help_text="Submitted responses.")
+    results_visible_to_you = serializers.BooleanField()
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "name",
+            "state",
+            "closes_on",
+            "framework",
+            "framework_version",
+            "responses",
+            "results_visible_to_you",
+        ]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    lead_organisation = serializers.CharField(source="lead_organisation.name", allow_null=True, default=None)
+    supporting_organisations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    overdue = serializers.BooleanField()
+    round = serializers.IntegerField(source="round_id", allow_null=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "title",
+            "description",
+            "state",
+            "theme_id",
+            "statement_ids",
+            "lead_organisation",
+            "supporting_organisations",
+            "due_date",
+            "success_measure",
+            "drop_reason",
+            "overdue",
+            "round",
+        ]
+
+
+class ResultRowSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["theme", "statement"])
+    id = serializers.CharField()
+    text = serializers.CharField()
+    theme = serializers.CharField()
+    breakdown = serializers.ChoiceField(choices=["all", "organisation", "sector", "group"])
+    group = serializers.CharField()
+    people = serializers.IntegerField(allow_null=True)
+    answered = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    sd = serializers.FloatField(allow_null=True)
+    agreement_rwg = serializers.FloatField(allow_null=True)
+    agreement = serializers.CharField(allow_null=True)
+    dont_know = serializers.FloatField(allow_null=True)
+    share_1 = serializers.FloatField(allow_null=True)
+    share_2 = serializers.FloatField(allow_null=True)
+    share_3 = serializers.FloatField(allow_null=True)
+    share_4 = serializers.FloatField(allow_null=True)
+    share_5 = serializers.FloatField(allow_null=True)
+    chose_as_priority = serializers.FloatField(allow_null=True)
+    shown = serializers.ChoiceField(choices=["yes", "no"])
+
+
+class AttentionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["theme", "statement"])
+    id = serializers.CharField()
+    theme = serializers.CharField()
+    value = serializers.FloatField()
+    reason = serializers.CharField()
+
+
+class DifferenceSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    breakdown = serializers.CharField()
+    highest = serializers.CharField()
+    highest_mean = serializers.FloatField()
+    lowest = serializers.CharField()
+    lowest_mean = serializers.FloatField()
+    gap = serializers.FloatField()
+
+
+class FrameworkRefSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class ResultsSerializer(serializers.Serializer):
+    partnership = serializers.CharField()
+    round = serializers.CharField()
+    framework = FrameworkRefSerializer()
+    threshold = serializers.IntegerField(help_text="No figure is given for a group smaller than this.")
+    respondents = serializers.IntegerField()
+    visible = serializers.BooleanField(help_text="False until the round has at least `threshold` responses.")
+    rows = ResultRowSerializer(many=True)
+    attention = AttentionSerializer(many=True)
+    differences = DifferenceSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
