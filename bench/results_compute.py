@@ -103,7 +103,7 @@ RESPONSE_COLUMNS = (
     "updated_on",
     "submitted_on",
 )
-ANSWER_COLUMNS = ("id", "response_id", "statement_id", "value")
+ANSWER_COLUMNS = ("id", "response_id", "round_id", "submitted", "organisation_id", "group_id", "statement_id", "value")
 PRIORITY_COLUMNS = ("id", "response_id", "theme_id")
 
 
@@ -203,7 +203,9 @@ def phase_load(args: argparse.Namespace) -> dict:
                     else:
                         value = min(points, max(1, round(base[statement] + mood + rng.gauss(0.0, 0.8))))
                         tally["value_sum"] += value
-                    answers.append((key(uuid.uuid4()), response_id, statement, value))
+                    answers.append(
+                        (key(uuid.uuid4()), response_id, round_.pk, True, organisation, group, statement, value)
+                    )
                 chosen = rng.sample(themes, rng.choices(counts_of_priorities, priority_weights)[0])
                 priorities.extend((key(uuid.uuid4()), response_id, theme) for theme in chosen)
             t1 = time.perf_counter()
@@ -284,8 +286,8 @@ def _group_by_querysets(round_) -> dict:
 
     submitted = {"response__round": round_, "response__state": ResponseState.SUBMITTED}
     return {
-        "histogram": Answer.objects.filter(**submitted)
-        .values_list("statement_id", "response__organisation_id", "response__group_id", "value")
+        "histogram": Answer.objects.filter(round=round_, submitted=True)
+        .values_list("statement_id", "organisation_id", "group_id", "value")
         .annotate(n=Count("id"))
         .order_by(),
         "respondents": Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)

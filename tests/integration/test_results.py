@@ -29,7 +29,16 @@ def add_responses(round_, organisation, group, count, value=3, comment=None):
             submitted_on=datetime.date(2026, 3, 1),
         )
         Answer.objects.bulk_create(
-            Answer(response=response, statement_id=s.id, value=value) for s in framework.statements
+            Answer(
+                response=response,
+                round=round_,
+                submitted=True,
+                organisation=organisation,
+                group=group,
+                statement_id=s.id,
+                value=value,
+            )
+            for s in framework.statements
         )
         Priority.objects.create(response=response, theme_id=framework.themes[0].id)
         if comment and index == 0:

@@ -27,9 +27,10 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
     submitted = {"response__round": round_, "response__state": ResponseState.SUBMITTED}
 
     raw: dict[tuple, dict] = {}
+    # One table, one covering index (answer_histogram): no join with the responses.
     rows = (
-        Answer.objects.filter(**submitted)
-        .values_list("statement_id", "response__organisation_id", "response__group_id", "value")
+        Answer.objects.filter(round=round_, submitted=True)
+        .values_list("statement_id", "organisation_id", "group_id", "value")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -90,7 +91,7 @@ def statement_histograms(round_: Round) -> dict[str, Histogram]:
     points = len(round_.framework.scale.levels)
     raw: dict[str, dict] = {}
     rows = (
-        Answer.objects.filter(response__round=round_, response__state=ResponseState.SUBMITTED)
+        Answer.objects.filter(round=round_, submitted=True)
         .values_list("statement_id", "value")
         .annotate(n=Count("id"))
         .order_by()

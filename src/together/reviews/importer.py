@@ -266,7 +266,7 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
                 for organisation, group, _values, _chosen in chunk
             ]
             Response.objects.bulk_create(responses, batch_size=BATCH)
-            Answer.objects.bulk_create(_answers(responses, chunk), batch_size=BATCH)
+            Answer.objects.bulk_create(_answers(round_, responses, chunk), batch_size=BATCH)
             Priority.objects.bulk_create(
                 (Priority(response=r, theme_id=t) for r, row in zip(responses, chunk, strict=True) for t in row[3]),
                 batch_size=BATCH,
@@ -277,10 +277,18 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
     return stored
 
 
-def _answers(responses, chunk) -> Iterator[Answer]:
-    for response, (_o, _g, values, _c) in zip(responses, chunk, strict=True):
+def _answers(round_: Round, responses, chunk) -> Iterator[Answer]:
+    for response, (organisation, group, values, _c) in zip(responses, chunk, strict=True):
         for statement, value in values:
-            yield Answer(response=response, statement_id=statement, value=value)
+            yield Answer(
+                response=response,
+                round=round_,
+                submitted=True,
+                organisation_id=organisation,
+                group_id=group,
+                statement_id=statement,
+                value=value,
+            )
 
 
 def import_file(raw, round_: Round, mapping=None, progress=None) -> int:

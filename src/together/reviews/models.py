@@ -145,17 +145,32 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One rating. ``value`` is empty for "don't know"."""
+    """One rating. ``value`` is empty for "don't know".
+
+    The round, and the organisation and group the respondent chose, are copied here when the
+    response is submitted (``submitted``), so that the results' GROUP BY reads one table through
+    one covering index instead of joining a million answers to their responses.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     statement_id = models.CharField(max_length=80)
     value = models.PositiveSmallIntegerField(null=True, blank=True)
+    submitted = models.BooleanField(default=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    group = models.ForeignKey(RespondentGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["response", "statement_id"], name="answer_statement_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["round", "submitted", "statement_id", "organisation", "group", "value"],
+                name="answer_histogram",
+            )
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from .models import Answer, Comment, Invitation, Priority, Response, ResponseSta
 
 MAX_COMMENT = 2000
 MAX_PRIORITIES = 3
+ALREADY_SENT = "These answers have already been sent, so they cannot be changed."
 
 
 class QuestionnaireError(Exception):
@@ -33,28 +34,29 @@ def has_submitted(round_: Round, key: str) -> bool:
 def start(round_: Round, key: str) -> Response:
     """The respondent's draft, created on first use of the key."""
     digest = keys.draft_digest(key)
-    draft = Response.objects.filter(round=round_, resume_digest=digest).first()
-    if draft:
-        return draft
+    # Callers ask only when they found no draft, so try to create it first: one query, not two.
     try:
         with transaction.atomic():
             return Response.objects.create(round=round_, resume_digest=digest, updated_on=timezone.localdate())
-    except IntegrityError:  # the same key started twice at once
+    except IntegrityError:  # the key already has a draft, or the same key started twice at once
         return Response.objects.get(round=round_, resume_digest=digest)
 
 
-def _touch(response: Response, **fields) -> None:
+def _touch(response: Response, **fields) -> bool:
+    """Update the draft's progress; False, and nothing changed, once it is no longer a draft."""
     fields["updated_on"] = timezone.localdate()
-    Response.objects.filter(pk=response.pk, state=ResponseState.DRAFT).update(**fields)
+    if not Response.objects.filter(pk=response.pk, state=ResponseState.DRAFT).update(**fields):
+        return False
     for name, value in fields.items():
         setattr(response, name, value)
+    return True
 
 
 def save_about(response: Response, organisation, group) -> None:
-    partnership = response.round.partnership
-    if organisation is not None and organisation.partnership_id != partnership.pk:
+    partnership_id = response.round.partnership_id
+    if organisation is not None and organisation.partnership_id != partnership_id:
         raise QuestionnaireError("That organisation is not part of this partnership.")
-    if group is not None and group.partnership_id != partnership.pk:
+    if group is not None and group.partnership_id != partnership_id:
         raise QuestionnaireError("That group is not part of this partnership.")
     _touch(response, organisation=organisation, group=group, about_done=True)
 
@@ -75,15 +77,30 @@ def save_theme(
     if len(comment) > MAX_COMMENT:
         raise QuestionnaireError(f"A comment can be at most {MAX_COMMENT} characters.")
     with transaction.atomic():
-        Answer.objects.filter(response=response, statement_id__in=expected).delete()
+        # The draft first: its row is then locked against a submission running at the same
+        # time (PostgreSQL; SQLite's immediate transactions serialise writers anyway), and answers
+        # never change once the response has been sent.
+        if not _touch(response, themes_done=list(dict.fromkeys([*response.themes_done, theme_id]))):
+            raise QuestionnaireError(ALREADY_SENT)
+        # Insert or replace each answer in one statement (the pair is unique).
         Answer.objects.bulk_create(
-            Answer(response=response, statement_id=statement_id, value=value) for statement_id, value in ratings.items()
+            [
+                Answer(response=response, round_id=response.round_id, statement_id=statement_id, value=value)
+                for statement_id, value in ratings.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["response", "statement_id"],
+            update_fields=["value"],
         )
-        Comment.objects.filter(response=response, theme_id=theme_id).delete()
         if comment:
-            Comment.objects.create(response=response, theme_id=theme_id, text=comment)
-        done = list(dict.fromkeys([*response.themes_done, theme_id]))
-        _touch(response, themes_done=done)
+            Comment.objects.bulk_create(
+                [Comment(response=response, theme_id=theme_id, text=comment)],
+                update_conflicts=True,
+                unique_fields=["response", "theme_id"],
+                update_fields=["text"],
+            )
+        else:
+            Comment.objects.filter(response=response, theme_id=theme_id).delete()
 
 
 def save_priorities(response: Response, framework: Framework, theme_ids: list[str]) -> None:
@@ -93,14 +110,19 @@ def save_priorities(response: Response, framework: Framework, theme_ids: list[st
     if len(set(theme_ids)) > MAX_PRIORITIES:
         raise QuestionnaireError(f"Choose up to {MAX_PRIORITIES} themes.")
     with transaction.atomic():
+        if not _touch(response, priorities_done=True):
+            raise QuestionnaireError(ALREADY_SENT)
         Priority.objects.filter(response=response).delete()
         Priority.objects.bulk_create(Priority(response=response, theme_id=t) for t in dict.fromkeys(theme_ids))
-        _touch(response, priorities_done=True)
 
 
-def missing_themes(response: Response, framework: Framework) -> list[str]:
-    """Themes with a statement not yet answered, in questionnaire order."""
-    answered = set(response.answers.values_list("statement_id", flat=True))
+def missing_themes(response: Response, framework: Framework, answered=None) -> list[str]:
+    """Themes with a statement not yet answered, in questionnaire order.
+
+    ``answered`` is the statement ids already read from the database, if the caller has them.
+    """
+    if answered is None:
+        answered = set(Answer.objects.filter(response=response).order_by().values_list("statement_id", flat=True))
     return [theme.id for theme in framework.themes if any(s.id not in answered for s in theme.statements)]
 
 
@@ -132,6 +154,10 @@ def submit(round_: Round, key: str) -> Submitted:
             resume_digest=None,  # from here on, no key leads to this response
             submitted_on=timezone.localdate(),
             updated_on=timezone.localdate(),
+        )
+        # The answers carry what the results count them by (see Answer), fixed from now on.
+        Answer.objects.filter(response_id=response.pk).update(
+            submitted=True, organisation_id=response.organisation_id, group_id=response.group_id
         )
         UsedKey.objects.create(digest=keys.used_digest(key), round=round_)
         Invitation.objects.filter(round=round_, token_digest=keys.token_digest(key)).update(responded=True)

@@ -650,7 +650,15 @@ def store_responses(round_: Round, synthetic: Sequence[SyntheticResponse], today
         )
     Response.objects.bulk_create(rows)
     Answer.objects.bulk_create(
-        Answer(response=row, statement_id=statement_id, value=value)
+        Answer(
+            response=row,
+            round=round_,
+            submitted=True,
+            organisation=item.organisation,
+            group=item.group,
+            statement_id=statement_id,
+            value=value,
+        )
         for row, item in zip(rows, synthetic, strict=True)
         for statement_id, value in item.answers.items()
     )
