@@ -35,7 +35,7 @@ def test_propose_agree_and_record_progress(page, facilitator, framework_version)
     page.get_by_role("button", name="Record progress").click()
     assert "Letter drafted" in page.locator("main").inner_text()
     assert_accessible(page)
-    action = Action.objects.get()
+    action = Action.objects.get(title="Raise shared barriers with national bodies")
     assert action.state == "agreed" and action.round == closed
     visit(page, f"/partnerships/{partnership.pk}/actions/")
     assert_accessible(page)

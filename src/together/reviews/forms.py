@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from together.framework import Framework
+from together.partnerships.models import Organisation, RespondentGroup
 
 from .models import Round
 
@@ -76,17 +77,71 @@ class AboutYouForm(forms.Form):
         help_text=_("Optional."),
     )
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, partnership_id: int, **kwargs):
         super().__init__(*args, **kwargs)
+        # The choices are kept, so the chosen ones need not be read again to be saved.
+        self.organisations = {o.pk: o for o in Organisation.objects.filter(partnership_id=partnership_id)}
+        self.groups = {g.pk: g for g in RespondentGroup.objects.filter(partnership_id=partnership_id)}
         # A real value for "rather not say", so that nothing is chosen before the respondent chooses.
         not_say = [(NOT_SAY, _("I would rather not say"))]
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in partnership.organisations.all()] + not_say
-        self.fields["group"].choices = [(g.pk, g.name) for g in partnership.groups.all()] + not_say
-        self.partnership = partnership
+        self.fields["organisation"].choices = [(pk, o.name) for pk, o in self.organisations.items()] + not_say
+        self.fields["group"].choices = [(pk, g.name) for pk, g in self.groups.items()] + not_say
+
+    def chosen(self) -> tuple[Organisation | None, RespondentGroup | None]:
+        """The organisation and group chosen, or None for "rather not say" (once valid)."""
+        organisation = self.cleaned_data["organisation"]
+        group = self.cleaned_data["group"]
+        return (
+            self.organisations[organisation] if organisation else None,
+            self.groups[group] if group else None,
+        )
 
 
 def rating_field_name(statement_id: str) -> str:
     return f"rating-{statement_id}"
+
+
+# The fields of each questionnaire page, built once per framework, theme and language and then
+# shared by every form of that page: they hold only the framework's public text, and nothing in
+# Django's forms changes a field once it is built (each form keeps its own data, errors and
+# bound fields). The framework is kept with its fields, so its id() cannot be reused meanwhile.
+_THEME_FIELDS: dict[tuple[int, str, str], tuple[Framework, dict[str, forms.Field]]] = {}
+_THEME_FIELDS_MAX = 256
+
+
+def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[str, forms.Field]:
+    key = (id(framework), theme_id, language)
+    cached = _THEME_FIELDS.get(key)
+    if cached is not None and cached[0] is framework:
+        return cached[1]
+    theme = framework.theme(theme_id)
+    scale = framework.scale
+    choices = [(str(level.value), level.label.get(language)) for level in scale.levels]
+    choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
+    fields: dict[str, forms.Field] = {}
+    for statement in theme.statements:
+        fields[rating_field_name(statement.id)] = forms.ChoiceField(
+            label=statement.text.get(language),
+            help_text=statement.guidance.get(language),
+            choices=choices,
+            widget=forms.RadioSelect(attrs={"small": True}),
+            error_messages={
+                "required": _("Select how far this describes your partnership, or Don't know"),
+                "invalid_choice": _("Select one of the options for this statement"),
+            },
+        )
+    fields["comment"] = forms.CharField(
+        label=_("Anything you want to add about this theme? (optional)"),
+        help_text=_("Do not include your name or anything that could identify you or someone else."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": _("Your comment must be 2,000 characters or fewer")},
+    )
+    if len(_THEME_FIELDS) >= _THEME_FIELDS_MAX:
+        _THEME_FIELDS.clear()
+    _THEME_FIELDS[key] = (framework, fields)
+    return fields
 
 
 class ThemeForm(forms.Form):
@@ -96,32 +151,12 @@ class ThemeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.framework = framework
         self.theme = framework.theme(theme_id)
-        scale = framework.scale
-        choices = [(str(level.value), level.label.get(language)) for level in scale.levels]
-        choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
-        for statement in self.theme.statements:
-            self.fields[rating_field_name(statement.id)] = forms.ChoiceField(
-                label=statement.text.get(language),
-                help_text=statement.guidance.get(language),
-                choices=choices,
-                widget=forms.RadioSelect(attrs={"small": True}),
-                error_messages={
-                    "required": _("Select how far this describes your partnership, or Don't know"),
-                    "invalid_choice": _("Select one of the options for this statement"),
-                },
-            )
-        self.fields["comment"] = forms.CharField(
-            label=_("Anything you want to add about this theme? (optional)"),
-            help_text=_("Do not include your name or anything that could identify you or someone else."),
-            required=False,
-            max_length=2000,
-            widget=forms.Textarea,
-            error_messages={"max_length": _("Your comment must be 2,000 characters or fewer")},
-        )
+        # A form's own dict of shared, never-changed fields (see _theme_fields).
+        self.fields = dict(_theme_fields(framework, theme_id, language))
 
     def clean(self):
         cleaned = super().clean()
-        expected = {rating_field_name(s.id) for s in self.theme.statements}
+        expected = self.fields.keys()
         unknown = [key for key in self.data if key.startswith("rating-") and key not in expected]
         if unknown:
             raise forms.ValidationError(

@@ -13,8 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connections, router
 
 from .models import RateLimitWindow
 
@@ -31,15 +30,33 @@ def allow(request, purpose: str, limit: tuple[int, int]) -> bool:
         settings.SECRET_KEY.encode(), f"{purpose}|{client_id(request)}|{window}".encode(), hashlib.sha256
     ).hexdigest()
     expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
-    with transaction.atomic():
-        if not RateLimitWindow.objects.filter(key=key).update(hits=F("hits") + 1):
-            try:
-                with transaction.atomic():
-                    RateLimitWindow.objects.create(key=key, hits=1, expires_at=expires)
-            except IntegrityError:
-                RateLimitWindow.objects.filter(key=key).update(hits=F("hits") + 1)
-        hits = RateLimitWindow.objects.filter(key=key).values_list("hits", flat=True).first() or 0
+    hits = _count(key, expires)
     if hits == 1 and window % 16 == 0:
         # Now and then, forget windows that have ended.
         RateLimitWindow.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
     return hits <= count
+
+
+def _count(key: str, expires: datetime) -> int:
+    """Add one hit to the window and return its hits: one statement, atomic on its own.
+
+    ``INSERT … ON CONFLICT … DO UPDATE … RETURNING`` is the same on SQLite (3.35 or later) and
+    PostgreSQL; Django's ORM cannot add to a counter in an upsert, so it is written out here.
+    """
+    connection = connections[router.db_for_write(RateLimitWindow)]
+    meta = RateLimitWindow._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    key_column, hits_column, expires_column = (quote(meta.get_field(name).column) for name in _COLUMNS)
+    # Only names from the model, quoted, are written into the statement; values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({key_column}, {hits_column}, {expires_column}) VALUES (%s, 1, %s) "  # noqa: S608
+        f"ON CONFLICT ({key_column}) DO UPDATE SET {hits_column} = {table}.{hits_column} + 1 "
+        f"RETURNING {hits_column}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(expires)])
+        return cursor.fetchone()[0]
+
+
+_COLUMNS = ("key", "hits", "expires_at")

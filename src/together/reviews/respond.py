@@ -17,11 +17,9 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from together.partnerships.models import Organisation, RespondentGroup
-
 from . import keys, questionnaire, ratelimit
 from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name
-from .models import Answer, Comment, Invitation, Response, Round, RoundState
+from .models import Answer, Comment, Invitation, Priority, Response, Round, RoundState
 
 COOKIE_SALT = "together.respondent"
 COOKIE_AGE = 60 * 60 * 24 * 120
@@ -117,10 +115,11 @@ def _start_page(request, round_: Round, *, kind: str, action: str, invitation=No
     )
 
 
-def _begin(request, round_: Round, kind: str, key: str):
+def _begin(request, round_: Round, kind: str, key: str, draft=None):
     if not ratelimit.allow(request, "respond", settings.RESPONSE_RATE_LIMIT):
         return _limited(request)
-    draft = questionnaire.start(round_, key)
+    if draft is None:
+        draft = questionnaire.start(round_, key)
     return _set_cookie(redirect(_url(round_, _next_incomplete(round_, draft))), round_, kind, key)
 
 
@@ -136,7 +135,7 @@ def open_link(request, code: str):
     draft = questionnaire.find_draft(round_, existing[1]) if existing else None
     if request.method == "POST":
         key = existing[1] if draft else keys.new_key()
-        return _begin(request, round_, OPEN, key)
+        return _begin(request, round_, OPEN, key, draft)
     return _start_page(request, round_, kind=OPEN, action=request.path, resuming=draft is not None)
 
 
@@ -157,7 +156,7 @@ def invitation_link(request, token: str):
     if round_.state != RoundState.OPEN:
         return _closed(request, round_, has_draft=draft is not None)
     if request.method == "POST":
-        return _begin(request, round_, INVITED, token)
+        return _begin(request, round_, INVITED, token, draft)
     return _start_page(request, round_, kind=INVITED, action=request.path, invitation=invitation, resuming=bool(draft))
 
 
@@ -183,13 +182,20 @@ def respondent_step(view):
         cookie = _read_cookie_for(request, public_id.hex)
         draft = None
         if cookie:
-            # One query finds the draft and its round together: this runs on every page.
-            draft = (
-                Response.objects.select_related("round__partnership", "round__framework_version")
-                .defer("round__framework_version__content")
-                .filter(round__public_id=public_id, resume_digest=keys.draft_digest(cookie[1]))
-                .first()
+            # One query finds the draft and its round together: this runs on every page. The
+            # round's state is read afresh each time, so a closed round shows at once. The
+            # partnership is read only where a page needs it.
+            draft = next(
+                iter(
+                    Response.objects.select_related("round__framework_version")
+                    .defer("round__framework_version__content")
+                    .filter(resume_digest=keys.draft_digest(cookie[1]))
+                    .order_by()[:1]  # the digest is unique
+                ),
+                None,
             )
+            if draft is not None and draft.round.public_id != public_id:
+                draft = None  # another round's draft: not for this page
         if draft is None:
             round_ = get_object_or_404(_rounds(), public_id=public_id)
             if cookie and questionnaire.has_submitted(round_, cookie[1]):
@@ -201,7 +207,6 @@ def respondent_step(view):
         kind, key = cookie
         context = {
             "round": round_,
-            "partnership": round_.partnership,
             "framework": round_.framework,
             "resume_link": request.build_absolute_uri(reverse("respond-resume", args=[round_.public_id, key]))
             if kind == OPEN
@@ -226,16 +231,10 @@ def about(request, round_, draft, key, context):
     if draft.about_done:
         initial = {"organisation": draft.organisation_id or NOT_SAY, "group": draft.group_id or NOT_SAY}
     form = AboutYouForm(
-        request.POST if request.method == "POST" else None, partnership=round_.partnership, initial=initial
+        request.POST if request.method == "POST" else None, partnership_id=round_.partnership_id, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        organisation = form.cleaned_data["organisation"]
-        group = form.cleaned_data["group"]
-        questionnaire.save_about(
-            draft,
-            Organisation.objects.get(pk=organisation) if organisation else None,
-            RespondentGroup.objects.get(pk=group) if group else None,
-        )
+        questionnaire.save_about(draft, *form.chosen())
         return _after_save(request, round_, "about")
     return render(
         request, "respond/about.html", {**context, "form": form, "back": request.GET.get("return") == "check"}
@@ -252,11 +251,13 @@ def theme(request, round_, draft, key, context, theme_id: str):
         return render(request, "404.html", status=404)
     step = f"theme/{theme_id}"
     initial = {}
-    answers = Answer.objects.filter(response=draft, statement_id__in=[s.id for s in current.statements])
-    for statement_id, value in answers.values_list("statement_id", "value"):
-        initial[rating_field_name(statement_id)] = DONT_KNOW if value is None else str(value)
-    comment = Comment.objects.filter(response=draft, theme_id=theme_id).values_list("text", flat=True).first()
-    initial["comment"] = comment or ""
+    if request.method != "POST":
+        # What was saved before; a sent form shows what was sent instead, so needs none of it.
+        answers = Answer.objects.filter(response=draft, statement_id__in=[s.id for s in current.statements])
+        for statement_id, value in answers.order_by().values_list("statement_id", "value"):
+            initial[rating_field_name(statement_id)] = DONT_KNOW if value is None else str(value)
+        comments = Comment.objects.filter(response=draft, theme_id=theme_id).order_by().values_list("text", flat=True)
+        initial["comment"] = next(iter(comments[:1]), "")
     form = ThemeForm(
         request.POST if request.method == "POST" else None,
         framework=framework,
@@ -292,7 +293,9 @@ def theme(request, round_, draft, key, context, theme_id: str):
 @require_http_methods(["GET", "POST"])
 def priorities(request, round_, draft, key, context):
     framework = round_.framework
-    initial = {"themes": list(draft.priorities.values_list("theme_id", flat=True))}
+    initial = {}
+    if request.method != "POST":
+        initial["themes"] = list(Priority.objects.filter(response=draft).order_by().values_list("theme_id", flat=True))
     form = PrioritiesForm(
         request.POST if request.method == "POST" else None,
         framework=framework,
@@ -327,32 +330,40 @@ def check(request, round_, draft, key, context):
             response = redirect(_url(round_, "done"))
             response.delete_cookie(_cookie_name(round_), path="/")
             return response
-    answers = {a.statement_id: a.value for a in draft.answers.all()}
-    comments = {c.theme_id: c.text for c in draft.comments.all()}
-    chosen = set(draft.priorities.values_list("theme_id", flat=True))
+    answers = dict(Answer.objects.filter(response=draft).order_by().values_list("statement_id", "value"))
+    comments = dict(Comment.objects.filter(response=draft).order_by().values_list("theme_id", "text"))
+    chosen = set(Priority.objects.filter(response=draft).order_by().values_list("theme_id", flat=True))
+    organisation = group = None
+    if draft.organisation_id or draft.group_id:
+        # Both names in one query.
+        organisation, group = (
+            Response.objects.filter(pk=draft.pk).values_list("organisation__name", "group__name").get()
+        )
     language = _language()
+    scale = framework.scale
+    dont_know = scale.dont_know.label.get(language)
+    levels = {level.value: f"{level.value} – {level.label.get(language)}" for level in scale.levels}
     sections = []
     for item in framework.themes:
         rows = []
         for statement in item.statements:
-            value = answers.get(statement.id, "missing")
-            if value == "missing":
+            if statement.id not in answers:
                 shown = None
-            elif value is None:
-                shown = framework.scale.dont_know.label.get(language)
+            elif (value := answers[statement.id]) is None:
+                shown = dont_know
             else:
-                shown = f"{value} – {framework.scale.level(value).label.get(language)}"
+                shown = levels[value]
             rows.append({"statement": statement, "answer": shown})
         sections.append({"theme": item, "rows": rows, "comment": comments.get(item.id, "")})
-    missing = questionnaire.missing_themes(draft, framework)
+    missing = questionnaire.missing_themes(draft, framework, answered=answers.keys())
     return render(
         request,
         "respond/check.html",
         {
             **context,
             "sections": sections,
-            "organisation": draft.organisation,
-            "group": draft.group,
+            "organisation": organisation,
+            "group": group,
             "priorities": [t for t in framework.themes if t.id in chosen],
             "missing": missing,
             "error": error,

@@ -1,19 +1,35 @@
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
 SERVICE_NAME = "Transforming Together"
 
+# The navigation's addresses, worked out once per URL configuration and script prefix rather than
+# on every page. The resolver is kept with them: a changed configuration (as tests make) has a
+# new resolver, so the addresses are worked out again.
+_addresses: dict[str, tuple[object, dict[str, str]]] = {}
+
+
+def _navigation_addresses() -> dict[str, str]:
+    resolver = get_resolver(get_urlconf())
+    prefix = get_script_prefix()
+    cached = _addresses.get(prefix)
+    if cached is None or cached[0] is not resolver:
+        cached = (resolver, {name: reverse(name) for name in ("framework", "partnerships", "sign-in")})
+        _addresses[prefix] = cached
+    return cached[1]
+
 
 def service(request):
     path = request.path
+    addresses = _navigation_addresses()
     items = [
-        (_("The framework"), reverse("framework")),
+        (_("The framework"), addresses["framework"]),
     ]
     if request.user.is_authenticated:
-        items.insert(0, (_("Your partnerships"), reverse("partnerships")))
+        items.insert(0, (_("Your partnerships"), addresses["partnerships"]))
     else:
-        items.append((_("Sign in"), reverse("sign-in")))
+        items.append((_("Sign in"), addresses["sign-in"]))
     navigation = [
         {"text": text, "href": href, "current": path == href or (href != "/" and path.startswith(href))}
         for text, href in items

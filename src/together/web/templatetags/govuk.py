@@ -1,8 +1,10 @@
 """Template helpers for framework text and GOV.UK form markup."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from together.framework.schema import Text
 
@@ -86,10 +88,8 @@ def rating_fields(form) -> str:
     The same markup as ``govuk/radios.html``; written out here because a theme page draws about
     thirty radios, and the template engine was the slowest part of answering one.
     """
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-
     parts = []
+    escaped_choices = {}  # the statements of a page share one scale: escape its options once
     for field in form.statement_fields():
         auto_id = field.auto_id
         name = field.html_name
@@ -109,15 +109,22 @@ def rating_fields(form) -> str:
         if field.errors:
             described.append(f"{auto_id}-error")
         aria = f' aria-describedby="{" ".join(described)}"' if described else ""
+        choices = tuple(field.field.choices)
+        options = escaped_choices.get(choices)
+        if options is None:
+            options = escaped_choices[choices] = [
+                (str(choice_value), conditional_escape(choice_value), conditional_escape(choice_label))
+                for choice_value, choice_label in choices
+            ]
         items = []
-        for index, (choice_value, choice_label) in enumerate(field.field.choices):
+        for index, (choice_value, escaped_value, escaped_label) in enumerate(options):
             option_id = f"{auto_id}_{index}"
-            checked = " checked" if str(choice_value) == selected else ""
+            checked = " checked" if choice_value == selected else ""
             items.append(
                 f'<div class="govuk-radios__item"><input class="govuk-radios__input" id="{option_id}" '
-                f'name="{name}" type="radio" value="{conditional_escape(choice_value)}"{checked}>'
+                f'name="{name}" type="radio" value="{escaped_value}"{checked}>'
                 f'<label class="govuk-label govuk-radios__label" for="{option_id}">'
-                f"{conditional_escape(choice_label)}</label></div>"
+                f"{escaped_label}</label></div>"
             )
         group_class = "govuk-form-group govuk-form-group--error" if field.errors else "govuk-form-group"
         parts.append(
@@ -128,6 +135,128 @@ def rating_fields(form) -> str:
             f"</fieldset></div>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def _hint_and_errors(field) -> str:
+    """What ``govuk/_hint_error.html`` draws: the field's hint, then its error messages."""
+    auto_id = field.auto_id
+    hint = ""
+    if field.help_text:
+        hint = f'<div id="{auto_id}-hint" class="govuk-hint">{conditional_escape(field.help_text)}</div>'
+    errors = "".join(
+        f'<p id="{auto_id}-error" class="govuk-error-message">'
+        f'<span class="govuk-visually-hidden">Error:</span> {conditional_escape(error)}</p>'
+        for error in field.errors
+    )
+    return f"{hint}\n{errors}"
+
+
+@register.simple_tag
+def govuk_choices(field, legend_class: str = "govuk-fieldset__legend--s", heading=False) -> str:
+    """GOV.UK radios or checkboxes for one choice field, built in Python.
+
+    What ``govuk_field`` draws with ``govuk/radios.html`` or ``govuk/checkboxes.html``, without
+    Django's per-option widget machinery, which made the questionnaire's choice pages slow.
+    """
+    widget = field.field.widget
+    kind = "checkboxes" if widget.allow_multiple_selected else "radios"
+    auto_id = field.auto_id
+    name = field.html_name
+    errors = field.errors
+    value = field.value()
+    if value is None:
+        value = []
+    elif not isinstance(value, list | tuple):
+        value = [value]
+    selected = {"" if v is None else str(v) for v in value}
+    label = conditional_escape(field.label)
+    if heading:
+        label = f'<h1 class="govuk-fieldset__heading">{label}</h1>'
+    aria = ""
+    if field.help_text or errors:
+        hint_id = f"{auto_id}-hint" if field.help_text else ""
+        error_id = f" {auto_id}-error" if errors else ""
+        aria = f' aria-describedby="{hint_id}{error_id}"'
+    hint = _hint_and_errors(field)
+    small = " govuk-radios--small" if kind == "radios" and widget.attrs.get("small") else ""
+    input_type = "checkbox" if kind == "checkboxes" else "radio"
+    items = []
+    found = False
+    for index, (choice_value, choice_label) in enumerate(field.field.choices):
+        option_id = f"{auto_id}_{index}"
+        # As Django's widgets choose: radios check only the first match.
+        checked = str(choice_value) in selected and (kind == "checkboxes" or not found)
+        found = found or checked
+        items.append(
+            f'\n      <div class="govuk-{kind}__item">\n'
+            f'        <input class="govuk-{kind}__input" id="{option_id}" name="{name}" type="{input_type}" '
+            f'value="{conditional_escape(choice_value)}"{" checked" if checked else ""}>\n'
+            f'        <label class="govuk-label govuk-{kind}__label" for="{option_id}">'
+            f"{conditional_escape(choice_label)}</label>\n"
+            f"      </div>\n      "
+        )
+    error_class = " govuk-form-group--error" if errors else ""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<div class="govuk-form-group{error_class}">\n'
+        f'  <fieldset class="govuk-fieldset"{aria}>\n'
+        f'    <legend class="govuk-fieldset__legend {conditional_escape(legend_class)}">{label}</legend>\n'
+        f"    {hint}\n\n"
+        f'    <div class="govuk-{kind}{small}" data-module="govuk-{kind}">\n      {"".join(items)}\n'
+        f"    </div>\n"
+        f"  </fieldset>\n"
+        f"</div>\n\n"
+    )
+
+
+@register.simple_tag
+def govuk_textarea(field, label_class: str = "") -> str:
+    """A GOV.UK textarea for one form field, built in Python: what ``govuk_field`` draws for it."""
+    auto_id = field.auto_id
+    errors = field.errors
+    label_classes = f"govuk-label {conditional_escape(label_class)}" if label_class else "govuk-label"
+    hint = _hint_and_errors(field)
+    aria = ""
+    if field.help_text or errors:
+        hint_id = f"{auto_id}-hint" if field.help_text else ""
+        error_id = f" {auto_id}-error" if errors else ""
+        aria = f' aria-describedby="{hint_id}{error_id}"'
+    max_length = field.field.max_length
+    maxlength = f' maxlength="{max_length}"' if max_length else ""
+    value = field.value()
+    error_class = " govuk-form-group--error" if errors else ""
+    textarea_error = " govuk-textarea--error" if errors else ""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<div class="govuk-form-group{error_class}">\n'
+        f'  <label class="{label_classes}" for="{field.id_for_label}">{conditional_escape(field.label)}</label>\n'
+        f"  {hint}\n\n"
+        f'  <textarea class="govuk-textarea{textarea_error}" id="{field.id_for_label}" name="{field.html_name}" '
+        f'rows="5"{maxlength}{aria}>{conditional_escape("" if value is None else value)}</textarea>\n'
+        f"</div>\n\n"
+    )
+
+
+# The scale explained on every questionnaire page never changes for a framework and language, so
+# its markup is built once. The scale is kept with it, so its id() cannot be reused meanwhile.
+_SCALE_DETAILS: dict[tuple[int, str], tuple[object, str]] = {}
+
+
+@register.simple_tag
+def scale_details(scale) -> str:
+    """Each level of the rating scale, and "don't know", with what it means: rows of a summary list."""
+    language = get_language() or "en"
+    cached = _SCALE_DETAILS.get((id(scale), language))
+    if cached is None or cached[0] is not scale:
+        rows = [
+            '<div class="govuk-summary-list__row">'
+            f'<dt class="govuk-summary-list__key">{_tr_html(level.label, language)}</dt>'
+            f'<dd class="govuk-summary-list__value">{_tr_html(level.description, language)}</dd></div>'
+            for level in [*scale.levels, scale.dont_know]
+        ]
+        html = "".join(rows[:-1]) + "\n      " + rows[-1]
+        if len(_SCALE_DETAILS) > 64:
+            _SCALE_DETAILS.clear()
+        cached = _SCALE_DETAILS[(id(scale), language)] = (scale, mark_safe(html))  # noqa: S308 - escaped above
+    return cached[1]
 
 
 @register.filter
@@ -143,3 +272,54 @@ def signed(value) -> str:
     if rounded < 0:
         return f"\u2212{abs(rounded)}"
     return "0.0"
+
+
+def _tr_html(text: Text, language: str) -> str:
+    """What ``{{ text|tr }}`` writes: escaped, and marked as English where Welsh is missing."""
+    if text.falls_back(language):
+        return f'<span lang="en">{escape(text.en)}</span>'
+    return escape(text.get(language))
+
+
+@register.simple_tag
+def answer_summaries(sections, round_) -> str:
+    """The check-your-answers lists, one per theme, built in Python.
+
+    The same markup as GOV.UK's summary list written out in the template would give (it was the
+    slowest part of that page: about fifty rows). ``sections`` is what ``respond.check`` builds.
+    """
+    language = get_language() or "en"
+    change = escape(gettext("Change"))
+    not_answered = f'<strong class="govuk-tag govuk-tag--red">{escape(gettext("Not answered"))}</strong>'
+    your_comment = escape(gettext("Your comment"))
+    no_comment = escape(gettext("None"))
+    parts = []
+    for section in sections:
+        theme = section["theme"]
+        href = f"/respond/{round_.public_id}/theme/{escape(theme.id)}/?return=check"
+        parts.append(
+            f'<h2 class="govuk-heading-m">{_tr_html(theme.title, language)}</h2>\n<dl class="govuk-summary-list">\n'
+        )
+        for row in section["rows"]:
+            statement = row["statement"]
+            answer = escape(row["answer"]) if row["answer"] else not_answered
+            hidden = gettext("your answer to: %(s)s") % {"s": escape(statement.text.en)}
+            parts.append(
+                f'  <div class="govuk-summary-list__row">\n'
+                f'    <dt class="govuk-summary-list__key">{_tr_html(statement.text, language)}</dt>\n'
+                f'    <dd class="govuk-summary-list__value">{answer}</dd>\n'
+                f'    <dd class="govuk-summary-list__actions"><a class="govuk-link" href="{href}">{change}'
+                f'<span class="govuk-visually-hidden"> {hidden}</span></a></dd>\n'
+                f"  </div>\n"
+            )
+        comment = linebreaksbr(section["comment"], autoescape=True) or no_comment
+        hidden = gettext("your comment on %(t)s") % {"t": escape(theme.title.en)}
+        parts.append(
+            f'  <div class="govuk-summary-list__row">\n'
+            f'    <dt class="govuk-summary-list__key">{your_comment}</dt>\n'
+            f'    <dd class="govuk-summary-list__value">{comment}</dd>\n'
+            f'    <dd class="govuk-summary-list__actions"><a class="govuk-link" href="{href}">{change}'
+            f'<span class="govuk-visually-hidden"> {hidden}</span></a></dd>\n'
+            f"  </div>\n</dl>\n\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
