@@ -88,6 +88,10 @@ def test_encodings_and_delimiters(round_, data, expected):
     [
         (b"", ["row 1: the file is empty"]),
         (
+            "shared-purpose-outcomes\n3\n".encode("utf-16"),
+            ["row 1: the file is not in a text encoding we can read: save it as CSV UTF-8"],
+        ),
+        (
             b"shared-purpose-outcomes,colour\n3,blue\n",
             [
                 "row 1, column 'colour': unknown column: not a statement id or text, nor organisation, group, sector or "

@@ -120,6 +120,13 @@ def parse(
 ) -> Parsed:
     """Read and check the whole file, streaming it; raise :class:`ImportInvalid` with what is wrong."""
     framework = round_.framework
+    head = raw.read(4096)
+    raw.seek(0)
+    if b"\x00" in head:
+        # UTF-16 (as some spreadsheet programs save "Unicode text") or not text at all.
+        raise ImportInvalid(
+            [ImportProblem(1, "", "the file is not in a text encoding we can read: save it as CSV UTF-8")]
+        )
     text = _open_text(raw)
     sample = text.read(8192)
     text.seek(0)
