@@ -134,6 +134,7 @@ def test_encodings_and_delimiters(round_, data, expected):
     ],
     ids=[
         "empty",
+        "utf-16",
         "unknown column",
         "no statements",
         "duplicate header",
