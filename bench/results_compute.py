@@ -288,15 +288,15 @@ def _group_by_querysets(round_) -> dict:
     return {
         "histogram": Answer.objects.filter(round=round_, submitted=True)
         .values_list("statement_id", "organisation_id", "group_id", "value")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by(),
         "respondents": Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
         .values_list("organisation_id", "group_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by(),
         "priorities": Priority.objects.filter(**submitted)
         .values_list("theme_id", "response__organisation_id", "response__group_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by(),
     }
 

@@ -31,7 +31,7 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
     rows = (
         Answer.objects.filter(round=round_, submitted=True)
         .values_list("statement_id", "organisation_id", "group_id", "value")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for statement, organisation, group, value, n in rows:
@@ -42,14 +42,14 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
         (organisation, group): n
         for organisation, group, n in Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
         .values_list("organisation_id", "group_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     }
     priorities = {
         (theme, organisation, group): n
         for theme, organisation, group, n in Priority.objects.filter(**submitted)
         .values_list("theme_id", "response__organisation_id", "response__group_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     }
 
@@ -93,7 +93,7 @@ def statement_histograms(round_: Round) -> dict[str, Histogram]:
     rows = (
         Answer.objects.filter(round=round_, submitted=True)
         .values_list("statement_id", "value")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for statement, value, n in rows:

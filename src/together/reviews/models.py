@@ -168,7 +168,7 @@ class Answer(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["round", "submitted", "statement_id", "organisation", "group", "value"],
+                fields=["round", "statement_id", "organisation", "group", "value", "submitted"],
                 name="answer_histogram",
             )
         ]

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="answer",
             index=models.Index(
-                fields=["round", "submitted", "statement_id", "organisation", "group", "value"],
+                fields=["round", "statement_id", "organisation", "group", "value", "submitted"],
                 name="answer_histogram",
             ),
         ),
