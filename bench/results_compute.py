@@ -104,7 +104,7 @@ RESPONSE_COLUMNS = (
     "submitted_on",
 )
 ANSWER_COLUMNS = ("id", "response_id", "round_id", "submitted", "organisation_id", "group_id", "statement_id", "value")
-PRIORITY_COLUMNS = ("id", "response_id", "theme_id")
+PRIORITY_COLUMNS = ("id", "response_id", "theme_id", "round_id", "submitted", "organisation_id", "group_id")
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,7 +207,9 @@ def phase_load(args: argparse.Namespace) -> dict:
                         (key(uuid.uuid4()), response_id, round_.pk, True, organisation, group, statement, value)
                     )
                 chosen = rng.sample(themes, rng.choices(counts_of_priorities, priority_weights)[0])
-                priorities.extend((key(uuid.uuid4()), response_id, theme) for theme in chosen)
+                priorities.extend(
+                    (key(uuid.uuid4()), response_id, theme, round_.pk, True, organisation, group) for theme in chosen
+                )
             t1 = time.perf_counter()
             _insert(cursor, vendor, "reviews_response", RESPONSE_COLUMNS, responses)
             _insert(cursor, vendor, "reviews_answer", ANSWER_COLUMNS, answers)
@@ -284,7 +286,6 @@ def _group_by_querysets(round_) -> dict:
 
     from together.reviews.models import Answer, Priority, Response, ResponseState
 
-    submitted = {"response__round": round_, "response__state": ResponseState.SUBMITTED}
     return {
         "histogram": Answer.objects.filter(round=round_, submitted=True)
         .values_list("statement_id", "organisation_id", "group_id", "value")
@@ -294,8 +295,8 @@ def _group_by_querysets(round_) -> dict:
         .values_list("organisation_id", "group_id")
         .annotate(n=Count("*"))
         .order_by(),
-        "priorities": Priority.objects.filter(**submitted)
-        .values_list("theme_id", "response__organisation_id", "response__group_id")
+        "priorities": Priority.objects.filter(round=round_, submitted=True)
+        .values_list("theme_id", "organisation_id", "group_id")
         .annotate(n=Count("*"))
         .order_by(),
     }

@@ -40,7 +40,14 @@ def add_responses(round_, organisation, group, count, value=3, comment=None):
             )
             for s in framework.statements
         )
-        Priority.objects.create(response=response, theme_id=framework.themes[0].id)
+        Priority.objects.create(
+            response=response,
+            theme_id=framework.themes[0].id,
+            round=round_,
+            submitted=True,
+            organisation=organisation,
+            group=group,
+        )
         if comment and index == 0:
             Comment.objects.create(response=response, theme_id=framework.themes[0].id, text=comment)
 

@@ -24,7 +24,6 @@ def sector_key(sector: str) -> str:
 def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
     framework = round_.framework
     points = len(framework.scale.levels)
-    submitted = {"response__round": round_, "response__state": ResponseState.SUBMITTED}
 
     raw: dict[tuple, dict] = {}
     # One table, one covering index (answer_histogram): no join with the responses.
@@ -47,8 +46,8 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
     }
     priorities = {
         (theme, organisation, group): n
-        for theme, organisation, group, n in Priority.objects.filter(**submitted)
-        .values_list("theme_id", "response__organisation_id", "response__group_id")
+        for theme, organisation, group, n in Priority.objects.filter(round=round_, submitted=True)
+        .values_list("theme_id", "organisation_id", "group_id")
         .annotate(n=Count("*"))
         .order_by()
     }

@@ -275,7 +275,13 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
             Response.objects.bulk_create(responses, batch_size=BATCH)
             Answer.objects.bulk_create(_answers(round_, responses, chunk), batch_size=BATCH)
             Priority.objects.bulk_create(
-                (Priority(response=r, theme_id=t) for r, row in zip(responses, chunk, strict=True) for t in row[3]),
+                (
+                    Priority(
+                        response=r, theme_id=t, round=round_, submitted=True, organisation_id=row[0], group_id=row[1]
+                    )
+                    for r, row in zip(responses, chunk, strict=True)
+                    for t in row[3]
+                ),
                 batch_size=BATCH,
             )
             stored += len(chunk)

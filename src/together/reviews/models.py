@@ -220,11 +220,19 @@ class Priority(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="priorities")
     theme_id = models.CharField(max_length=80)
+    # Copied on submission, as for Answer, so counting choices needs no join.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    submitted = models.BooleanField(default=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    group = models.ForeignKey(RespondentGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["response", "theme_id"], name="priority_theme_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["round", "theme_id", "organisation", "group", "submitted"], name="priority_counts")
         ]
 
     def __str__(self) -> str:

@@ -113,7 +113,9 @@ def save_priorities(response: Response, framework: Framework, theme_ids: list[st
         if not _touch(response, priorities_done=True):
             raise QuestionnaireError(ALREADY_SENT)
         Priority.objects.filter(response=response).delete()
-        Priority.objects.bulk_create(Priority(response=response, theme_id=t) for t in dict.fromkeys(theme_ids))
+        Priority.objects.bulk_create(
+            Priority(response=response, round_id=response.round_id, theme_id=t) for t in dict.fromkeys(theme_ids)
+        )
 
 
 def missing_themes(response: Response, framework: Framework, answered=None) -> list[str]:
@@ -156,9 +158,10 @@ def submit(round_: Round, key: str) -> Submitted:
             updated_on=timezone.localdate(),
         )
         # The answers carry what the results count them by (see Answer), fixed from now on.
-        Answer.objects.filter(response_id=response.pk).update(
-            submitted=True, organisation_id=response.organisation_id, group_id=response.group_id
-        )
+        for model in (Answer, Priority):
+            model.objects.filter(response_id=response.pk).update(
+                submitted=True, organisation_id=response.organisation_id, group_id=response.group_id
+            )
         UsedKey.objects.create(digest=keys.used_digest(key), round=round_)
         Invitation.objects.filter(round=round_, token_digest=keys.token_digest(key)).update(responded=True)
     return Submitted(already=False)

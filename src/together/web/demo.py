@@ -663,7 +663,14 @@ def store_responses(round_: Round, synthetic: Sequence[SyntheticResponse], today
         for statement_id, value in item.answers.items()
     )
     Priority.objects.bulk_create(
-        Priority(response=row, theme_id=theme_id)
+        Priority(
+            response=row,
+            theme_id=theme_id,
+            round=round_,
+            submitted=True,
+            organisation=item.organisation,
+            group=item.group,
+        )
         for row, item in zip(rows, synthetic, strict=True)
         for theme_id in item.priorities
     )
