@@ -152,11 +152,17 @@ def _score(histograms: Sequence[Histogram], n_people: int, hidden: bool, single:
 
 def _roll_up(cells, key_of) -> dict:
     """Sum histograms of fine cells into coarser ones, as the database's GROUP BY would."""
-    rolled: dict = {}
+    sums: dict = {}
     for (item, organisation, group), histogram in cells.items():
         key = (item, key_of(organisation, group))
-        rolled[key] = rolled[key] + histogram if key in rolled else histogram
-    return rolled
+        total = sums.get(key)
+        if total is None:
+            sums[key] = [*histogram.counts, histogram.dont_know]
+        else:
+            for index, count in enumerate(histogram.counts):
+                total[index] += count
+            total[-1] += histogram.dont_know
+    return {key: Histogram(tuple(total[:-1]), total[-1]) for key, total in sums.items()}
 
 
 def compute(inputs: Inputs) -> RoundResults:
@@ -209,10 +215,12 @@ def _breakdown(inputs: Inputs, dimension: Dimension, results: RoundResults) -> N
         for key in keys
     ]
     rolled = _roll_up(inputs.cells, dimension.of_cell)
-    for (item, key), histogram in list(rolled.items()):
-        if key in dimension.parent_of:
-            parent = (item, dimension.parent_of[key])
-            rolled[parent] = rolled[parent] + histogram if parent in rolled else histogram
+    if dimension.parent_of:
+        parents = _roll_up(
+            {(item, key, None): h for (item, key), h in rolled.items() if key in dimension.parent_of},
+            lambda key, _none: dimension.parent_of[key],
+        )
+        rolled.update(parents)
     items: dict[str, list[GroupScore]] = {}
     for theme in inputs.themes:
         for statement in theme.statement_ids:

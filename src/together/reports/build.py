@@ -74,12 +74,13 @@ def context(round_: Round) -> dict:
                 {
                     "statement": statement,
                     "score": statement_score,
-                    "chart": charts.distribution_bar(
-                        f"report-{statement.id}",
-                        f"How people answered: {statement.text.en}",
-                        statement_score.histogram.shares,
-                        labels,
-                    )
+                    # Plain boxes rather than SVG: the PDF draws dozens of these, and boxes lay out fastest.
+                    "shares": [
+                        (label, share, colour)
+                        for label, share, colour in zip(
+                            labels, statement_score.histogram.shares, charts.SCALE_COLOURS, strict=False
+                        )
+                    ]
                     if statement_score.histogram
                     else None,
                 }
