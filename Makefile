@@ -71,6 +71,8 @@ format: install
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.results_compute
+	$(BIN)/python -m bench.report_pdf
+	$(BIN)/python -m bench.import_csv
 
 clean:
 	rm -rf $(VENV) .tools node_modules src/together/static/build var
