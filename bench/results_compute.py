@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
 import datetime
 import gc
 import json
 import os
 import platform
-import pstats
 import random
 import re
 import resource
@@ -41,6 +39,8 @@ import time
 import urllib.parse
 import uuid
 from pathlib import Path
+
+from bench.report_pdf import profile as cprofile
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / ".venv" / "bin"
@@ -345,36 +345,6 @@ def _sql_pattern(sql: str) -> re.Pattern:
     return re.compile(".+?".join(re.escape(part) for part in sql.split("%s")), re.DOTALL)
 
 
-def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/src/", "/lib/python"):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
-    return filename
-
-
-def _profile(call) -> dict:
-    profiler = cProfile.Profile()
-    started = time.perf_counter()
-    profiler.enable()
-    call()
-    profiler.disable()
-    elapsed = time.perf_counter() - started
-    rows = [
-        {
-            "function": f"{_short(filename)}:{line}({name})" if line else re.sub(r" at 0x[0-9a-f]+", "", name),
-            "calls": calls,
-            "own_s": round(own, 4),
-            "cumulative_s": round(cumulative, 4),
-        }
-        for (filename, line, name), (_, calls, own, cumulative, _) in pstats.Stats(profiler).stats.items()
-    ]
-    return {
-        "seconds_under_profiler": round(elapsed, 3),
-        "by_own_time": sorted(rows, key=lambda r: -r["own_s"])[:15],
-        "by_cumulative_time": sorted(rows, key=lambda r: -r["cumulative_s"])[:20],
-    }
-
-
 def phase_time(args: argparse.Namespace) -> dict:
     """Raw GROUP BY and full results, interleaved, in one process on one database; then the parts."""
     _django()
@@ -469,7 +439,7 @@ def phase_time(args: argparse.Namespace) -> dict:
                 values.pop()
 
     round_ = fresh_round()
-    profile = _profile(lambda: round_results(round_))
+    profile = cprofile(lambda: round_results(round_))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
