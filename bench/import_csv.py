@@ -451,10 +451,17 @@ def format_report(report: dict) -> str:
             f"profiler); parse is {result['timings']['parse_share_median']:.0%} of the median import"
         )
         t = result["timings"]
+        copy_note = (
+            "; PostgreSQL receives the rows by COPY, which Django's execute wrapper does not see, so that "
+            "time is counted with Python here"
+            if result["database"] == "postgres"
+            else ""
+        )
+        statements = f"{t['database_statements_per_import']} statements"
         lines.append(
             f"  store, median {t['store']['median_s']:.3f} s: inside the database driver "
-            f"{t['inside_database_driver']['median_s']:.3f} s ({t['database_statements_per_import']} INSERT statements "
-            f"and the like), the rest is Python (building model objects and the SQL)"
+            f"{t['inside_database_driver']['median_s']:.3f} s ({statements}), the rest is Python "
+            f"(converting the values and building the statements){copy_note}"
         )
         lines.append("  " + contention_note(t["other_processes_during_timed_runs"]))
         reference = t["cpu_reference_ms"]

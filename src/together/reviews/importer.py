@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import UUIDField
 from django.utils import timezone
 
 from together.framework import Framework
@@ -252,37 +254,58 @@ def parse(
 
 
 def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None = None) -> int:
-    """Store every parsed row as a submitted response, in one transaction."""
+    """Store every parsed row as a submitted response, in one transaction.
+
+    Rows go in with one prepared INSERT per table and batch (``executemany``) rather than
+    through model instances: a 100,000-cell file is stored in a fraction of the time, and the
+    values are still converted by each field, so both databases get what Django would send.
+    """
     today = timezone.localdate()
     stored = 0
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(parsed.rows), BATCH):
             chunk = parsed.rows[start : start + BATCH]
-            responses = [
-                Response(
-                    round=round_,
-                    state=ResponseState.SUBMITTED,
-                    resume_digest=None,
-                    organisation_id=organisation,
-                    group_id=group,
-                    about_done=True,
-                    priorities_done=True,
-                    updated_on=today,
-                    submitted_on=today,
-                )
-                for organisation, group, _values, _chosen in chunk
-            ]
-            Response.objects.bulk_create(responses, batch_size=BATCH)
-            Answer.objects.bulk_create(_answers(round_, responses, chunk), batch_size=BATCH)
-            Priority.objects.bulk_create(
+            ids = [uuid.uuid4() for _ in chunk]
+            _insert(
+                cursor,
+                Response,
                 (
-                    Priority(
-                        response=r, theme_id=t, round=round_, submitted=True, organisation_id=row[0], group_id=row[1]
-                    )
-                    for r, row in zip(responses, chunk, strict=True)
-                    for t in row[3]
+                    "id",
+                    "round",
+                    "state",
+                    "resume_digest",
+                    "organisation",
+                    "group",
+                    "about_done",
+                    "themes_done",
+                    "priorities_done",
+                    "updated_on",
+                    "submitted_on",
                 ),
-                batch_size=BATCH,
+                (
+                    (rid, round_.pk, ResponseState.SUBMITTED, None, organisation, group, True, [], True, today, today)
+                    for rid, (organisation, group, _values, _chosen) in zip(ids, chunk, strict=True)
+                ),
+            )
+            _insert(
+                cursor,
+                Answer,
+                ("id", "response", "round", "statement_id", "value", "submitted", "organisation", "group"),
+                (
+                    (uuid.uuid4(), rid, round_.pk, statement, value, True, organisation, group)
+                    for rid, (organisation, group, values, _chosen) in zip(ids, chunk, strict=True)
+                    for statement, value in values
+                ),
+            )
+            _insert(
+                cursor,
+                Priority,
+                ("id", "response", "theme_id", "round", "submitted", "organisation", "group"),
+                (
+                    (uuid.uuid4(), rid, theme, round_.pk, True, organisation, group)
+                    for rid, (organisation, group, _values, chosen) in zip(ids, chunk, strict=True)
+                    for theme in chosen
+                ),
             )
             stored += len(chunk)
             if progress:
@@ -290,18 +313,48 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
     return stored
 
 
-def _answers(round_: Round, responses, chunk) -> Iterator[Answer]:
-    for response, (organisation, group, values, _c) in zip(responses, chunk, strict=True):
-        for statement, value in values:
-            yield Answer(
-                response=response,
-                round=round_,
-                submitted=True,
-                organisation_id=organisation,
-                group_id=group,
-                statement_id=statement,
-                value=value,
-            )
+def _insert(cursor, model, names: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Add ``rows`` to ``model``'s table, each value prepared by its field for this database.
+
+    PostgreSQL takes them with COPY, SQLite with one prepared INSERT run for every row
+    (``executemany``); both are several times faster than building model instances.
+    """
+    fields = [model._meta.get_field(name) for name in names]
+    convert = [_converter(f) for f in fields]
+    prepared = (tuple(c(v) for c, v in zip(convert, row, strict=True)) for row in rows)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in prepared:
+                copy.write_row(row)
+        return
+    # Only names from the model's own metadata are interpolated; every value is a parameter.
+    placeholders = ", ".join(["%s"] * len(fields))
+    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(prepared))  # noqa: S608
+
+
+def _converter(field) -> Callable:
+    """The field's own conversion to a database value, remembered per distinct value.
+
+    Ids are all different, so for those the one conversion Django would make is done directly.
+    """
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, UUIDField):
+        return (lambda v: v) if connection.features.has_native_uuid_field else (lambda v: v.hex)
+    seen: dict = {}
+
+    def convert(value):
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = prepared = field.get_db_prep_save(value, connection)
+            return prepared
+        except TypeError:  # unhashable, such as a list for a JSON column
+            return field.get_db_prep_save(value, connection)
+
+    return convert
 
 
 def import_file(raw, round_: Round, mapping=None, progress=None) -> int:

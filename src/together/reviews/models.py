@@ -153,8 +153,10 @@ class Answer(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes on response or round: the unique constraint starts with response
+    # and the histogram index with round, so each extra index would only slow every insert.
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False)
     statement_id = models.CharField(max_length=80)
     value = models.PositiveSmallIntegerField(null=True, blank=True)
     submitted = models.BooleanField(default=False)
@@ -218,10 +220,11 @@ class Priority(models.Model):
     """A theme the respondent chose as one of the three most in need of attention now."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="priorities")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="priorities", db_index=False)
     theme_id = models.CharField(max_length=80)
-    # Copied on submission, as for Answer, so counting choices needs no join.
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # Copied on submission, as for Answer, so counting choices needs no join. As there, the
+    # unique constraint and the counting index already cover response and round.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False)
     submitted = models.BooleanField(default=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     group = models.ForeignKey(RespondentGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
