@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from together.analysis import disclosure
 from together.analysis.agreement import band, rwg, rwg_j
 from together.analysis.disclosure import ROOT, suppress_small_groups
 from together.analysis.histogram import Histogram
@@ -272,3 +273,114 @@ def test_reasons_round_half_up_like_the_pages():
 
     entry = Attention("t1", "t1", "theme", 0.5, 2.25, 0.375, 0.9, 0.6875)
     assert entry.reason(5) == "scored 2.3 of 5; 38% chose it"
+
+
+# Both breakdowns together ---------------------------------------------------------------------
+
+linked_tables = st.tuples(
+    st.integers(2, 5),  # organisations
+    st.integers(2, 3),  # respondent groups
+    st.integers(3, 5),  # threshold
+).flatmap(
+    lambda shape: st.tuples(
+        st.lists(st.integers(0, 9), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]),
+        st.lists(st.one_of(st.none(), st.sampled_from(["p", "q"])), min_size=shape[0], max_size=shape[0]),
+        st.just(shape),
+    )
+)
+
+
+@settings(max_examples=250, deadline=None)
+@given(linked_tables)
+def test_no_combination_of_both_breakdowns_isolates_fewer_than_the_threshold(table):
+    sizes, sectors, (n_orgs, n_groups, threshold) = table
+    orgs = [f"org{i}" for i in range(n_orgs)]
+    groups = [f"grp{j}" for j in range(n_groups)]
+    cells = {(o, g): sizes[i * n_groups + j] for i, o in enumerate(orgs) for j, g in enumerate(groups)}
+    parent_of = {o: sector for o, sector in zip(orgs, sectors, strict=True) if sector}
+    by_org, by_group = disclosure.suppress_linked(cells, threshold, (orgs, groups), (parent_of, None))
+
+    # The unknowns are the non-empty cells (someone may know which are empty); a shown node's
+    # figure is the sum of the cells beneath it.
+    people = [cell for cell, count in cells.items() if count > 0]
+    if not people:
+        return
+
+    def under(node, side, suppression):
+        if node == ROOT:
+            return set(people)
+        if side == 0:
+            return {c for c in people if c[0] == node or parent_of.get(c[0]) == node}
+        return {c for c in people if c[1] == node}
+
+    shown = []
+    for side, suppression in ((0, by_org), (1, by_group)):
+        for node, count in suppression.counts.items():
+            if suppression.shown(node):
+                assert count == 0 or count >= threshold
+                members = under(node, side, suppression)
+                shown.append([Fraction(int(c in members)) for c in people])
+    base = _rank(shown)
+    small = [c for c in people if cells[c] < threshold]
+    for size in range(1, len(small) + 1):
+        for subset in itertools.combinations(small, size):
+            total = sum(cells[c] for c in subset)
+            if total >= threshold:
+                continue
+            vector = [Fraction(int(c in subset)) for c in people]
+            assert _rank([*shown, vector]) > base, f"{subset} ({total} people) can be worked out from both breakdowns"
+
+
+def test_a_group_living_in_one_organisation_cannot_expose_its_colleagues():
+    # The council has 5 elected members and 2 frontline staff; everyone else is frontline.
+    # Council (7) and elected members (5) are each big enough, but council − elected members
+    # would give the council's 2 frontline staff, so something more must be hidden.
+    cells = {
+        ("council", "member"): 5,
+        ("council", "frontline"): 2,
+        ("police", "frontline"): 10,
+        ("nhs", "frontline"): 10,
+    }
+    orgs, groups = ("council", "police", "nhs"), ("member", "frontline")
+    by_org, by_group = disclosure.suppress_linked(cells, 5, (orgs, groups))
+    # Each tree on its own would hide nothing.
+    assert not suppress_small_groups({"council": 7, "police": 10, "nhs": 10}, 5).hidden
+    assert not suppress_small_groups({"member": 5, "frontline": 22}, 5).hidden
+    # Hiding both groups merges them (hiding only one would leave it as the total less the other);
+    # the organisations, which reveal nothing on their own, all stay.
+    assert by_group.hidden == {"member", "frontline"}
+    assert by_org.hidden == set()
+
+
+def test_linked_suppression_reaches_every_output():
+    # The same council example through compute(): no group score for elected members or
+    # frontline staff, while the organisations' scores are shown.
+    cells, respondents = {}, {}
+    for (organisation, group), n in {
+        ("council", "member"): 5,
+        ("council", "frontline"): 2,
+        ("police", "frontline"): 10,
+        ("nhs", "frontline"): 10,
+    }.items():
+        cells[("s1", organisation, group)] = Histogram.from_values([4] * n, 5)
+        respondents[(organisation, group)] = n
+    organisations = {"council": "Council", "police": "Police", "nhs": "NHS", None: "Not given"}
+    groups = {"member": "Elected member", "frontline": "Frontline", None: "Not given"}
+    inputs = Inputs(
+        themes=[ThemeSpec("t1", ("s1",))],
+        points=5,
+        threshold=5,
+        cells=cells,
+        respondents=respondents,
+        priorities={},
+        dimensions=[
+            Dimension("organisation", organisations, lambda o, g: o),
+            Dimension("group", groups, lambda o, g: g),
+        ],
+    )
+    results = compute(inputs)
+    for item in ("s1", "t1"):
+        shown_groups = {g.key for g in results.breakdowns["group"][item] if not g.score.hidden and g.score.n}
+        shown_orgs = {g.key for g in results.breakdowns["organisation"][item] if not g.score.hidden and g.score.n}
+        assert shown_groups == set()
+        assert shown_orgs == {"council", "police", "nhs"}

@@ -16,11 +16,16 @@ Every leaf belongs to the residual of exactly one shown node (its nearest shown 
 residuals are disjoint and any sum or difference of shown figures is a combination of whole
 residuals. Each residual is empty or holds at least ``threshold`` people, so no combination of
 shown figures can isolate fewer than ``threshold`` people within a breakdown.
+
+3. **Linked breakdowns.** The organisation and the respondent-group breakdowns count the same
+   people, so their figures are checked together too (:func:`suppress_linked`): no sum of cells
+   (organisation × group) that can be worked out from both trees' shown figures may hold 1 to
+   ``threshold − 1`` people. When one can, one more node is hidden and both trees are checked again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 ROOT = "__all__"
@@ -36,9 +41,13 @@ class Suppression:
 
 
 def suppress_small_groups(
-    leaves: Mapping[Hashable, int], threshold: int, parent_of: Mapping[Hashable, Hashable] | None = None
+    leaves: Mapping[Hashable, int],
+    threshold: int,
+    parent_of: Mapping[Hashable, Hashable] | None = None,
+    hide: Iterable[Hashable] = (),
 ) -> Suppression:
-    """Decide which nodes to hide. ``parent_of`` maps a leaf to its parent (two-level trees)."""
+    """Decide which nodes to hide. ``parent_of`` maps a leaf to its parent (two-level trees);
+    ``hide`` names nodes that must be hidden whatever their size."""
     parent_of = parent_of or {}
     parents: dict[Hashable, int] = {}
     for leaf, count in leaves.items():
@@ -50,7 +59,7 @@ def suppress_small_groups(
         if leaf in parent_of:
             children.setdefault(parent_of[leaf], []).append(leaf)
 
-    hidden = {node for node, count in counts.items() if 0 < count < threshold}
+    hidden = {node for node, count in counts.items() if 0 < count < threshold} | (set(hide) & set(counts) - {ROOT})
 
     def frontier(node) -> tuple[list, int]:
         """The shown nodes nearest below ``node``, and the people in its residual."""
@@ -98,3 +107,130 @@ def _next_to_hide(node, parts, counts, children, frontier):
     if candidates:
         return min(candidates, key=lambda p: (counts[p], str(p)))
     return node
+
+
+# Beyond this many blocks on the smaller side, checking every combination would be slow; the
+# smaller breakdown is then hidden altogether, which is always safe.
+MAX_LINKED_BLOCKS = 16
+
+
+def suppress_linked(
+    cells: Mapping[tuple[Hashable, Hashable], int],
+    threshold: int,
+    leaves: tuple[Iterable[Hashable], Iterable[Hashable]],
+    parent_of: tuple[Mapping[Hashable, Hashable] | None, Mapping[Hashable, Hashable] | None] = (None, None),
+    hide: tuple[Iterable[Hashable], Iterable[Hashable]] = ((), ()),
+) -> tuple[Suppression, Suppression]:
+    """Suppress two breakdowns of the same people so that neither alone nor both together reveal
+    fewer than ``threshold`` of them.
+
+    ``cells`` counts people by (leaf of the first breakdown, leaf of the second), for example
+    (organisation, respondent group); each breakdown is a tree as for :func:`suppress_small_groups`.
+
+    Why and how: each tree's shown figures tell exactly the totals of its *blocks*, the residuals
+    of its shown nodes (see the module notes). Someone who also knows which (block × block) cells
+    are empty can work out the total of a set of cells S exactly when its indicator is
+    f(row) + g(column) on every non-empty cell. The smallest such sets are the cells joining the
+    rows that touch a chosen set of columns X to the columns outside X, provided no row outside
+    those touches X; so checking every X over the breakdown with fewer blocks finds every
+    combination that could isolate people. Each one holding 1 to ``threshold − 1`` people hides the
+    smallest shown node involved, and the whole check repeats: hiding only ever merges blocks, so
+    it ends, at worst with one block a side, which reveals nothing beyond the overall total.
+    """
+    first_leaves, second_leaves = (dict.fromkeys(side, 0) for side in leaves)
+    for (a, b), count in cells.items():
+        first_leaves[a] = first_leaves.get(a, 0) + count
+        second_leaves[b] = second_leaves.get(b, 0) + count
+    forced = (set(hide[0]), set(hide[1]))
+    while True:
+        first = suppress_small_groups(first_leaves, threshold, parent_of[0], forced[0])
+        second = suppress_small_groups(second_leaves, threshold, parent_of[1], forced[1])
+        blocks = _blocks(cells, (first, second), parent_of)
+        rows_side = 0 if len({b for _a, b in blocks}) <= len({a for a, _b in blocks}) else 1
+        columns = sorted({key[1 - rows_side] for key in blocks}, key=str)
+        if len(columns) > MAX_LINKED_BLOCKS:
+            everything = (first_leaves, second_leaves)[1 - rows_side].keys() | set(
+                (parent_of[1 - rows_side] or {}).values()
+            )
+            forced[1 - rows_side].update(everything)
+            continue
+        found = _smallest_isolating_node(blocks, rows_side, columns, threshold, (first, second), parent_of)
+        if found is None:
+            return first, second
+        side, node = found
+        forced[side].add(node)
+
+
+def _owner(leaf, suppression: Suppression, parent_of: Mapping | None):
+    """The shown node whose residual holds ``leaf``: itself, its parent, or everyone."""
+    if suppression.shown(leaf):
+        return leaf
+    parent = (parent_of or {}).get(leaf)
+    if parent is not None and suppression.shown(parent):
+        return parent
+    return ROOT
+
+
+def _blocks(cells, suppressions, parent_of) -> dict[tuple, int]:
+    blocks: dict[tuple, int] = {}
+    for (a, b), count in cells.items():
+        if count:
+            key = (_owner(a, suppressions[0], parent_of[0]), _owner(b, suppressions[1], parent_of[1]))
+            blocks[key] = blocks.get(key, 0) + count
+    return blocks
+
+
+def _smallest_isolating_node(blocks, rows_side, columns, threshold, suppressions, parent_of):
+    """A (side, node) to hide because some worked-out sum of cells is too small, or None."""
+    column_bit = {column: 1 << i for i, column in enumerate(columns)}
+    # Rows that touch the same columns behave alike: add them up, keeping who they are.
+    by_row: dict[Hashable, dict] = {}
+    for key, count in blocks.items():
+        row, column = key[rows_side], key[1 - rows_side]
+        by_row.setdefault(row, {})[column] = count
+    groups: dict[int, tuple[list, dict]] = {}
+    for row, counts in by_row.items():
+        mask = sum(column_bit[c] for c in counts)
+        rows, totals = groups.setdefault(mask, ([], {}))
+        rows.append(row)
+        for column, count in counts.items():
+            totals[column] = totals.get(column, 0) + count
+    full = (1 << len(columns)) - 1
+    for chosen in range(1, full):
+        involved_rows, involved_columns, people = [], set(), 0
+        for mask, (rows, totals) in groups.items():
+            if not mask & chosen:
+                continue
+            outside = {c: n for c, n in totals.items() if not column_bit[c] & chosen}
+            if outside:
+                people += sum(outside.values())
+                involved_rows.extend(rows)
+                involved_columns.update(outside)
+                involved_columns.update(c for c in totals if column_bit[c] & chosen)
+        if 0 < people < threshold:
+            candidates = [(rows_side, r) for r in involved_rows if r != ROOT] + [
+                (1 - rows_side, c) for c in involved_columns if c != ROOT
+            ]
+            if not candidates:  # only the two "everyone else" blocks meet: hide a shown column
+                candidates = [(1 - rows_side, c) for c in columns if c != ROOT]
+            return _most_useful(candidates, blocks, suppressions, parent_of)
+    return None
+
+
+def _most_useful(candidates, blocks, suppressions, parent_of):
+    """The candidate to hide. Hiding a node helps only when it joins a block that already holds
+    people (otherwise the new block is the old node under another name), so such nodes come
+    first; then the smallest."""
+    held: tuple[dict, dict] = ({}, {})
+    for key, count in blocks.items():
+        for side in (0, 1):
+            held[side][key[side]] = held[side].get(key[side], 0) + count
+
+    def order(candidate):
+        side, node = candidate
+        parent = (parent_of[side] or {}).get(node)
+        joins = parent if parent is not None and suppressions[side].shown(parent) else ROOT
+        merges = joins != node and held[side].get(joins, 0) > 0
+        return (not merges, suppressions[side].counts.get(node, 0), str(node), side)
+
+    return min(candidates, key=order)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .agreement import Band, band, disagrees, rwg, rwg_j
-from .disclosure import ROOT, suppress_small_groups
+from .disclosure import ROOT, Suppression, suppress_linked, suppress_small_groups
 from .histogram import Histogram
 
 GAP_FLAG = 1.0  # scale points between the highest and lowest group
@@ -190,21 +190,72 @@ def compute(inputs: Inputs) -> RoundResults:
         chosen[theme_id] += count
     results.chosen = {theme.id: chosen.get(theme.id, 0) / total for theme in inputs.themes}
 
+    suppressions = _suppressions(inputs)
     for dimension in inputs.dimensions:
-        _breakdown(inputs, dimension, results)
+        _breakdown(inputs, dimension, results, *suppressions[dimension.key])
     _attention(inputs, results)
     return results
 
 
-def _breakdown(inputs: Inputs, dimension: Dimension, results: RoundResults) -> None:
-    threshold, points = inputs.threshold, inputs.points
-    empty = Histogram.empty(points)
-    people: dict[Hashable, int] = defaultdict(int)
+def _leaves(dimension: Dimension) -> list:
+    parents = set(dimension.parent_of.values())
+    return [key for key in dimension.labels if key not in parents]
+
+
+def _suppressions(inputs: Inputs) -> dict[str, tuple[Suppression, dict[str, Suppression]]]:
+    """Which groups each breakdown hides: by the people in them, and for each statement by the
+    people who rated it. Two breakdowns are suppressed together, as they count the same people."""
+    threshold = inputs.threshold
+    dimensions = list(inputs.dimensions)
+    if len(dimensions) > 2:
+        raise ValueError("at most two breakdowns can be protected together")
+    statements = [s for theme in inputs.themes for s in theme.statement_ids]
+    answered: dict[str, dict] = {s: defaultdict(int) for s in statements}
+    people: dict = defaultdict(int)
+
+    def key(organisation, group) -> tuple:
+        return tuple(d.of_cell(organisation, group) for d in dimensions)
+
     for cell, count in inputs.respondents.items():
-        people[dimension.of_cell(*cell)] += count
+        people[key(*cell)] += count
+    for (statement, organisation, group), histogram in inputs.cells.items():
+        if statement in answered:
+            answered[statement][key(organisation, group)] += histogram.answered
+
+    if len(dimensions) == 1:
+        (only,) = dimensions
+
+        def suppress(table, hide=((),)):
+            leaves = dict.fromkeys(_leaves(only), 0)
+            for (leaf,), count in table.items():
+                leaves[leaf] = leaves.get(leaf, 0) + count
+            return (suppress_small_groups(leaves, threshold, only.parent_of, hide[0]),)
+    else:
+
+        def suppress(table, hide=((), ())):
+            leaves = (_leaves(dimensions[0]), _leaves(dimensions[1]))
+            parents = (dimensions[0].parent_of, dimensions[1].parent_of)
+            return suppress_linked(table, threshold, leaves, parents, hide)
+
+    by_people = suppress(people)
+    hide = tuple(s.hidden for s in by_people)
+    by_statement = {statement: suppress(answered[statement], hide) for statement in statements}
+    return {
+        d.key: (by_people[i], {statement: found[i] for statement, found in by_statement.items()})
+        for i, d in enumerate(dimensions)
+    }
+
+
+def _breakdown(
+    inputs: Inputs,
+    dimension: Dimension,
+    results: RoundResults,
+    by_people: Suppression,
+    by_statement: Mapping[str, Suppression],
+) -> None:
+    points = inputs.points
+    empty = Histogram.empty(points)
     keys = list(dimension.labels)
-    leaves = {key: people.get(key, 0) for key in keys if key not in set(dimension.parent_of.values())}
-    by_people = suppress_small_groups(leaves, threshold, dimension.parent_of)
     results.group_sizes[dimension.key] = [
         GroupScore(
             key,
@@ -225,8 +276,7 @@ def _breakdown(inputs: Inputs, dimension: Dimension, results: RoundResults) -> N
     for theme in inputs.themes:
         for statement in theme.statement_ids:
             # Suppression by the people who actually rated this statement, not all in the group.
-            answered = {key: rolled.get((statement, key), empty).answered for key in leaves}
-            by_answers = suppress_small_groups(answered, threshold, dimension.parent_of)
+            by_answers = by_statement[statement]
             items[statement] = [
                 GroupScore(
                     key,
