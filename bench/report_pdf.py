@@ -854,6 +854,8 @@ def phase_run(args: argparse.Namespace) -> dict:
     }
     if args.save_pdf:
         args.save_pdf.write_bytes(pdf)
+    if args.save_html:
+        args.save_html.write_text(html, encoding="utf-8")
     progress(f"{vendor}: {document['pages']} pages, {document['bytes']:,} bytes; profiling one more build.pdf")
     profiled = profile(lambda: build.pdf(fresh_round()))
     medians = {name: statistics.median(values) for name, values in times.items()}
@@ -899,6 +901,8 @@ def worker_argv(args: argparse.Namespace) -> list[str]:
     argv += ["--repeats", str(args.repeats), "--seed", str(args.seed)]
     if args.save_pdf:
         argv += ["--save-pdf", str(args.save_pdf.resolve())]
+    if args.save_html:
+        argv += ["--save-html", str(args.save_html.resolve())]
     return argv
 
 
@@ -1040,6 +1044,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic answers")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON")
     parser.add_argument("--save-pdf", type=Path, help="also keep the last PDF built here")
+    parser.add_argument("--save-html", type=Path, help="and the report's HTML here")
     parser.add_argument("--inner-json", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=("run",), help=argparse.SUPPRESS)
     parser.add_argument("--json-out", type=Path, help=argparse.SUPPRESS)

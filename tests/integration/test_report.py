@@ -1,6 +1,7 @@
 """The round report: every section in the PDF's text, page numbers, and never a hidden group."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -83,3 +84,22 @@ def test_report_pages_and_command(client, round_, facilitator, tmp_path, capsys)
     call_command("report", str(round_.pk), "--pdf", str(tmp_path / "r.pdf"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert "report written to" in capsys.readouterr().out
+
+
+def test_the_pdf_prints_a_fair_selection_of_many_comments_and_the_web_report_all(round_, monkeypatch):
+    from together.reviews.models import Comment, Response
+
+    monkeypatch.setattr(build, "PDF_COMMENTS_PER_THEME", 3)
+    theme = round_.framework.themes[0]
+    Comment.objects.filter(response__round=round_, theme_id=theme.id).delete()
+    for index, response in enumerate(Response.objects.filter(round=round_, state="submitted")[:7]):
+        Comment.objects.update_or_create(response=response, theme_id=theme.id, defaults={"text": f"Remark {index}"})
+    text, _ = pdf_text(build.pdf(round_))
+    printed = [i for i in range(7) if f"Remark {i}" in text]
+    assert len(printed) == 3
+    # Without the page footers, which may fall in the middle of the note.
+    flat = " ".join(re.sub(r"Page \d+ of \d+", " ", text).split())
+    assert "3 of the 7 comments on this theme, picked at random" in flat
+    html = build.html(round_)
+    assert all(f"Remark {i}" in html for i in range(7))
+    assert "picked at random" not in html

@@ -13,8 +13,12 @@ from together.results import charts
 from together.results.queries import round_results
 from together.reviews.models import Comment, Response, ResponseState, Round
 
+# The PDF is for reading at a board meeting: past this many comments on a theme it prints a fair
+# selection and says where the rest are. The web report and the theme pages show every comment.
+PDF_COMMENTS_PER_THEME = 25
 
-def context(round_: Round) -> dict:
+
+def context(round_: Round, comments_per_theme: int | None = None) -> dict:
     results = round_results(round_)
     framework = round_.framework
     partnership = round_.partnership
@@ -58,12 +62,18 @@ def context(round_: Round) -> dict:
     data["priorities"] = priorities
     priority_ids = {theme.id for _a, theme in priorities}
     comments: dict[str, list[str]] = {}
+    comment_totals: dict[str, int] = {}
+    # Comment ids are random, so taking them in id order picks a fair sample when there is a limit.
     for theme_id, text in (
         Comment.objects.filter(response__round=round_, response__state=ResponseState.SUBMITTED, hidden=False)
-        .order_by("theme_id", "text")
+        .order_by("theme_id", "id")
         .values_list("theme_id", "text")
     ):
-        comments.setdefault(theme_id, []).append(text)
+        comment_totals[theme_id] = comment_totals.get(theme_id, 0) + 1
+        if comments_per_theme is None or comment_totals[theme_id] <= comments_per_theme:
+            comments.setdefault(theme_id, []).append(text)
+    for texts in comments.values():
+        texts.sort()
     labels = [level.label.en for level in framework.scale.levels]
     sections = []
     for theme, score, chosen in themes:
@@ -94,6 +104,7 @@ def context(round_: Round) -> dict:
                 "gaps": [g for g in results.gaps_for(theme.id) if g.flagged],
                 "priority": theme.id in priority_ids,
                 "comments": comments.get(theme.id, []),
+                "comments_total": comment_totals.get(theme.id, 0),
                 "actions": [a for a in actions if a.theme_id == theme.id],
             }
         )
@@ -103,15 +114,16 @@ def context(round_: Round) -> dict:
     return data
 
 
-def html(round_: Round) -> str:
-    return render_to_string("reports/report.html", context(round_))
+def html(round_: Round, comments_per_theme: int | None = None) -> str:
+    return render_to_string("reports/report.html", context(round_, comments_per_theme))
 
 
 def pdf(round_: Round) -> bytes:
     from weasyprint import HTML
 
+    markup = html(round_, PDF_COMMENTS_PER_THEME)
     # Only the report's own markup is rendered: no fetching of outside resources.
-    return HTML(string=html(round_), base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return HTML(string=markup, base_url=None, url_fetcher=_no_fetch).write_pdf()
 
 
 def _no_fetch(url: str, *args, **kwargs):
