@@ -823,9 +823,10 @@ def phase_run(args: argparse.Namespace) -> dict:
     with OtherCPU() as other:
         for run in range(1, args.repeats + 1):
             pdf = record("pdf", lambda: build.pdf(fresh_round()))
-            html = record("html", lambda: build.html(fresh_round()))
+            # The PDF's own HTML: it prints at most build.PDF_COMMENTS_PER_THEME comments a theme.
+            html = record("html", lambda: build.html(fresh_round(), build.PDF_COMMENTS_PER_THEME))
             record("round_results", lambda: round_results(fresh_round()))
-            data = record("context", lambda: build.context(fresh_round()))
+            data = record("context", lambda: build.context(fresh_round(), build.PDF_COMMENTS_PER_THEME))
             record("template", lambda data=data: render_to_string("reports/report.html", data))
             document = record("weasyprint_layout", lambda html=html: weasyprint_layout(html))
             record("weasyprint_write_pdf", lambda document=document: document.write_pdf())
@@ -851,6 +852,7 @@ def phase_run(args: argparse.Namespace) -> dict:
         "html_bytes": len(html.encode()),
         "svg_charts": html.count("<svg"),
         "comment_blocks": html.count('class="comment"'),
+        "comments_per_theme_limit": build.PDF_COMMENTS_PER_THEME,
     }
     if args.save_pdf:
         args.save_pdf.write_bytes(pdf)
@@ -946,7 +948,7 @@ def format_report(report: dict) -> str:
         lines.append(
             f"Report: {document['pages']} pages, {document['bytes'] / 1e6:.2f} MB PDF, "
             f"{document['html_bytes'] / 1e6:.2f} MB HTML, {document['svg_charts']} SVG charts, "
-            f"{document['comment_blocks']} comments printed"
+            f"{document['comment_blocks']} comments printed (at most {document['comments_per_theme_limit']} a theme)"
         )
     machine = report["machine"]
     lines.append(

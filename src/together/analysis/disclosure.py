@@ -182,32 +182,34 @@ def _blocks(cells, suppressions, parent_of) -> dict[tuple, int]:
 
 def _smallest_isolating_node(blocks, rows_side, columns, threshold, suppressions, parent_of):
     """A (side, node) to hide because some worked-out sum of cells is too small, or None."""
-    column_bit = {column: 1 << i for i, column in enumerate(columns)}
-    # Rows that touch the same columns behave alike: add them up, keeping who they are.
-    by_row: dict[Hashable, dict] = {}
+    index = {column: i for i, column in enumerate(columns)}
+    cells_of_row: dict[Hashable, dict[int, int]] = {}
     for key, count in blocks.items():
-        row, column = key[rows_side], key[1 - rows_side]
-        by_row.setdefault(row, {})[column] = count
-    groups: dict[int, tuple[list, dict]] = {}
-    for row, counts in by_row.items():
-        mask = sum(column_bit[c] for c in counts)
-        rows, totals = groups.setdefault(mask, ([], {}))
+        cells_of_row.setdefault(key[rows_side], {})[index[key[1 - rows_side]]] = count
+    # Rows that touch the same columns behave alike: add them up, keeping who they are.
+    groups: dict[int, tuple[list, list[int]]] = {}
+    for row, cells in cells_of_row.items():
+        mask = sum(1 << i for i in cells)
+        rows, totals = groups.setdefault(mask, ([], [0] * len(columns)))
         rows.append(row)
-        for column, count in counts.items():
-            totals[column] = totals.get(column, 0) + count
+        for i, count in cells.items():
+            totals[i] += count
+    bits = {mask: [i for i in range(len(columns)) if mask >> i & 1] for mask in groups}
     full = (1 << len(columns)) - 1
     for chosen in range(1, full):
-        involved_rows, involved_columns, people = [], set(), 0
-        for mask, (rows, totals) in groups.items():
-            if not mask & chosen:
-                continue
-            outside = {c: n for c, n in totals.items() if not column_bit[c] & chosen}
-            if outside:
-                people += sum(outside.values())
-                involved_rows.extend(rows)
-                involved_columns.update(outside)
-                involved_columns.update(c for c in totals if column_bit[c] & chosen)
+        people = 0
+        for mask, (_rows, totals) in groups.items():
+            outside = mask & ~chosen
+            if mask & chosen and outside:
+                people += sum(totals[i] for i in bits[mask] if outside >> i & 1)
+                if people >= threshold:
+                    break
         if 0 < people < threshold:
+            involved_rows, involved_columns = [], set()
+            for mask, (rows, _totals) in groups.items():
+                if mask & chosen and mask & ~chosen:
+                    involved_rows.extend(rows)
+                    involved_columns.update(columns[i] for i in bits[mask])
             candidates = [(rows_side, r) for r in involved_rows if r != ROOT] + [
                 (1 - rows_side, c) for c in involved_columns if c != ROOT
             ]
