@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from together.framework import Framework
 
-from . import keys
-from .models import Answer, Comment, Invitation, Priority, Response, ResponseState, Round, UsedKey
+from . import keys, sql
+from .models import Answer, Invitation, Priority, Response, ResponseState, Round, UsedKey
 
 MAX_COMMENT = 2000
 MAX_PRIORITIES = 3
@@ -45,7 +45,7 @@ def start(round_: Round, key: str) -> Response:
 def _touch(response: Response, **fields) -> bool:
     """Update the draft's progress; False, and nothing changed, once it is no longer a draft."""
     fields["updated_on"] = timezone.localdate()
-    if not Response.objects.filter(pk=response.pk, state=ResponseState.DRAFT).update(**fields):
+    if not sql.touch(response, fields):
         return False
     for name, value in fields.items():
         setattr(response, name, value)
@@ -82,25 +82,8 @@ def save_theme(
         # never change once the response has been sent.
         if not _touch(response, themes_done=list(dict.fromkeys([*response.themes_done, theme_id]))):
             raise QuestionnaireError(ALREADY_SENT)
-        # Insert or replace each answer in one statement (the pair is unique).
-        Answer.objects.bulk_create(
-            [
-                Answer(response=response, round_id=response.round_id, statement_id=statement_id, value=value)
-                for statement_id, value in ratings.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["response", "statement_id"],
-            update_fields=["value"],
-        )
-        if comment:
-            Comment.objects.bulk_create(
-                [Comment(response=response, theme_id=theme_id, text=comment)],
-                update_conflicts=True,
-                unique_fields=["response", "theme_id"],
-                update_fields=["text"],
-            )
-        else:
-            Comment.objects.filter(response=response, theme_id=theme_id).delete()
+        sql.save_answers(response, ratings)
+        sql.save_comment(response, theme_id, comment)
 
 
 def save_priorities(response: Response, framework: Framework, theme_ids: list[str]) -> None:

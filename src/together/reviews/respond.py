@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import keys, questionnaire, ratelimit
+from . import keys, questionnaire, ratelimit, sql
 from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name
 from .models import Answer, Comment, Invitation, Priority, Response, Round, RoundState
 
@@ -182,18 +182,10 @@ def respondent_step(view):
         cookie = _read_cookie_for(request, public_id.hex)
         draft = None
         if cookie:
-            # One query finds the draft and its round together: this runs on every page. The
+            # One statement finds the draft and its round together: this runs on every page. The
             # round's state is read afresh each time, so a closed round shows at once. The
             # partnership is read only where a page needs it.
-            draft = next(
-                iter(
-                    Response.objects.select_related("round__framework_version")
-                    .defer("round__framework_version__content")
-                    .filter(resume_digest=keys.draft_digest(cookie[1]))
-                    .order_by()[:1]  # the digest is unique
-                ),
-                None,
-            )
+            draft = sql.find_draft(keys.draft_digest(cookie[1]))
             if draft is not None and draft.round.public_id != public_id:
                 draft = None  # another round's draft: not for this page
         if draft is None:
@@ -253,11 +245,11 @@ def theme(request, round_, draft, key, context, theme_id: str):
     initial = {}
     if request.method != "POST":
         # What was saved before; a sent form shows what was sent instead, so needs none of it.
-        answers = Answer.objects.filter(response=draft, statement_id__in=[s.id for s in current.statements])
-        for statement_id, value in answers.order_by().values_list("statement_id", "value"):
-            initial[rating_field_name(statement_id)] = DONT_KNOW if value is None else str(value)
-        comments = Comment.objects.filter(response=draft, theme_id=theme_id).order_by().values_list("text", flat=True)
-        initial["comment"] = next(iter(comments[:1]), "")
+        answers, initial["comment"] = sql.saved_answers(draft, theme_id)
+        for statement in current.statements:
+            if statement.id in answers:
+                value = answers[statement.id]
+                initial[rating_field_name(statement.id)] = DONT_KNOW if value is None else str(value)
     form = ThemeForm(
         request.POST if request.method == "POST" else None,
         framework=framework,

@@ -5,30 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0003_answer_histogram_columns'),
+        ("reviews", "0003_answer_histogram_columns"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='answer',
-            name='response',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='reviews.response'),
+            model_name="answer",
+            name="response",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="answers",
+                to="reviews.response",
+            ),
         ),
         migrations.AlterField(
-            model_name='answer',
-            name='round',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reviews.round'),
+            model_name="answer",
+            name="round",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="reviews.round"
+            ),
         ),
         migrations.AlterField(
-            model_name='priority',
-            name='response',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='priorities', to='reviews.response'),
+            model_name="priority",
+            name="response",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="priorities",
+                to="reviews.response",
+            ),
         ),
         migrations.AlterField(
-            model_name='priority',
-            name='round',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reviews.round'),
+            model_name="priority",
+            name="round",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="reviews.round"
+            ),
         ),
     ]
