@@ -37,6 +37,8 @@ def service(request):
     return {
         "service_name": SERVICE_NAME,
         "navigation": navigation,
+        # What the signed-out header depends on, so base.html can cache it: which item is current.
+        "navigation_key": "".join("1" if item["current"] else "0" for item in navigation),
         "operator_name": settings.OPERATOR_NAME,
         "support_email": settings.SUPPORT_EMAIL,
         "min_group_size": settings.MIN_GROUP_SIZE,
