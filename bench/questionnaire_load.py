@@ -13,8 +13,9 @@ import argparse
 import collections
 import contextlib
 import datetime
+import email.utils
 import http.client
-import http.cookiejar
+import http.cookies
 import json
 import math
 import os
@@ -89,24 +90,6 @@ class HardStop(Exception):
     """The run's hard deadline passed while this questionnaire was still going."""
 
 
-class _LocalCookiePolicy(http.cookiejar.DefaultCookiePolicy):
-    """Send the service's Secure cookies back over plain HTTP, to 127.0.0.1 only.
-
-    With DEBUG off every cookie is marked Secure. Browsers treat http://127.0.0.1 as a secure
-    context and send such cookies to it; the standard library does not, so we allow it here.
-    """
-
-    def return_ok_secure(self, cookie, request):
-        return urllib.parse.urlsplit(request.full_url).hostname == HOST
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Hand every redirect back to the caller, which checks where it leads before going there."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
 @dataclass
 class Stats:
     """What one respondent thread saw. Merged after the run, so no locks are needed."""
@@ -133,19 +116,31 @@ class Stats:
 
 
 class Browser:
-    """One respondent's browser: its own cookie jar, no proxies, redirects checked by hand."""
+    """One respondent's browser: its own cookies and one kept-alive connection, redirects checked
+    by hand.
+
+    Like a browser, it keeps its connection open between pages (HTTP/1.1 keep-alive) when the
+    server allows, and opens a new one when the server closes it. A request that fails on a
+    kept-alive connection before any reply (the server had closed it meanwhile) is sent once
+    more on a new connection, as browsers do.
+    """
 
     def __init__(self, base: str, stats: Stats, timeout: float, hard_stop: float):
         self.base = base
         self.origin = base.rstrip("/")
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
         self.stats = stats
         self.timeout = timeout
         self.hard_stop = hard_stop
-        self.jar = http.cookiejar.CookieJar(_LocalCookiePolicy(allowed_domains=[HOST]))
-        self.opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler({}), _NoRedirect, urllib.request.HTTPCookieProcessor(self.jar)
-        )
+        self.cookies: dict[str, str] = {}
+        self.connection: http.client.HTTPConnection | None = None
         self.requests = 0
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def _fail(self, label: str, reason: str) -> WalkFailed:
         self.stats.errors[f"{label}: {reason}"] += 1
@@ -159,44 +154,73 @@ class Browser:
             raise WalkFailed(f"refused to leave {self.origin}: {url}")
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
+    def _keep_cookies(self, reply: http.client.HTTPResponse) -> None:
+        """Store what Set-Cookie says; a cookie set to expire now is forgotten."""
+        for header in reply.headers.get_all("Set-Cookie") or ():
+            jar = http.cookies.SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                expired = morsel["max-age"] in ("0", "-1") or (
+                    morsel["expires"]
+                    and email.utils.parsedate_to_datetime(morsel["expires"]) <= datetime.datetime.now(datetime.UTC)
+                )
+                if expired:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+    def _send(self, method: str, path: str, body: bytes | None, headers: dict, timeout: float):
+        reused = self.connection is not None
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        else:
+            self.connection.timeout = timeout
+            if self.connection.sock is not None:
+                self.connection.sock.settimeout(timeout)
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            reply = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.close()
+            if not reused:
+                raise
+            return self._send(method, path, body, headers, timeout)  # once, on a new connection
+        return reply
+
     def request(self, method: str, path: str, label: str, form: dict | None = None, referer: str = ""):
         remaining = self.hard_stop - time.monotonic()
         if remaining <= 0:
             raise HardStop
-        url = self.origin + path
-        headers = {"User-Agent": "together-bench/1", "Accept": "text/html"}
-        data = None
+        headers = {"Host": f"{self.host}:{self.port}", "User-Agent": "together-bench/1", "Accept": "text/html"}
+        body = None
         if method == "POST":
-            data = urllib.parse.urlencode(form or {}, doseq=True).encode()
+            body = urllib.parse.urlencode(form or {}, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Origin"] = self.origin
         if referer:
             headers["Referer"] = self.origin + referer
-        # The URL is always http://127.0.0.1:<port>/..., built above from our own origin.
-        req = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         tag = f"{method} {label}"
         started = time.perf_counter()
         try:
-            try:
-                with self.opener.open(req, timeout=min(self.timeout, max(remaining, 1.0))) as response:
-                    status, reply_headers, body = response.status, response.headers, response.read()
-            except urllib.error.HTTPError as reply:  # any status outside 2xx, redirects included
-                with contextlib.closing(reply):
-                    status, reply_headers, body = reply.code, reply.headers, reply.read()
-        except urllib.error.URLError as problem:
-            if isinstance(problem.reason, TimeoutError):
-                raise self._fail(tag, "timeout") from None
-            raise self._fail(tag, f"{type(problem.reason).__name__}: {problem.reason}") from None
+            reply = self._send(method, path, body, headers, min(self.timeout, max(remaining, 1.0)))
+            status, reply_headers, data = reply.status, reply.headers, reply.read()
+            if reply.will_close:
+                self.close()
         except TimeoutError:
+            self.close()
             raise self._fail(tag, "timeout") from None
         except (OSError, http.client.HTTPException) as problem:
+            self.close()
             raise self._fail(tag, f"{type(problem).__name__}: {problem}") from None
         elapsed = time.perf_counter() - started
+        self._keep_cookies(reply)
         self.stats.latencies[tag].append(elapsed)
         self.requests += 1
         if not 200 <= status < 400:
             raise self._fail(tag, f"HTTP {status}")
-        return status, reply_headers, body.decode("utf-8", "replace")
+        return status, reply_headers, data.decode("utf-8", "replace")
 
     def get(self, path: str, label: str) -> str:
         status, _, html = self.request("GET", path, label)
@@ -330,6 +354,8 @@ def run_load(plan: LoadPlan) -> dict:
                 stats.completed_in_time += time.monotonic() <= deadline
                 stats.pages_per_walk.add(browser.requests)
                 stats.themes_per_walk.add(themes)
+            finally:
+                browser.close()
 
     cpu_before = time.process_time()
     threads = [
