@@ -578,21 +578,21 @@ class Gunicorn:
         return f"http://{HOST}:{self.port}/"
 
     def command(self) -> list[str]:
+        # The production configuration (src/together/gunicorn_conf.py), as the deployment guide
+        # runs it; only the address, the number of workers and threads, and logging differ.
         return [
             str(BIN / "gunicorn"),
+            "--config",
+            "python:together.gunicorn_conf",
             "together.wsgi",
             "--bind",
             f"{HOST}:{self.port}",
             "--workers",
             str(self.workers),
-            "--worker-class",
-            "gthread" if self.threads > 1 else "sync",
             "--threads",
             str(self.threads),
-            "--backlog",
-            "2048",
-            "--timeout",
-            "60",
+            "--access-logfile",
+            "/dev/null",
             "--log-level",
             "warning",
         ]
@@ -925,8 +925,8 @@ def _progress(message: str) -> None:
 
 def _gunicorn_text(args: argparse.Namespace) -> str:
     if args.threads > 1:
-        return f"{args.workers} gthread workers x {args.threads} threads"
-    return f"{args.workers} sync workers"
+        return f"{args.workers} gthread workers x {args.threads} threads, keep-alive"
+    return f"{args.workers} gthread workers, 1 thread each, keep-alive"
 
 
 def _version(module: str) -> str | None:
@@ -1130,7 +1130,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--threads",
         type=int,
         default=1,
-        help="threads per worker; more than 1 uses gthread (default 1: sync)",
+        help="threads per worker (default 1, as in production)",
     )
     parser.add_argument("--request-timeout", type=float, default=30.0, help="seconds per request (default 30)")
     parser.add_argument("--seed", type=int, default=1, help="random seed for the answers")
@@ -1178,11 +1178,13 @@ def main(argv: list[str] | None = None) -> int:
             "description": _gunicorn_text(args),
             "workers": args.workers,
             "threads": args.threads,
-            "worker_class": "gthread" if args.threads > 1 else "sync",
+            "worker_class": "gthread",
+            "config": "src/together/gunicorn_conf.py",
             "timeout": 60,
             "backlog": 2048,
-            "why": "gunicorn's own rule of thumb for CPU-bound apps: 2 x CPUs + 1 sync workers; each "
-            "request is mostly Python (templates, forms), so threads mostly wait on the GIL",
+            "keepalive_seconds": 5,
+            "why": "the production configuration: 2 x CPUs + 1 processes, as requests are mostly Python; "
+            "gthread workers keep connections alive between pages, which the sync worker cannot",
         },
         "settings": {
             "DEBUG": "false",
