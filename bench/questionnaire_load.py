@@ -1123,8 +1123,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=2 * cpus + 1,
-        help=f"gunicorn worker processes (default 2 x CPUs + 1 = {2 * cpus + 1})",
+        default=cpus,
+        help=f"gunicorn worker processes (default, as in production: one per CPU = {cpus})",
     )
     parser.add_argument(
         "--threads",
@@ -1183,7 +1183,7 @@ def main(argv: list[str] | None = None) -> int:
             "timeout": 60,
             "backlog": 2048,
             "keepalive_seconds": 5,
-            "why": "the production configuration: 2 x CPUs + 1 processes, as requests are mostly Python; "
+            "why": "the production configuration: one process per CPU, as requests are mostly Python; "
             "gthread workers keep connections alive between pages, which the sync worker cannot",
         },
         "settings": {

@@ -3,21 +3,25 @@
 Each setting can be changed with an environment variable (shown beside it) or on the command
 line, which wins over this file.
 
-Why these: a request here is mostly Python (templates, forms), so one process per core and one
-more keeps both cores busy, where threads would mostly wait for each other on the interpreter
-lock. The ``gthread`` worker, even with one thread, keeps a browser's connection open between
-pages (keep-alive); the plain ``sync`` worker closes it after every request, and opening and
-closing connections was a fifth of the server's time in the load benchmark.
+Why these: a request here is mostly Python (templates, forms), so one worker process per core
+keeps the cores busy; threads would mostly wait for each other on the interpreter lock. The
+``gthread`` worker, even with one thread, keeps a browser's connection open between pages
+(keep-alive); the plain ``sync`` worker closes it after every request, and opening and closing
+connections was a fifth of the server's time in the load benchmark. More processes than cores
+did not answer more pages there, and made the slowest pages slower: a kept-alive connection
+stays with one process, which then shares a core with others.
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))  # seconds an idle connection stays open
 backlog = 2048
 timeout = 60
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# No access log by default: request lines with client addresses are not kept here (the proxy in
+# front decides what it logs). Set GUNICORN_ACCESS_LOG to a file, or "-" for standard output.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
