@@ -1,0 +1,66 @@
+"""The respondent pages' plain SQL gives what the ORM would, on SQLite and on PostgreSQL."""
+
+import pytest
+from django.db import transaction
+
+from tests.integration.helpers import make_partnership, make_round
+from together.partnerships.models import Organisation
+from together.reviews import keys, questionnaire, sql
+from together.reviews.models import Answer, Comment, Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(facilitator, framework_version):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    key = keys.new_key()
+    return questionnaire.start(round_, key), key
+
+
+def test_the_draft_and_its_round_come_back_as_the_orm_gives_them(draft):
+    response, key = draft
+    organisation = Organisation.objects.filter(partnership=response.round.partnership).first()
+    questionnaire.save_about(response, organisation, None)
+    theme = response.round.framework.themes[0]
+    questionnaire.save_theme(response, response.round.framework, theme.id, {s.id: 4 for s in theme.statements}, "Good")
+
+    found = sql.find_draft(keys.draft_digest(key))
+    expected = Response.objects.select_related("round__framework_version").get(pk=response.pk)
+    for field in Response._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    for field in type(expected.round)._meta.concrete_fields:
+        assert getattr(found.round, field.attname) == getattr(expected.round, field.attname), field.name
+    assert found.themes_done == [theme.id]
+    assert found.round.framework_version.content_hash == expected.round.framework_version.content_hash
+    # The framework's text is not read with every page, yet the framework is there when asked for.
+    assert "content" in found.round.framework_version.get_deferred_fields()
+    assert found.round.framework.themes[0].id == theme.id
+    assert sql.find_draft(keys.draft_digest(keys.new_key())) is None
+
+
+def test_answers_and_comments_are_replaced_not_added(draft):
+    response, _key = draft
+    framework = response.round.framework
+    theme = framework.themes[0]
+    ids = [s.id for s in theme.statements]
+    questionnaire.save_theme(response, framework, theme.id, dict.fromkeys(ids, 2), "First thoughts")
+    questionnaire.save_theme(response, framework, theme.id, {**dict.fromkeys(ids, 5), ids[0]: None}, "Second")
+
+    answers, comment = sql.saved_answers(response, theme.id)
+    assert answers == {**dict.fromkeys(ids, 5), ids[0]: None}
+    assert comment == "Second"
+    assert Answer.objects.filter(response=response).count() == len(ids)
+    assert list(Comment.objects.filter(response=response).values_list("text", flat=True)) == ["Second"]
+
+    questionnaire.save_theme(response, framework, theme.id, dict.fromkeys(ids, 3), "")
+    assert sql.saved_answers(response, theme.id)[1] == ""
+    assert not Comment.objects.filter(response=response).exists()
+
+
+def test_a_sent_response_cannot_be_touched(draft):
+    response, key = draft
+    Response.objects.filter(pk=response.pk).update(state="submitted", resume_digest=None)
+    with transaction.atomic():
+        assert sql.touch(response, {"about_done": True}) is False
+    assert Response.objects.get(pk=response.pk).about_done is False
