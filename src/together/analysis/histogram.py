@@ -13,6 +13,11 @@ class Histogram:
 
     counts: tuple[int, ...]
     dont_know: int = 0
+    # People who chose a value on the scale; worked out once, as disclosure control asks often.
+    answered: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "answered", sum(self.counts))
 
     @classmethod
     def empty(cls, points: int) -> Histogram:
@@ -43,11 +48,6 @@ class Histogram:
     @property
     def points(self) -> int:
         return len(self.counts)
-
-    @property
-    def answered(self) -> int:
-        """People who chose a value on the scale."""
-        return sum(self.counts)
 
     @property
     def responses(self) -> int:
