@@ -64,3 +64,27 @@ def test_a_sent_response_cannot_be_touched(draft):
     with transaction.atomic():
         assert sql.touch(response, {"about_done": True}) is False
     assert Response.objects.get(pk=response.pk).about_done is False
+
+
+def test_rounds_and_the_check_page_read_as_the_orm_gives_them(draft):
+    response, _key = draft
+    round_ = response.round
+    framework = round_.framework
+    organisation = Organisation.objects.filter(partnership=round_.partnership).first()
+    questionnaire.save_about(response, organisation, None)
+    theme = framework.themes[1]
+    questionnaire.save_theme(response, framework, theme.id, {s.id: 3 for s in theme.statements}, "A note")
+    questionnaire.save_priorities(response, framework, [framework.themes[2].id, framework.themes[0].id])
+
+    for found in (sql.find_round(open_link_code=round_.open_link_code), sql.find_round(public_id=round_.public_id)):
+        assert found.pk == round_.pk and found.state == round_.state and found.public_id == round_.public_id
+        assert found.partnership.name == round_.partnership.name
+        assert found.framework.themes[0].id == framework.themes[0].id
+    assert sql.find_round(open_link_code="no-such-code") is None
+
+    answers, comments, chosen, organisation_name, group_name = sql.everything_saved(response)
+    assert answers == {s.id: 3 for s in theme.statements}
+    assert comments == {theme.id: "A note"}
+    assert chosen == {framework.themes[2].id, framework.themes[0].id}
+    assert sorted(sql.saved_priorities(response)) == sorted(chosen)
+    assert (organisation_name, group_name) == (organisation.name, None)

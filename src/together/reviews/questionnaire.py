@@ -10,7 +10,7 @@ from django.utils import timezone
 from together.framework import Framework
 
 from . import keys, sql
-from .models import Answer, Invitation, Priority, Response, ResponseState, Round, UsedKey
+from .models import Answer, Invitation, Response, Round, UsedKey
 
 MAX_COMMENT = 2000
 MAX_PRIORITIES = 3
@@ -95,10 +95,7 @@ def save_priorities(response: Response, framework: Framework, theme_ids: list[st
     with transaction.atomic():
         if not _touch(response, priorities_done=True):
             raise QuestionnaireError(ALREADY_SENT)
-        Priority.objects.filter(response=response).delete()
-        Priority.objects.bulk_create(
-            Priority(response=response, round_id=response.round_id, theme_id=t) for t in dict.fromkeys(theme_ids)
-        )
+        sql.save_priorities(response, list(dict.fromkeys(theme_ids)))
 
 
 def missing_themes(response: Response, framework: Framework, answered=None) -> list[str]:
@@ -123,28 +120,17 @@ def submit(round_: Round, key: str) -> Submitted:
     """
     digest = keys.draft_digest(key)
     with transaction.atomic():
-        response = (
-            Response.objects.select_for_update()
-            .filter(round=round_, resume_digest=digest, state=ResponseState.DRAFT)
-            .first()
-        )
-        if response is None:
+        draft = sql.lock_draft(round_.pk, digest)
+        if draft is None:
             if has_submitted(round_, key):
                 return Submitted(already=True)
             raise QuestionnaireError("There are no saved answers to send.")
-        if missing_themes(response, round_.framework):
+        response_id, organisation_id, group_id = draft
+        if missing_themes(None, round_.framework, answered=sql.answered_statements(response_id)):
             raise QuestionnaireError("Answer every statement before you send your answers.")
-        Response.objects.filter(pk=response.pk).update(
-            state=ResponseState.SUBMITTED,
-            resume_digest=None,  # from here on, no key leads to this response
-            submitted_on=timezone.localdate(),
-            updated_on=timezone.localdate(),
-        )
+        today = timezone.localdate()
         # The answers carry what the results count them by (see Answer), fixed from now on.
-        for model in (Answer, Priority):
-            model.objects.filter(response_id=response.pk).update(
-                submitted=True, organisation_id=response.organisation_id, group_id=response.group_id
-            )
-        UsedKey.objects.create(digest=keys.used_digest(key), round=round_)
-        Invitation.objects.filter(round=round_, token_digest=keys.token_digest(key)).update(responded=True)
+        sql.mark_sent(
+            response_id, organisation_id, group_id, round_.pk, keys.used_digest(key), keys.token_digest(key), today
+        )
     return Submitted(already=False)

@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core import signing
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import keys, questionnaire, ratelimit, sql
 from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name
-from .models import Answer, Comment, Invitation, Priority, Response, Round, RoundState
+from .models import Invitation, Round, RoundState
 
 COOKIE_SALT = "together.respondent"
 COOKIE_AGE = 60 * 60 * 24 * 120
@@ -126,7 +127,9 @@ def _begin(request, round_: Round, kind: str, key: str, draft=None):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def open_link(request, code: str):
-    round_ = get_object_or_404(_rounds(), open_link_code=code)
+    round_ = sql.find_round(open_link_code=code)
+    if round_ is None:
+        raise Http404
     if round_.state != RoundState.OPEN:
         return _closed(request, round_)
     if not round_.open_link_enabled:
@@ -287,7 +290,7 @@ def priorities(request, round_, draft, key, context):
     framework = round_.framework
     initial = {}
     if request.method != "POST":
-        initial["themes"] = list(Priority.objects.filter(response=draft).order_by().values_list("theme_id", flat=True))
+        initial["themes"] = sql.saved_priorities(draft)
     form = PrioritiesForm(
         request.POST if request.method == "POST" else None,
         framework=framework,
@@ -322,15 +325,7 @@ def check(request, round_, draft, key, context):
             response = redirect(_url(round_, "done"))
             response.delete_cookie(_cookie_name(round_), path="/")
             return response
-    answers = dict(Answer.objects.filter(response=draft).order_by().values_list("statement_id", "value"))
-    comments = dict(Comment.objects.filter(response=draft).order_by().values_list("theme_id", "text"))
-    chosen = set(Priority.objects.filter(response=draft).order_by().values_list("theme_id", flat=True))
-    organisation = group = None
-    if draft.organisation_id or draft.group_id:
-        # Both names in one query.
-        organisation, group = (
-            Response.objects.filter(pk=draft.pk).values_list("organisation__name", "group__name").get()
-        )
+    answers, comments, chosen, organisation, group = sql.everything_saved(draft)
     language = _language()
     scale = framework.scale
     dont_know = scale.dont_know.label.get(language)
@@ -366,5 +361,7 @@ def check(request, round_, draft, key, context):
 
 @never_cache
 def done(request, public_id):
-    round_ = get_object_or_404(Round.objects.select_related("partnership"), public_id=public_id)
+    round_ = sql.find_round(public_id=public_id)
+    if round_ is None:
+        raise Http404
     return render(request, "respond/done.html", {"round": round_, "partnership": round_.partnership})

@@ -16,8 +16,9 @@ from django.db import connection
 from django.db.models import Model
 
 from together.frameworks.models import FrameworkVersion
+from together.partnerships.models import Organisation, Partnership, RespondentGroup
 
-from .models import Answer, Comment, Response, ResponseState, Round
+from .models import Answer, Comment, Invitation, Priority, Response, ResponseState, Round, UsedKey
 
 
 class _Reader:
@@ -95,6 +96,67 @@ class _Statements:
         self.delete_comment = (
             f"DELETE FROM {table(Comment)} "  # noqa: S608
             f"WHERE {column(Comment, 'response')} = %s AND {column(Comment, 'theme_id')} = %s"
+        )
+        self.comments = (
+            f"SELECT {column(Comment, 'theme_id')}, {column(Comment, 'text')} FROM {table(Comment)} "  # noqa: S608
+            f"WHERE {column(Comment, 'response')} = %s"
+        )
+        self.priorities = (
+            f"SELECT {column(Priority, 'theme_id')} FROM {table(Priority)} "  # noqa: S608
+            f"WHERE {column(Priority, 'response')} = %s"
+        )
+        self.names = (
+            f"SELECT (SELECT {column(Organisation, 'name')} FROM {table(Organisation)} "  # noqa: S608
+            f"WHERE {column(Organisation, 'id')} = %s), "
+            f"(SELECT {column(RespondentGroup, 'name')} FROM {table(RespondentGroup)} "
+            f"WHERE {column(RespondentGroup, 'id')} = %s)"
+        )
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        self.lock_draft = (
+            f"SELECT {column(Response, 'id')}, {column(Response, 'organisation')}, "  # noqa: S608
+            f"{column(Response, 'group')} FROM {table(Response)} "
+            f"WHERE {column(Response, 'round')} = %s AND {column(Response, 'resume_digest')} = %s "
+            f"AND {column(Response, 'state')} = %s{lock}"
+        )
+        self.answered = (
+            f"SELECT {column(Answer, 'statement_id')} FROM {table(Answer)} "  # noqa: S608
+            f"WHERE {column(Answer, 'response')} = %s"
+        )
+        self.send = (
+            f"UPDATE {table(Response)} SET {column(Response, 'state')} = %s, "  # noqa: S608
+            f"{column(Response, 'resume_digest')} = NULL, {column(Response, 'submitted_on')} = %s, "
+            f"{column(Response, 'updated_on')} = %s WHERE {column(Response, 'id')} = %s"
+        )
+        self.fix_labels = [
+            f"UPDATE {table(model)} SET {column(model, 'submitted')} = %s, "  # noqa: S608
+            f"{column(model, 'organisation')} = %s, {column(model, 'group')} = %s "
+            f"WHERE {column(model, 'response')} = %s"
+            for model in (Answer, Priority)
+        ]
+        self.used_key = (
+            f"INSERT INTO {table(UsedKey)} ({column(UsedKey, 'digest')}, {column(UsedKey, 'round')}) "  # noqa: S608
+            "VALUES (%s, %s)"
+        )
+        self.invitation_responded = (
+            f"UPDATE {table(Invitation)} SET {column(Invitation, 'responded')} = %s "  # noqa: S608
+            f"WHERE {column(Invitation, 'round')} = %s AND {column(Invitation, 'token_digest')} = %s"
+        )
+        self.partnership = _Reader(Partnership, "p")
+        self.round_by = {
+            name: (
+                f"SELECT {self.round.columns}, {self.partnership.columns}, {self.version.columns} "  # noqa: S608
+                f"FROM {table(Round)} r "
+                f"JOIN {table(Partnership)} p ON p.{column(Partnership, 'id')} = r.{column(Round, 'partnership')} "
+                f"JOIN {table(FrameworkVersion)} v ON v.{version_id} = r.{pinned} "
+                f"WHERE r.{column(Round, name)} = %s"
+            )
+            for name in ("open_link_code", "public_id")
+        }
+        self.delete_priorities = f"DELETE FROM {table(Priority)} WHERE {column(Priority, 'response')} = %s"  # noqa: S608
+        self.priority_columns = ("id", "response", "round", "theme_id", "submitted")
+        self.insert_priorities = (
+            f"INSERT INTO {table(Priority)} ({', '.join(column(Priority, n) for n in self.priority_columns)}) "  # noqa: S608
+            "VALUES {rows}"
         )
         self.touch: dict[tuple[str, ...], str] = {}
         self.touch_prefix = f"UPDATE {table(Response)} SET "  # noqa: S608
@@ -184,3 +246,99 @@ def save_comment(response: Response, theme_id: str, text: str) -> None:
             cursor.execute(sql.upsert_comment, [_prepare(Comment, "id", uuid.uuid4()), key, theme_id, text, False])
         else:
             cursor.execute(sql.delete_comment, [key, theme_id])
+
+
+def everything_saved(response: Response) -> tuple[dict, dict, set, str | None, str | None]:
+    """For the check-your-answers page: every answer (statement id → value), every comment
+    (theme id → text), the chosen themes, and the names of the organisation and group chosen."""
+    sql = _sql()
+    key = _prepare(Answer, "response", response.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.answers, [key])
+        answers = dict(cursor.fetchall())
+        cursor.execute(sql.comments, [key])
+        comments = dict(cursor.fetchall())
+        cursor.execute(sql.priorities, [key])
+        chosen = {theme_id for (theme_id,) in cursor.fetchall()}
+        organisation = group = None
+        if response.organisation_id or response.group_id:
+            cursor.execute(sql.names, [response.organisation_id, response.group_id])
+            organisation, group = cursor.fetchone()
+    return answers, comments, chosen, organisation, group
+
+
+def lock_draft(round_id: int, digest: str) -> tuple | None:
+    """The draft's (id, organisation id, group id), locked for the rest of the transaction where
+    the database can lock a row (SQLite's immediate transactions already keep writers apart)."""
+    sql = _sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.lock_draft, [round_id, digest, ResponseState.DRAFT])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    id_field = Response._meta.pk
+    converters = connection.ops.get_db_converters(id_field.get_col("d")) + id_field.get_db_converters(connection)
+    response_id = row[0]
+    for convert in converters:
+        response_id = convert(response_id, id_field.get_col("d"), connection)
+    return response_id, row[1], row[2]
+
+
+def answered_statements(response_id) -> set[str]:
+    sql = _sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.answered, [_prepare(Answer, "response", response_id)])
+        return {statement_id for (statement_id,) in cursor.fetchall()}
+
+
+def mark_sent(response_id, organisation_id, group_id, round_id: int, used_digest: str, token_digest: str, today):
+    """Turn the draft into a sent response: no key leads to it any more, its answers and choices
+    carry the organisation and group, its key is remembered as used, and a personal invitation
+    with that key is marked as answered (with nothing that leads back to the response)."""
+    sql = _sql()
+    key = _prepare(Response, "id", response_id)
+    day = _prepare(Response, "submitted_on", today)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.send, [ResponseState.SUBMITTED, day, day, key])
+        for statement in sql.fix_labels:
+            cursor.execute(statement, [True, organisation_id, group_id, key])
+        cursor.execute(sql.used_key, [used_digest, round_id])
+        cursor.execute(sql.invitation_responded, [True, round_id, token_digest])
+
+
+def find_round(**where) -> Round | None:
+    """The round with this open-link code or public id, with its partnership and framework
+    version (without the framework's text), in one statement."""
+    ((name, value),) = where.items()
+    sql = _sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.round_by[name], [_prepare(Round, name, value)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    first, second = len(sql.round.fields), len(sql.round.fields) + len(sql.partnership.fields)
+    round_ = sql.round.build(row[:first])
+    round_.partnership = sql.partnership.build(row[first:second])
+    round_.framework_version = sql.version.build(row[second:])
+    return round_
+
+
+def saved_priorities(response: Response) -> list[str]:
+    sql = _sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.priorities, [_prepare(Priority, "response", response.pk)])
+        return [theme_id for (theme_id,) in cursor.fetchall()]
+
+
+def save_priorities(response: Response, theme_ids: list[str]) -> None:
+    """Replace the draft's chosen themes."""
+    sql = _sql()
+    key = _prepare(Priority, "response", response.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.delete_priorities, [key])
+        if theme_ids:
+            values: list = []
+            for theme_id in theme_ids:
+                values += [_prepare(Priority, "id", uuid.uuid4()), key, response.round_id, theme_id, False]
+            row = "(" + ", ".join(["%s"] * len(sql.priority_columns)) + ")"
+            cursor.execute(sql.insert_priorities.format(rows=", ".join([row] * len(theme_ids))), values)
