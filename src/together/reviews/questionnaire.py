@@ -10,7 +10,7 @@ from django.utils import timezone
 from together.framework import Framework
 
 from . import keys, sql
-from .models import Answer, Invitation, Response, Round, UsedKey
+from .models import Invitation, Response, Round, UsedKey
 
 MAX_COMMENT = 2000
 MAX_PRIORITIES = 3
@@ -98,13 +98,8 @@ def save_priorities(response: Response, framework: Framework, theme_ids: list[st
         sql.save_priorities(response, list(dict.fromkeys(theme_ids)))
 
 
-def missing_themes(response: Response, framework: Framework, answered=None) -> list[str]:
-    """Themes with a statement not yet answered, in questionnaire order.
-
-    ``answered`` is the statement ids already read from the database, if the caller has them.
-    """
-    if answered is None:
-        answered = set(Answer.objects.filter(response=response).order_by().values_list("statement_id", flat=True))
+def missing_themes(framework: Framework, answered) -> list[str]:
+    """Themes with a statement not yet answered (``answered``: statement ids), in questionnaire order."""
     return [theme.id for theme in framework.themes if any(s.id not in answered for s in theme.statements)]
 
 
@@ -126,7 +121,7 @@ def submit(round_: Round, key: str) -> Submitted:
                 return Submitted(already=True)
             raise QuestionnaireError("There are no saved answers to send.")
         response_id, organisation_id, group_id = draft
-        if missing_themes(None, round_.framework, answered=sql.answered_statements(response_id)):
+        if missing_themes(round_.framework, sql.answered_statements(response_id)):
             raise QuestionnaireError("Answer every statement before you send your answers.")
         today = timezone.localdate()
         # The answers carry what the results count them by (see Answer), fixed from now on.

@@ -342,7 +342,7 @@ def check(request, round_, draft, key, context):
                 shown = levels[value]
             rows.append({"statement": statement, "answer": shown})
         sections.append({"theme": item, "rows": rows, "comment": comments.get(item.id, "")})
-    missing = questionnaire.missing_themes(draft, framework, answered=answers.keys())
+    missing = questionnaire.missing_themes(framework, answers.keys())
     return render(
         request,
         "respond/check.html",

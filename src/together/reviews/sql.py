@@ -31,20 +31,39 @@ class _Reader:
         self.fields = [f for f in model._meta.concrete_fields if f.attname not in set(skip)]
         self.attnames = [f.attname for f in self.fields]
         self.columns = ", ".join(f"{quote(alias)}.{quote(f.column)}" for f in self.fields)
-        self.converters = []
-        for field in self.fields:
-            column = field.get_col(alias)
-            self.converters.append(
-                (column, connection.ops.get_db_converters(column) + field.get_db_converters(connection))
-            )
+        self.converters = [_converters(field, alias) for field in self.fields]
 
-    def build(self, values: Iterable):
+    def values(self, row: Iterable) -> list:
         converted = []
-        for value, (column, converters) in zip(values, self.converters, strict=True):
+        for value, (column, converters) in zip(row, self.converters, strict=True):
             for convert in converters:
                 value = convert(value, column, connection)
             converted.append(value)
-        return self.model.from_db(connection.alias, self.attnames, converted)
+        return converted
+
+    def build(self, row: Iterable):
+        return self.model.from_db(connection.alias, self.attnames, self.values(row))
+
+
+def _converters(field, alias: str) -> tuple:
+    """What the ORM applies to this column's values as they come back from the database."""
+    column = field.get_col(alias)
+    return column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+
+
+def _split(row: tuple, *readers: _Reader) -> list:
+    """Instances from one row that selected each reader's columns in turn."""
+    built, start = [], 0
+    for reader in readers:
+        built.append(reader.build(row[start : start + len(reader.fields)]))
+        start += len(reader.fields)
+    return built
+
+
+def _rows(width: int, count: int) -> str:
+    """``(%s, …), (%s, …)``: the VALUES of a statement inserting ``count`` rows at once."""
+    row = "(" + ", ".join(["%s"] * width) + ")"
+    return ", ".join([row] * count)
 
 
 class _Statements:
@@ -111,12 +130,16 @@ class _Statements:
             f"(SELECT {column(RespondentGroup, 'name')} FROM {table(RespondentGroup)} "
             f"WHERE {column(RespondentGroup, 'id')} = %s)"
         )
+        self.draft_key = _Reader(
+            Response,
+            "d",
+            skip=[f.attname for f in Response._meta.concrete_fields if f.name not in ("id", "organisation", "group")],
+        )
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         self.lock_draft = (
-            f"SELECT {column(Response, 'id')}, {column(Response, 'organisation')}, "  # noqa: S608
-            f"{column(Response, 'group')} FROM {table(Response)} "
-            f"WHERE {column(Response, 'round')} = %s AND {column(Response, 'resume_digest')} = %s "
-            f"AND {column(Response, 'state')} = %s{lock}"
+            f"SELECT {self.draft_key.columns} FROM {table(Response)} d "  # noqa: S608
+            f"WHERE d.{column(Response, 'round')} = %s AND d.{column(Response, 'resume_digest')} = %s "
+            f"AND d.{column(Response, 'state')} = %s{lock}"
         )
         self.answered = (
             f"SELECT {column(Answer, 'statement_id')} FROM {table(Answer)} "  # noqa: S608
@@ -189,9 +212,7 @@ def find_draft(digest: str) -> Response | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    first, second = len(sql.response.fields), len(sql.response.fields) + len(sql.round.fields)
-    response, round_ = sql.response.build(row[:first]), sql.round.build(row[first:second])
-    round_.framework_version = sql.version.build(row[second:])
+    response, round_, round_.framework_version = _split(row, sql.response, sql.round, sql.version)
     response.round = round_
     return response
 
@@ -232,9 +253,8 @@ def save_answers(response: Response, ratings: Mapping[str, int | None]) -> None:
     values: list = []
     for statement_id, value in ratings.items():
         values += [_prepare(Answer, "id", uuid.uuid4()), key, response.round_id, statement_id, value, False]
-    row = "(" + ", ".join(["%s"] * len(sql.answer_columns)) + ")"
     with connection.cursor() as cursor:
-        cursor.execute(sql.upsert_answers.format(rows=", ".join([row] * len(ratings))), values)
+        cursor.execute(sql.upsert_answers.format(rows=_rows(len(sql.answer_columns), len(ratings))), values)
 
 
 def save_comment(response: Response, theme_id: str, text: str) -> None:
@@ -274,14 +294,7 @@ def lock_draft(round_id: int, digest: str) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql.lock_draft, [round_id, digest, ResponseState.DRAFT])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    id_field = Response._meta.pk
-    converters = connection.ops.get_db_converters(id_field.get_col("d")) + id_field.get_db_converters(connection)
-    response_id = row[0]
-    for convert in converters:
-        response_id = convert(response_id, id_field.get_col("d"), connection)
-    return response_id, row[1], row[2]
+    return None if row is None else tuple(sql.draft_key.values(row))
 
 
 def answered_statements(response_id) -> set[str]:
@@ -316,10 +329,7 @@ def find_round(**where) -> Round | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    first, second = len(sql.round.fields), len(sql.round.fields) + len(sql.partnership.fields)
-    round_ = sql.round.build(row[:first])
-    round_.partnership = sql.partnership.build(row[first:second])
-    round_.framework_version = sql.version.build(row[second:])
+    round_, round_.partnership, round_.framework_version = _split(row, sql.round, sql.partnership, sql.version)
     return round_
 
 
@@ -340,5 +350,4 @@ def save_priorities(response: Response, theme_ids: list[str]) -> None:
             values: list = []
             for theme_id in theme_ids:
                 values += [_prepare(Priority, "id", uuid.uuid4()), key, response.round_id, theme_id, False]
-            row = "(" + ", ".join(["%s"] * len(sql.priority_columns)) + ")"
-            cursor.execute(sql.insert_priorities.format(rows=", ".join([row] * len(theme_ids))), values)
+            cursor.execute(sql.insert_priorities.format(rows=_rows(len(sql.priority_columns), len(theme_ids))), values)
