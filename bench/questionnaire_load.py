@@ -581,7 +581,7 @@ class Gunicorn:
 
     def command(self) -> list[str]:
         # The production configuration (src/together/gunicorn_conf.py), as the deployment guide
-        # runs it; only the address, the number of workers and threads, and logging differ.
+        # runs it; only the address, the number of workers and threads, and the log level differ.
         return [
             str(BIN / "gunicorn"),
             "--config",
@@ -593,8 +593,6 @@ class Gunicorn:
             str(self.workers),
             "--threads",
             str(self.threads),
-            "--access-logfile",
-            "/dev/null",
             "--log-level",
             "warning",
         ]

@@ -25,3 +25,6 @@ timeout = 60
 # No access log by default: request lines with client addresses are not kept here (the proxy in
 # front decides what it logs). Set GUNICORN_ACCESS_LOG to a file, or "-" for standard output.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# Requests are parsed by gunicorn-h1c, gunicorn's C parser, a dependency of the service; "auto"
+# would fall back to the slower Python parser without a word if it were missing.
+http_parser = os.environ.get("GUNICORN_HTTP_PARSER", "fast")

@@ -1,0 +1,35 @@
+"""The production gunicorn configuration loads, and gunicorn uses its C request parser with it."""
+
+import importlib
+
+from gunicorn.config import Config
+from gunicorn.http import message
+
+
+def _config(monkeypatch, **environ) -> Config:
+    for name in ("GUNICORN_HTTP_PARSER", "GUNICORN_WORKERS", "GUNICORN_ACCESS_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    import together.gunicorn_conf as module
+
+    module = importlib.reload(module)
+    config = Config()
+    for name, value in vars(module).items():
+        if name in config.settings:
+            config.set(name, value)
+    return config
+
+
+def test_production_settings_parse_requests_in_c(monkeypatch):
+    config = _config(monkeypatch)
+    assert config.worker_class_str == "gthread"
+    assert config.accesslog is None  # no request lines with client addresses
+    assert config.http_parser == "fast"
+    assert message._check_fast_parser(config) is True
+
+
+def test_the_parser_and_workers_can_be_changed_from_the_environment(monkeypatch):
+    config = _config(monkeypatch, GUNICORN_HTTP_PARSER="python", GUNICORN_WORKERS="3")
+    assert config.workers == 3
+    assert message._check_fast_parser(config) is False
