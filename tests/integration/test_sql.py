@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from tests.integration.helpers import make_partnership, make_round
-from together.partnerships.models import Organisation
+from together.partnerships.models import Organisation, RespondentGroup
 from together.reviews import keys, questionnaire, sql
 from together.reviews.models import Answer, Comment, Response
 
@@ -88,3 +88,27 @@ def test_rounds_and_the_check_page_read_as_the_orm_gives_them(draft):
     assert chosen == {framework.themes[2].id, framework.themes[0].id}
     assert sorted(sql.saved_priorities(response)) == sorted(chosen)
     assert (organisation_name, group_name) == (organisation.name, None)
+
+
+def test_the_about_page_choices_come_in_the_orms_order(facilitator):
+    partnership = make_partnership(facilitator)
+    # Names chosen so that creation order, id order and the models' own order all differ.
+    Organisation.objects.create(partnership=partnership, name="Aardvark Housing", sector="housing")
+    groups = list(RespondentGroup.objects.filter(partnership=partnership))
+    for group in groups:  # the last group moves to the front
+        group.position += 1
+    groups[-1].position = 0
+    RespondentGroup.objects.bulk_update(groups, ["position"])
+
+    organisations, found_groups = sql.about_choices(partnership.pk)
+
+    expected_organisations = list(Organisation.objects.filter(partnership=partnership))
+    expected_groups = list(RespondentGroup.objects.filter(partnership=partnership))
+    assert [o.pk for o in organisations] == [o.pk for o in expected_organisations]
+    assert organisations[0].name == "Aardvark Housing"
+    assert [g.pk for g in found_groups] == [g.pk for g in expected_groups]
+    assert found_groups[0].pk == groups[-1].pk
+    for found, expected in zip(organisations + found_groups, expected_organisations + expected_groups, strict=True):
+        for field in type(expected)._meta.concrete_fields:
+            assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert sql.about_choices(partnership.pk + 1000) == ([], [])

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from together.framework import Framework
 from together.partnerships.models import Organisation, RespondentGroup
 
+from . import sql
 from .models import Round
 
 DONT_KNOW = "dk"
@@ -80,8 +81,9 @@ class AboutYouForm(forms.Form):
     def __init__(self, *args, partnership_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         # The choices are kept, so the chosen ones need not be read again to be saved.
-        self.organisations = {o.pk: o for o in Organisation.objects.filter(partnership_id=partnership_id)}
-        self.groups = {g.pk: g for g in RespondentGroup.objects.filter(partnership_id=partnership_id)}
+        organisations, groups = sql.about_choices(partnership_id)
+        self.organisations = {o.pk: o for o in organisations}
+        self.groups = {g.pk: g for g in groups}
         # A real value for "rather not say", so that nothing is chosen before the respondent chooses.
         not_say = [(NOT_SAY, _("I would rather not say"))]
         self.fields["organisation"].choices = [(pk, o.name) for pk, o in self.organisations.items()] + not_say

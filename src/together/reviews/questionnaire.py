@@ -22,7 +22,12 @@ class QuestionnaireError(Exception):
 
 
 def find_draft(round_: Round, key: str) -> Response | None:
-    return Response.objects.filter(round=round_, resume_digest=keys.draft_digest(key)).first()
+    """The draft this key resumes in this round (its round is the one given), or None."""
+    draft = sql.find_draft(keys.draft_digest(key))
+    if draft is None or draft.round_id != round_.pk:
+        return None
+    draft.round = round_
+    return draft
 
 
 def has_submitted(round_: Round, key: str) -> bool:

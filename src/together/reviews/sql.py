@@ -181,6 +181,18 @@ class _Statements:
             f"INSERT INTO {table(Priority)} ({', '.join(column(Priority, n) for n in self.priority_columns)}) "  # noqa: S608
             "VALUES {rows}"
         )
+        self.organisation = _Reader(Organisation, "o")
+        self.group = _Reader(RespondentGroup, "g")
+        # In the order the models' Meta.ordering gives (name; position, then name).
+        self.organisations = (
+            f"SELECT {self.organisation.columns} FROM {table(Organisation)} o "  # noqa: S608
+            f"WHERE o.{column(Organisation, 'partnership')} = %s ORDER BY o.{column(Organisation, 'name')}"
+        )
+        self.groups = (
+            f"SELECT {self.group.columns} FROM {table(RespondentGroup)} g "  # noqa: S608
+            f"WHERE g.{column(RespondentGroup, 'partnership')} = %s "
+            f"ORDER BY g.{column(RespondentGroup, 'position')}, g.{column(RespondentGroup, 'name')}"
+        )
         self.touch: dict[tuple[str, ...], str] = {}
         self.touch_prefix = f"UPDATE {table(Response)} SET "  # noqa: S608
         self.touch_where = f" WHERE {column(Response, 'id')} = %s AND {column(Response, 'state')} = %s"
@@ -331,6 +343,18 @@ def find_round(**where) -> Round | None:
         return None
     round_, round_.partnership, round_.framework_version = _split(row, sql.round, sql.partnership, sql.version)
     return round_
+
+
+def about_choices(partnership_id: int) -> tuple[list[Organisation], list[RespondentGroup]]:
+    """The partnership's organisations and respondent groups, in their usual order."""
+    sql = _sql()
+    key = _prepare(Organisation, "partnership", partnership_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.organisations, [key])
+        organisations = [sql.organisation.build(row) for row in cursor.fetchall()]
+        cursor.execute(sql.groups, [_prepare(RespondentGroup, "partnership", partnership_id)])
+        groups = [sql.group.build(row) for row in cursor.fetchall()]
+    return organisations, groups
 
 
 def saved_priorities(response: Response) -> list[str]:
