@@ -68,7 +68,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "together.web.context.service",
             ],
-            "builtins": ["together.web.templatetags.govuk"],
+            "builtins": ["together.web.templatetags.govuk", "together.web.templatetags.fragments"],
         },
     }
 ]
