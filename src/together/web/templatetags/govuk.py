@@ -293,6 +293,8 @@ def answer_summaries(sections, round_) -> str:
     not_answered = f'<strong class="govuk-tag govuk-tag--red">{escape(gettext("Not answered"))}</strong>'
     your_comment = escape(gettext("Your comment"))
     no_comment = escape(gettext("None"))
+    your_answer_to = gettext("your answer to: %(s)s")
+    your_comment_on = gettext("your comment on %(t)s")
     parts = []
     for section in sections:
         theme = section["theme"]
@@ -303,7 +305,7 @@ def answer_summaries(sections, round_) -> str:
         for row in section["rows"]:
             statement = row["statement"]
             answer = escape(row["answer"]) if row["answer"] else not_answered
-            hidden = gettext("your answer to: %(s)s") % {"s": escape(statement.text.en)}
+            hidden = your_answer_to % {"s": escape(statement.text.en)}
             parts.append(
                 f'  <div class="govuk-summary-list__row">\n'
                 f'    <dt class="govuk-summary-list__key">{_tr_html(statement.text, language)}</dt>\n'
@@ -313,7 +315,7 @@ def answer_summaries(sections, round_) -> str:
                 f"  </div>\n"
             )
         comment = linebreaksbr(section["comment"], autoescape=True) or no_comment
-        hidden = gettext("your comment on %(t)s") % {"t": escape(theme.title.en)}
+        hidden = your_comment_on % {"t": escape(theme.title.en)}
         parts.append(
             f'  <div class="govuk-summary-list__row">\n'
             f'    <dt class="govuk-summary-list__key">{your_comment}</dt>\n'
