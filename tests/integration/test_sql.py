@@ -112,3 +112,23 @@ def test_the_about_page_choices_come_in_the_orms_order(facilitator):
         for field in type(expected)._meta.concrete_fields:
             assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
     assert sql.about_choices(partnership.pk + 1000) == ([], [])
+
+
+def test_instances_go_through_model_init_when_something_listens_for_it(draft):
+    from django.db.models.signals import post_init
+
+    response, key = draft
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Response)
+    try:
+        found = sql.find_draft(keys.draft_digest(key))
+    finally:
+        post_init.disconnect(listener, sender=Response)
+    assert seen == [found]
+    assert found.pk == response.pk and not found._state.adding
+    quiet = sql.find_draft(keys.draft_digest(key))
+    assert len(seen) == 1 and quiet.pk == response.pk and quiet._state.db == "default"

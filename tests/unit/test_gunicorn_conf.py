@@ -7,7 +7,7 @@ from gunicorn.http import message
 
 
 def _config(monkeypatch, **environ) -> Config:
-    for name in ("GUNICORN_HTTP_PARSER", "GUNICORN_WORKERS", "GUNICORN_ACCESS_LOG"):
+    for name in ("GUNICORN_HTTP_PARSER", "GUNICORN_WORKERS", "GUNICORN_ACCESS_LOG", "GUNICORN_WORKER_TMP_DIR"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -27,9 +27,11 @@ def test_production_settings_parse_requests_in_c(monkeypatch):
     assert config.accesslog is None  # no request lines with client addresses
     assert config.http_parser == "fast"
     assert message._check_fast_parser(config) is True
+    assert config.worker_tmp_dir in ("/dev/shm", None)
 
 
 def test_the_parser_and_workers_can_be_changed_from_the_environment(monkeypatch):
-    config = _config(monkeypatch, GUNICORN_HTTP_PARSER="python", GUNICORN_WORKERS="3")
+    config = _config(monkeypatch, GUNICORN_HTTP_PARSER="python", GUNICORN_WORKERS="3", GUNICORN_WORKER_TMP_DIR="/tmp")
     assert config.workers == 3
+    assert config.worker_tmp_dir == "/tmp"
     assert message._check_fast_parser(config) is False

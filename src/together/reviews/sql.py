@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 from together.frameworks.models import FrameworkVersion
 from together.partnerships.models import Organisation, Partnership, RespondentGroup
@@ -42,7 +44,15 @@ class _Reader:
         return converted
 
     def build(self, row: Iterable):
-        return self.model.from_db(connection.alias, self.attnames, self.values(row))
+        # Without pre_init or post_init receivers, Model.__init__ only copies the values in;
+        # doing that directly halves the cost of the instances every page builds.
+        if pre_init.has_listeners(self.model) or post_init.has_listeners(self.model):
+            return self.model.from_db(connection.alias, self.attnames, self.values(row))
+        instance = self.model.__new__(self.model)
+        instance.__dict__.update(zip(self.attnames, self.values(row), strict=True))
+        state = instance._state = ModelState()
+        state.adding, state.db = False, connection.alias
+        return instance
 
 
 def _converters(field, alias: str) -> tuple:
