@@ -29,5 +29,8 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 # would fall back to the slower Python parser without a word if it were missing.
 http_parser = os.environ.get("GUNICORN_HTTP_PARSER", "fast")
 # Each worker tells the master it is alive by touching a file, many times a second under load;
-# in memory (/dev/shm, where there is one) that costs no disk journal writes.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
+# in memory (/dev/shm, where there is one) that costs no disk journal writes. gunicorn makes the
+# file with mkstemp and unlinks it at once, so a shared folder is safe for it.
+_SHARED_MEMORY = "/dev/shm"  # noqa: S108
+_DEFAULT_TMP_DIR = _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or _DEFAULT_TMP_DIR

@@ -27,11 +27,13 @@ def test_production_settings_parse_requests_in_c(monkeypatch):
     assert config.accesslog is None  # no request lines with client addresses
     assert config.http_parser == "fast"
     assert message._check_fast_parser(config) is True
-    assert config.worker_tmp_dir in ("/dev/shm", None)
+    assert config.worker_tmp_dir in ("/dev/shm", None)  # noqa: S108
 
 
-def test_the_parser_and_workers_can_be_changed_from_the_environment(monkeypatch):
-    config = _config(monkeypatch, GUNICORN_HTTP_PARSER="python", GUNICORN_WORKERS="3", GUNICORN_WORKER_TMP_DIR="/tmp")
+def test_the_parser_and_workers_can_be_changed_from_the_environment(monkeypatch, tmp_path):
+    config = _config(
+        monkeypatch, GUNICORN_HTTP_PARSER="python", GUNICORN_WORKERS="3", GUNICORN_WORKER_TMP_DIR=str(tmp_path)
+    )
     assert config.workers == 3
-    assert config.worker_tmp_dir == "/tmp"
+    assert config.worker_tmp_dir == str(tmp_path)
     assert message._check_fast_parser(config) is False
