@@ -797,6 +797,15 @@ def run_configuration(database: str, concurrency: int, args: argparse.Namespace,
         share["other"] = round(
             max(0.0, share["machine_busy"] - share["gunicorn"] - share["postgres"] - share["client"]), 1
         )
+    # CPU seconds per complete questionnaire, in milliseconds: what each part costs, whatever the
+    # rate (it shows a change in the code even when the machine's speed varies between runs).
+    cpu_per_questionnaire = {
+        name: round(1000 * seconds / stats.completed, 1) if stats.completed else None
+        for name, seconds in (
+            *((name, cpu_server_after[name] - cpu_server_before[name]) for name in cpu_server_before),
+            ("client", load["client_cpu_seconds"]),
+        )
+    }
     return {
         "database": database,
         "database_version": stored["version"],
@@ -819,6 +828,7 @@ def run_configuration(database: str, concurrency: int, args: argparse.Namespace,
         "stored_drafts": stored["drafts"],
         "nothing_lost": stored["submitted"] == stats.completed and errors == 0 and stats.abandoned == 0,
         "cpu_percent_of_machine": share,
+        "cpu_ms_per_questionnaire": cpu_per_questionnaire,
         "load_average_before": round(load_average, 2),
         "server_log": _scan_log(server.log),
         "warmup": {
@@ -1063,6 +1073,11 @@ def format_report(report: dict) -> str:
             f"postgres {_fmt(cpu.get('postgres'), 0)}, benchmark client {_fmt(cpu.get('client'), 0)}, "
             f"other processes {_fmt(cpu.get('other'), 0)}; machine busy {_fmt(cpu.get('machine_busy'), 0)} "
             f"(load average {result['load_average_before']} before the run)"
+        )
+        per = result.get("cpu_ms_per_questionnaire") or {}
+        lines.append(
+            f"    CPU ms per questionnaire: gunicorn {_fmt(per.get('gunicorn'))}, "
+            f"postgres {_fmt(per.get('postgres'))}, benchmark client {_fmt(per.get('client'))}"
         )
         if (cpu.get("other") or 0) > 15:
             lines.append("    WARNING: other processes used much of the machine; figures are pessimistic")
