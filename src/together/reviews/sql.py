@@ -358,11 +358,11 @@ def find_round(**where) -> Round | None:
 def about_choices(partnership_id: int) -> tuple[list[Organisation], list[RespondentGroup]]:
     """The partnership's organisations and respondent groups, in their usual order."""
     sql = _sql()
-    key = _prepare(Organisation, "partnership", partnership_id)
+    key = _prepare(Organisation, "partnership", partnership_id)  # the same key column in both tables
     with connection.cursor() as cursor:
         cursor.execute(sql.organisations, [key])
         organisations = [sql.organisation.build(row) for row in cursor.fetchall()]
-        cursor.execute(sql.groups, [_prepare(RespondentGroup, "partnership", partnership_id)])
+        cursor.execute(sql.groups, [key])
         groups = [sql.group.build(row) for row in cursor.fetchall()]
     return organisations, groups
 
