@@ -107,6 +107,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Database location. SQLite by default; postgres://user:password@host:5432/name for PostgreSQL.",
     ),
     Setting(
+        "POSTGRES_PREPARED_STATEMENTS",
+        True,
+        "On PostgreSQL, send values apart from the SQL and prepare the statements each connection "
+        "repeats: about half the database's work per page. Turn off only behind a pooler without "
+        "prepared statement support (PgBouncer before 1.21 in transaction mode).",
+        _bool,
+    ),
+    Setting(
         "MIN_GROUP_SIZE",
         5,
         "Anonymity threshold: no result is shown for a group with fewer respondents than this.",
