@@ -88,3 +88,26 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
         assert cursor.fetchone()[0] == 20000
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert connection.settings_dict["CONN_MAX_AGE"] == 600
+
+
+def test_postgresql_prepares_repeated_statements_unless_turned_off():
+    from together.settings import _database
+
+    url = "postgres://together:secret@db.example:5432/together"
+    assert _database(url)["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 2}
+    assert "server_side_binding" not in _database(url, prepared_statements=False).get("OPTIONS", {})
+    assert conf.read({"SECRET_KEY": "k"})["POSTGRES_PREPARED_STATEMENTS"] is True
+    assert (
+        conf.read({"SECRET_KEY": "k", "POSTGRES_PREPARED_STATEMENTS": "false"})["POSTGRES_PREPARED_STATEMENTS"] is False
+    )
+
+
+@pytest.mark.django_db
+def test_postgresql_connection_prepares_a_statement_run_twice():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute("SELECT count(*) FROM reviews_response WHERE state = %s", ["draft"])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%reviews_response%"])
+        assert cursor.fetchone()[0] >= 1
