@@ -66,6 +66,48 @@ def test_a_sent_response_cannot_be_touched(draft):
     assert Response.objects.get(pk=response.pk).about_done is False
 
 
+def test_pages_of_a_sent_response_change_nothing(draft):
+    response, _key = draft
+    framework = response.round.framework
+    theme, other = framework.themes[0], framework.themes[1]
+    questionnaire.save_theme(response, framework, theme.id, {s.id: 2 for s in theme.statements}, "")
+    questionnaire.save_priorities(response, framework, [theme.id])
+    Response.objects.filter(pk=response.pk).update(state="submitted", resume_digest=None)
+
+    for theme_id, comment in ((theme.id, "Changed my mind"), (other.id, "A new comment")):
+        ratings = {s.id: 5 for s in framework.theme(theme_id).statements}
+        with pytest.raises(questionnaire.QuestionnaireError, match="already been sent"):
+            questionnaire.save_theme(response, framework, theme_id, ratings, comment)
+    with pytest.raises(questionnaire.QuestionnaireError, match="already been sent"):
+        questionnaire.save_priorities(response, framework, [other.id])
+
+    assert set(Answer.objects.filter(response=response).values_list("value", flat=True)) == {2}
+    assert Answer.objects.filter(response=response).count() == len(theme.statements)
+    assert not Comment.objects.filter(response=response).exists()
+    assert sql.saved_priorities(response) == [theme.id]
+    assert Response.objects.get(pk=response.pk).themes_done == [theme.id]
+
+
+def test_chosen_themes_are_replaced_not_added(draft):
+    response, _key = draft
+    framework = response.round.framework
+    first, second, third = (t.id for t in framework.themes[:3])
+    questionnaire.save_priorities(response, framework, [first, second])
+    questionnaire.save_priorities(response, framework, [second, third])
+    assert sorted(sql.saved_priorities(response)) == sorted([second, third])
+    questionnaire.save_priorities(response, framework, [])
+    assert sql.saved_priorities(response) == []
+    assert Response.objects.get(pk=response.pk).priorities_done is True
+
+
+def test_starting_twice_with_one_key_gives_one_draft(draft):
+    response, key = draft
+    again = questionnaire.start(response.round, key)
+    assert again.pk == response.pk
+    assert Response.objects.filter(round=response.round).count() == 1
+    assert again.state == "draft" and again.themes_done == [] and again.updated_on == response.updated_on
+
+
 def test_rounds_and_the_check_page_read_as_the_orm_gives_them(draft):
     response, _key = draft
     round_ = response.round

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from together.framework import Framework
@@ -39,21 +39,30 @@ def has_submitted(round_: Round, key: str) -> bool:
 def start(round_: Round, key: str) -> Response:
     """The respondent's draft, created on first use of the key."""
     digest = keys.draft_digest(key)
-    # Callers ask only when they found no draft, so try to create it first: one query, not two.
-    try:
-        with transaction.atomic():
-            return Response.objects.create(round=round_, resume_digest=digest, updated_on=timezone.localdate())
-    except IntegrityError:  # the key already has a draft, or the same key started twice at once
-        return Response.objects.get(round=round_, resume_digest=digest)
+    # Callers ask only when they found no draft, so try to create it first: one statement, not two.
+    draft = sql.start_draft(round_.pk, digest, timezone.localdate())
+    if draft is None:  # the key already has a draft, or the same key started twice at once
+        draft = Response.objects.get(round=round_, resume_digest=digest)
+    return draft
+
+
+def _progress(**fields) -> dict:
+    """The draft's fields to set with a page's answers: what was done, and when."""
+    fields["updated_on"] = timezone.localdate()
+    return fields
+
+
+def _touched(response: Response, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(response, name, value)
 
 
 def _touch(response: Response, **fields) -> bool:
     """Update the draft's progress; False, and nothing changed, once it is no longer a draft."""
-    fields["updated_on"] = timezone.localdate()
+    fields = _progress(**fields)
     if not sql.touch(response, fields):
         return False
-    for name, value in fields.items():
-        setattr(response, name, value)
+    _touched(response, fields)
     return True
 
 
@@ -81,14 +90,13 @@ def save_theme(
     comment = comment.strip()
     if len(comment) > MAX_COMMENT:
         raise QuestionnaireError(f"A comment can be at most {MAX_COMMENT} characters.")
-    with transaction.atomic():
-        # The draft first: its row is then locked against a submission running at the same
-        # time (PostgreSQL; SQLite's immediate transactions serialise writers anyway), and answers
-        # never change once the response has been sent.
-        if not _touch(response, themes_done=list(dict.fromkeys([*response.themes_done, theme_id]))):
-            raise QuestionnaireError(ALREADY_SENT)
-        sql.save_answers(response, ratings)
-        sql.save_comment(response, theme_id, comment)
+    # The draft first, all or nothing: its row is then locked against a submission running at the
+    # same time (PostgreSQL; SQLite's immediate transactions serialise writers anyway), and answers
+    # never change once the response has been sent.
+    fields = _progress(themes_done=list(dict.fromkeys([*response.themes_done, theme_id])))
+    if not sql.save_theme(response, fields, ratings, theme_id, comment):
+        raise QuestionnaireError(ALREADY_SENT)
+    _touched(response, fields)
 
 
 def save_priorities(response: Response, framework: Framework, theme_ids: list[str]) -> None:
@@ -97,10 +105,10 @@ def save_priorities(response: Response, framework: Framework, theme_ids: list[st
         raise QuestionnaireError("A chosen theme is not part of this questionnaire.")
     if len(set(theme_ids)) > MAX_PRIORITIES:
         raise QuestionnaireError(f"Choose up to {MAX_PRIORITIES} themes.")
-    with transaction.atomic():
-        if not _touch(response, priorities_done=True):
-            raise QuestionnaireError(ALREADY_SENT)
-        sql.save_priorities(response, list(dict.fromkeys(theme_ids)))
+    fields = _progress(priorities_done=True)
+    if not sql.save_priorities(response, fields, list(dict.fromkeys(theme_ids))):
+        raise QuestionnaireError(ALREADY_SENT)
+    _touched(response, fields)
 
 
 def missing_themes(framework: Framework, answered) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
@@ -100,45 +100,51 @@ class _Statements:
             f"JOIN {table(FrameworkVersion)} v ON v.{version_id} = r.{pinned} "
             f"WHERE d.{column(Response, 'resume_digest')} = %s"
         )
-        self.answers = (
-            f"SELECT {column(Answer, 'statement_id')}, {column(Answer, 'value')} FROM {table(Answer)} "  # noqa: S608
-            f"WHERE {column(Answer, 'response')} = %s"
-        )
-        self.comment = (
-            f"SELECT {column(Comment, 'text')} FROM {table(Comment)} "  # noqa: S608
+        # A theme page's saved answers and its comment in one statement: rows with a statement id
+        # are answers, the row without one is the comment.
+        self.answers_and_comment = (
+            f"SELECT {column(Answer, 'statement_id')}, {column(Answer, 'value')}, NULL "  # noqa: S608
+            f"FROM {table(Answer)} WHERE {column(Answer, 'response')} = %s "
+            f"UNION ALL SELECT NULL, NULL, {column(Comment, 'text')} FROM {table(Comment)} "
             f"WHERE {column(Comment, 'response')} = %s AND {column(Comment, 'theme_id')} = %s"
         )
         self.answer_columns = ("id", "response", "round", "statement_id", "value", "submitted")
-        self.upsert_answers = (
-            f"INSERT INTO {table(Answer)} ({', '.join(column(Answer, n) for n in self.answer_columns)}) "  # noqa: S608
-            "VALUES {rows} "
-            f"ON CONFLICT ({column(Answer, 'response')}, {column(Answer, 'statement_id')}) "
+        insert_answers = f"INSERT INTO {table(Answer)} ({', '.join(column(Answer, n) for n in self.answer_columns)}) "  # noqa: S608
+        replace_answers = (
+            f" ON CONFLICT ({column(Answer, 'response')}, {column(Answer, 'statement_id')}) "
             f"DO UPDATE SET {column(Answer, 'value')} = excluded.{column(Answer, 'value')}"
         )
+        self.upsert_answers = insert_answers + "VALUES {rows}" + replace_answers
         self.comment_columns = ("id", "response", "theme_id", "text", "hidden")
-        self.upsert_comment = (
-            f"INSERT INTO {table(Comment)} ({', '.join(column(Comment, n) for n in self.comment_columns)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(self.comment_columns))}) "
-            f"ON CONFLICT ({column(Comment, 'response')}, {column(Comment, 'theme_id')}) "
+        comment_columns = ", ".join(column(Comment, n) for n in self.comment_columns)
+        insert_comment = f"INSERT INTO {table(Comment)} ({comment_columns}) "  # noqa: S608
+        replace_comment = (
+            f" ON CONFLICT ({column(Comment, 'response')}, {column(Comment, 'theme_id')}) "
             f"DO UPDATE SET {column(Comment, 'text')} = excluded.{column(Comment, 'text')}"
         )
+        comment_values = ", ".join(["%s"] * len(self.comment_columns))
+        self.upsert_comment = insert_comment + f"VALUES ({comment_values})" + replace_comment
         self.delete_comment = (
             f"DELETE FROM {table(Comment)} "  # noqa: S608
             f"WHERE {column(Comment, 'response')} = %s AND {column(Comment, 'theme_id')} = %s"
         )
-        self.comments = (
-            f"SELECT {column(Comment, 'theme_id')}, {column(Comment, 'text')} FROM {table(Comment)} "  # noqa: S608
-            f"WHERE {column(Comment, 'response')} = %s"
+        # Everything the check-your-answers page shows, in one statement: each row is marked with
+        # what it is (answer, comment, chosen theme, organisation name, group name).
+        self.everything = (
+            f"SELECT 'a', {column(Answer, 'statement_id')}, {column(Answer, 'value')}, NULL "  # noqa: S608
+            f"FROM {table(Answer)} WHERE {column(Answer, 'response')} = %s "
+            f"UNION ALL SELECT 'c', {column(Comment, 'theme_id')}, NULL, {column(Comment, 'text')} "
+            f"FROM {table(Comment)} WHERE {column(Comment, 'response')} = %s "
+            f"UNION ALL SELECT 'p', {column(Priority, 'theme_id')}, NULL, NULL "
+            f"FROM {table(Priority)} WHERE {column(Priority, 'response')} = %s "
+            f"UNION ALL SELECT 'o', NULL, NULL, {column(Organisation, 'name')} "
+            f"FROM {table(Organisation)} WHERE {column(Organisation, 'id')} = %s "
+            f"UNION ALL SELECT 'g', NULL, NULL, {column(RespondentGroup, 'name')} "
+            f"FROM {table(RespondentGroup)} WHERE {column(RespondentGroup, 'id')} = %s"
         )
         self.priorities = (
             f"SELECT {column(Priority, 'theme_id')} FROM {table(Priority)} "  # noqa: S608
             f"WHERE {column(Priority, 'response')} = %s"
-        )
-        self.names = (
-            f"SELECT (SELECT {column(Organisation, 'name')} FROM {table(Organisation)} "  # noqa: S608
-            f"WHERE {column(Organisation, 'id')} = %s), "
-            f"(SELECT {column(RespondentGroup, 'name')} FROM {table(RespondentGroup)} "
-            f"WHERE {column(RespondentGroup, 'id')} = %s)"
         )
         self.draft_key = _Reader(
             Response,
@@ -193,20 +199,66 @@ class _Statements:
         )
         self.organisation = _Reader(Organisation, "o")
         self.group = _Reader(RespondentGroup, "g")
-        # In the order the models' Meta.ordering gives (name; position, then name).
-        self.organisations = (
-            f"SELECT {self.organisation.columns} FROM {table(Organisation)} o "  # noqa: S608
-            f"WHERE o.{column(Organisation, 'partnership')} = %s ORDER BY o.{column(Organisation, 'name')}"
-        )
-        self.groups = (
-            f"SELECT {self.group.columns} FROM {table(RespondentGroup)} g "  # noqa: S608
+        # Both lists in one statement, organisations first, each in the order its model's
+        # Meta.ordering gives (name; position, then name). A row carries one model's columns and
+        # NULL for the other's.
+        organisation_nulls = ", ".join(["NULL"] * len(self.organisation.fields))
+        group_nulls = ", ".join(["NULL"] * len(self.group.fields))
+        group_position = 2 + len(self.organisation.fields) + self.group.attnames.index("position")
+        group_name = 2 + len(self.organisation.fields) + self.group.attnames.index("name")
+        self.choices = (
+            f"SELECT 0, {self.organisation.columns}, {group_nulls} FROM {table(Organisation)} o "  # noqa: S608
+            f"WHERE o.{column(Organisation, 'partnership')} = %s "
+            f"UNION ALL SELECT 1, {organisation_nulls}, {self.group.columns} FROM {table(RespondentGroup)} g "
             f"WHERE g.{column(RespondentGroup, 'partnership')} = %s "
-            f"ORDER BY g.{column(RespondentGroup, 'position')}, g.{column(RespondentGroup, 'name')}"
+            f"ORDER BY 1, {2 + self.organisation.attnames.index('name')}, {group_position}, {group_name}"
+        )
+        self.start_draft = (
+            f"INSERT INTO {table(Response)} ({', '.join(quote(f.column) for f in self.response.fields)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(self.response.fields))}) "
+            f"ON CONFLICT ({column(Response, 'resume_digest')}) DO NOTHING"
         )
         self.touch: dict[tuple[str, ...], str] = {}
         self.touch_prefix = f"UPDATE {table(Response)} SET "  # noqa: S608
         self.touch_where = f" WHERE {column(Response, 'id')} = %s AND {column(Response, 'state')} = %s"
         self.response_columns = {f.name: quote(f.column) for f in Response._meta.concrete_fields}
+
+        # Where the database can change several tables in one statement (PostgreSQL, with
+        # data-modifying WITH clauses), a page's whole save is one statement rather than a
+        # transaction of five: the draft's row is updated first, and the rest happens only if it
+        # was still a draft. Rows come from a VALUES list whose values are cast to the columns'
+        # types, as nothing else tells the database what a parameter there is.
+        self.one_statement = connection.vendor == "postgresql"
+        self.saves: dict[tuple, str] = {}
+        if self.one_statement:
+
+            def typed_row(model, names) -> str:
+                casts = (f"CAST(%s AS {model._meta.get_field(n).cast_db_type(connection)})" for n in names)
+                return "(" + ", ".join(casts) + ")"
+
+            still_draft = " WHERE EXISTS (SELECT 1 FROM d)"
+            self.answer_row = typed_row(Answer, self.answer_columns)
+            self.insert_answers_if_draft = (
+                insert_answers + "SELECT * FROM (VALUES {rows}) AS v" + still_draft + replace_answers  # noqa: S608
+            )
+            self.upsert_comment_if_draft = (
+                insert_comment  # noqa: S608
+                + f"SELECT * FROM (VALUES {typed_row(Comment, self.comment_columns)}) AS v"  # noqa: S608
+                + still_draft
+                + replace_comment
+            )
+            self.delete_comment_if_draft = self.delete_comment + " AND EXISTS (SELECT 1 FROM d)"  # noqa: S608
+            self.priority_row = typed_row(Priority, self.priority_columns)
+            self.insert_priorities_if_draft = (
+                f"INSERT INTO {table(Priority)} ({', '.join(column(Priority, n) for n in self.priority_columns)}) "  # noqa: S608
+                "SELECT * FROM (VALUES {rows}) AS v" + still_draft + " "
+                f"ON CONFLICT ({column(Priority, 'response')}, {column(Priority, 'theme_id')}) DO NOTHING"
+            )
+            self.delete_other_priorities_if_draft = (
+                f"{self.delete_priorities} AND NOT ({column(Priority, 'theme_id')} = ANY(%s)) "  # noqa: S608
+                "AND EXISTS (SELECT 1 FROM d)"
+            )
+            self.returning_id = f" RETURNING {column(Response, 'id')}"
 
 
 _statements: dict[str, _Statements] = {}
@@ -244,50 +296,95 @@ def saved_answers(response: Response, theme_id: str) -> tuple[dict[str, int | No
     on this theme ("" if none)."""
     sql = _sql()
     key = _prepare(Answer, "response", response.pk)
+    answers, comment = {}, ""
     with connection.cursor() as cursor:
-        cursor.execute(sql.answers, [key])
-        answers = dict(cursor.fetchall())
-        cursor.execute(sql.comment, [key, theme_id])
-        comment = cursor.fetchone()
-    return answers, comment[0] if comment else ""
+        cursor.execute(sql.answers_and_comment, [key, key, theme_id])
+        for statement_id, value, text in cursor.fetchall():
+            if statement_id is None:
+                comment = text
+            else:
+                answers[statement_id] = value
+    return answers, comment
 
 
-def touch(response: Response, fields: Mapping[str, object]) -> bool:
-    """Set these fields on the draft; False, and nothing changed, once it is no longer a draft."""
-    sql = _sql()
+def _touch(sql: _Statements, response: Response, fields: Mapping[str, object]) -> tuple[str, list]:
+    """The statement that sets these fields on the draft while it is still one, and its values."""
     names = tuple(fields)
     statement = sql.touch.get(names)
     if statement is None:
         assignments = ", ".join(f"{sql.response_columns[name]} = %s" for name in names)
         statement = sql.touch[names] = sql.touch_prefix + assignments + sql.touch_where
     values = [_prepare(Response, name, value) for name, value in fields.items()]
+    return statement, [*values, _prepare(Response, "id", response.pk), ResponseState.DRAFT]
+
+
+def touch(response: Response, fields: Mapping[str, object]) -> bool:
+    """Set these fields on the draft; False, and nothing changed, once it is no longer a draft."""
+    statement, values = _touch(_sql(), response, fields)
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*values, _prepare(Response, "id", response.pk), ResponseState.DRAFT])
+        cursor.execute(statement, values)
         return cursor.rowcount == 1
 
 
-def save_answers(response: Response, ratings: Mapping[str, int | None]) -> None:
-    """Insert or replace each rating in one statement (a response has one answer per statement)."""
-    if not ratings:
-        return
-    sql = _sql()
+def _answer_values(response: Response, ratings: Mapping[str, int | None]) -> list:
     key = _prepare(Answer, "response", response.pk)
     values: list = []
     for statement_id, value in ratings.items():
         values += [_prepare(Answer, "id", uuid.uuid4()), key, response.round_id, statement_id, value, False]
-    with connection.cursor() as cursor:
-        cursor.execute(sql.upsert_answers.format(rows=_rows(len(sql.answer_columns), len(ratings))), values)
+    return values
 
 
-def save_comment(response: Response, theme_id: str, text: str) -> None:
-    """Keep the draft's comment on this theme, replacing any before; an empty one removes it."""
+def _priority_values(response: Response, theme_ids: list[str]) -> list:
+    key = _prepare(Priority, "response", response.pk)
+    values: list = []
+    for theme_id in theme_ids:
+        values += [_prepare(Priority, "id", uuid.uuid4()), key, response.round_id, theme_id, False]
+    return values
+
+
+def _if_draft(sql: _Statements, response: Response, fields: Mapping[str, object], kind: tuple, build) -> tuple:
+    """One statement: touch the draft (``fields``), then the other changes, which ``build`` writes
+    as WITH clauses reading ``d``, the touched draft; it returns whether the draft was touched."""
+    statement = sql.saves.get(kind)
+    touch_statement, values = _touch(sql, response, fields)
+    if statement is None:
+        clauses = ", ".join(f"c{number} AS ({clause})" for number, clause in enumerate(build(), 1))
+        statement = f"WITH d AS ({touch_statement}{sql.returning_id}), {clauses} SELECT count(*) FROM d"  # noqa: S608
+        sql.saves[kind] = statement
+    return statement, values
+
+
+def save_theme(
+    response: Response, fields: Mapping[str, object], ratings: Mapping[str, int | None], theme_id: str, comment: str
+) -> bool:
+    """Touch the draft (``fields``) and replace its answers and its comment on this theme (an
+    empty comment removes it), all or nothing; False, and nothing changed, once it is no longer a
+    draft. The draft's row is written first, so a submission running at the same time waits for
+    this (or this for it), and answers never change once the response has been sent."""
     sql = _sql()
-    key = _prepare(Comment, "response", response.pk)
+    comment_key = [_prepare(Comment, "response", response.pk), theme_id]
+    comment_values = [_prepare(Comment, "id", uuid.uuid4()), *comment_key, comment, False] if comment else comment_key
+    if not sql.one_statement:
+        with transaction.atomic():
+            if not touch(response, fields):
+                return False
+            with connection.cursor() as cursor:
+                if ratings:
+                    statement = sql.upsert_answers.format(rows=_rows(len(sql.answer_columns), len(ratings)))
+                    cursor.execute(statement, _answer_values(response, ratings))
+                cursor.execute(sql.upsert_comment if comment else sql.delete_comment, comment_values)
+        return True
+
+    def build():
+        if ratings:
+            yield sql.insert_answers_if_draft.format(rows=", ".join([sql.answer_row] * len(ratings)))
+        yield sql.upsert_comment_if_draft if comment else sql.delete_comment_if_draft
+
+    kind = ("theme", tuple(fields), len(ratings), bool(comment))
+    statement, values = _if_draft(sql, response, fields, kind, build)
     with connection.cursor() as cursor:
-        if text:
-            cursor.execute(sql.upsert_comment, [_prepare(Comment, "id", uuid.uuid4()), key, theme_id, text, False])
-        else:
-            cursor.execute(sql.delete_comment, [key, theme_id])
+        cursor.execute(statement, [*values, *_answer_values(response, ratings), *comment_values])
+        return cursor.fetchone()[0] == 1
 
 
 def everything_saved(response: Response) -> tuple[dict, dict, set, str | None, str | None]:
@@ -295,18 +392,19 @@ def everything_saved(response: Response) -> tuple[dict, dict, set, str | None, s
     (theme id → text), the chosen themes, and the names of the organisation and group chosen."""
     sql = _sql()
     key = _prepare(Answer, "response", response.pk)
+    answers, comments, chosen, names = {}, {}, set(), {}
     with connection.cursor() as cursor:
-        cursor.execute(sql.answers, [key])
-        answers = dict(cursor.fetchall())
-        cursor.execute(sql.comments, [key])
-        comments = dict(cursor.fetchall())
-        cursor.execute(sql.priorities, [key])
-        chosen = {theme_id for (theme_id,) in cursor.fetchall()}
-        organisation = group = None
-        if response.organisation_id or response.group_id:
-            cursor.execute(sql.names, [response.organisation_id, response.group_id])
-            organisation, group = cursor.fetchone()
-    return answers, comments, chosen, organisation, group
+        cursor.execute(sql.everything, [key, key, key, response.organisation_id, response.group_id])
+        for kind, item, value, text in cursor.fetchall():
+            if kind == "a":
+                answers[item] = value
+            elif kind == "c":
+                comments[item] = text
+            elif kind == "p":
+                chosen.add(item)
+            else:
+                names[kind] = text
+    return answers, comments, chosen, names.get("o"), names.get("g")
 
 
 def lock_draft(round_id: int, digest: str) -> tuple | None:
@@ -359,11 +457,15 @@ def about_choices(partnership_id: int) -> tuple[list[Organisation], list[Respond
     """The partnership's organisations and respondent groups, in their usual order."""
     sql = _sql()
     key = _prepare(Organisation, "partnership", partnership_id)  # the same key column in both tables
+    organisations, groups = [], []
+    middle = 1 + len(sql.organisation.fields)
     with connection.cursor() as cursor:
-        cursor.execute(sql.organisations, [key])
-        organisations = [sql.organisation.build(row) for row in cursor.fetchall()]
-        cursor.execute(sql.groups, [key])
-        groups = [sql.group.build(row) for row in cursor.fetchall()]
+        cursor.execute(sql.choices, [key, key])
+        for row in cursor.fetchall():
+            if row[0] == 0:
+                organisations.append(sql.organisation.build(row[1:middle]))
+            else:
+                groups.append(sql.group.build(row[middle:]))
     return organisations, groups
 
 
@@ -374,14 +476,43 @@ def saved_priorities(response: Response) -> list[str]:
         return [theme_id for (theme_id,) in cursor.fetchall()]
 
 
-def save_priorities(response: Response, theme_ids: list[str]) -> None:
-    """Replace the draft's chosen themes."""
+def save_priorities(response: Response, fields: Mapping[str, object], theme_ids: list[str]) -> bool:
+    """Touch the draft (``fields``) and replace its chosen themes, all or nothing; False, and
+    nothing changed, once it is no longer a draft."""
     sql = _sql()
     key = _prepare(Priority, "response", response.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(sql.delete_priorities, [key])
+    if not sql.one_statement:
+        with transaction.atomic():
+            if not touch(response, fields):
+                return False
+            with connection.cursor() as cursor:
+                cursor.execute(sql.delete_priorities, [key])
+                if theme_ids:
+                    statement = sql.insert_priorities.format(rows=_rows(len(sql.priority_columns), len(theme_ids)))
+                    cursor.execute(statement, _priority_values(response, theme_ids))
+        return True
+
+    # In one statement the deletion and the insertion see the same rows, in no set order: so
+    # delete only the themes no longer chosen, and insert the chosen ones that are not there yet.
+    def build():
+        yield sql.delete_other_priorities_if_draft
         if theme_ids:
-            values: list = []
-            for theme_id in theme_ids:
-                values += [_prepare(Priority, "id", uuid.uuid4()), key, response.round_id, theme_id, False]
-            cursor.execute(sql.insert_priorities.format(rows=_rows(len(sql.priority_columns), len(theme_ids))), values)
+            yield sql.insert_priorities_if_draft.format(rows=", ".join([sql.priority_row] * len(theme_ids)))
+
+    statement, values = _if_draft(sql, response, fields, ("priorities", tuple(fields), len(theme_ids)), build)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, key, list(theme_ids), *_priority_values(response, theme_ids)])
+        return cursor.fetchone()[0] == 1
+
+
+def start_draft(round_id: int, digest: str, today) -> Response | None:
+    """Create the draft for this digest, in one statement; None if the digest already has one."""
+    sql = _sql()
+    response = Response(round_id=round_id, resume_digest=digest, updated_on=today)
+    values = [field.get_db_prep_save(getattr(response, field.attname), connection) for field in sql.response.fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql.start_draft, values)
+        if cursor.rowcount != 1:
+            return None
+    response._state.adding, response._state.db = False, connection.alias
+    return response
