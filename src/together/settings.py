@@ -89,10 +89,13 @@ def _database(url: str, *, prepared_statements: bool = True) -> dict:
         }
         # Tests use a file, not memory, so they run with WAL and the same locking as production.
         database["TEST"] = {"NAME": str(Path(database["NAME"]).with_name("test-together.sqlite3"))}
-    elif database["ENGINE"] == "django.db.backends.postgresql" and prepared_statements:
-        # Server-side binding lets psycopg prepare a statement once a connection has run it twice;
-        # PostgreSQL then skips parsing and planning it on every page (measured in bench/README.md).
-        database["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's own backend with a health check that costs no query (see together.postgresql).
+        database["ENGINE"] = "together.postgresql"
+        if prepared_statements:
+            # Server-side binding lets psycopg prepare a statement once a connection has run it
+            # twice; PostgreSQL then skips parsing and planning it on every page (bench/README.md).
+            database["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
     return database
 
 

@@ -4,7 +4,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 
+import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -95,6 +97,7 @@ def test_postgresql_prepares_repeated_statements_unless_turned_off():
 
     url = "postgres://together:secret@db.example:5432/together"
     assert _database(url)["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 2}
+    assert _database(url)["ENGINE"] == "together.postgresql"
     assert "server_side_binding" not in _database(url, prepared_statements=False).get("OPTIONS", {})
     assert conf.read({"SECRET_KEY": "k"})["POSTGRES_PREPARED_STATEMENTS"] is True
     assert (
@@ -111,3 +114,45 @@ def test_postgresql_connection_prepares_a_statement_run_twice():
             cursor.execute("SELECT count(*) FROM reviews_response WHERE state = %s", ["draft"])
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%reviews_response%"])
         assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_health_check_notices_a_session_the_server_ended_without_a_query():
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL connection check")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    assert connection.is_usable()
+
+    before = _last_activity(pid)
+    for _ in range(5):
+        assert connection.is_usable()
+    assert _last_activity(pid) == before  # looking sent the server nothing
+
+    with _another_connection() as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    deadline = time.monotonic() + 5
+    while connection.is_usable() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not connection.is_usable()
+
+    # What Django does at the start of a request: the dead connection is dropped and the next
+    # query opens a new one.
+    connection.health_check_done = False
+    connection.close_if_health_check_failed()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
+
+
+def _another_connection():
+    params = connection.get_connection_params()
+    keep = ("dbname", "user", "password", "host", "port")
+    return psycopg.connect(**{k: v for k, v in params.items() if k in keep}, autocommit=True)
+
+
+def _last_activity(pid: int) -> tuple:
+    """When that session last changed state, and its last statement, as the server records them."""
+    with _another_connection() as other:
+        return other.execute("SELECT state_change, query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
