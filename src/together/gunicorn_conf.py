@@ -5,11 +5,12 @@ line, which wins over this file.
 
 Why these: a request here is mostly Python (templates, forms), so one worker process per core
 keeps the cores busy; threads would mostly wait for each other on the interpreter lock. The
-``gthread`` worker, even with one thread, keeps a browser's connection open between pages
-(keep-alive); the plain ``sync`` worker closes it after every request, and opening and closing
-connections was a fifth of the server's time in the load benchmark. More processes than cores
-did not answer more pages there, and made the slowest pages slower: a kept-alive connection
-stays with one process, which then shares a core with others.
+worker keeps a browser's connection open between pages (keep-alive); the plain ``sync`` worker
+closes it after every request, and opening and closing connections was a fifth of the server's
+time in the load benchmark. More processes than cores did not answer more pages there, and made
+the slowest pages slower: a kept-alive connection stays with one process, which then shares a
+core with others. The worker is gunicorn's ``gthread`` answering on its main thread
+(``together.gunicorn_worker``); with ``GUNICORN_THREADS`` above 1 it is plain ``gthread``.
 """
 
 import multiprocessing
@@ -17,7 +18,7 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-worker_class = "gthread"
+worker_class = "together.gunicorn_worker.KeepAliveWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))  # seconds an idle connection stays open
 backlog = 2048

@@ -1,0 +1,98 @@
+"""The production gunicorn set-up keeps connections open, and no client can hold a worker long."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "worker-test-" + "k" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "GUNICORN_STALL_SECONDS": "1",
+        "GUNICORN_KEEPALIVE": "5",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [gunicorn, "-c", "python:together.gunicorn_conf", "together.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("gunicorn did not start: " + process.stderr.read().decode())
+            time.sleep(0.1)
+    yield port
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def _answer(connection: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\nok" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed after {data!r}")
+        data += chunk
+    return data
+
+
+def test_one_connection_carries_many_requests(server):
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        for _ in range(3):
+            connection.sendall(REQUEST)
+            assert _answer(connection).startswith(b"HTTP/1.1 200 OK")
+
+
+def test_a_silent_connection_does_not_hold_up_the_others(server):
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as silent:
+        time.sleep(0.2)  # accepted, and nothing sent
+        with socket.create_connection(("127.0.0.1", server), timeout=10) as other:
+            started = time.monotonic()
+            other.sendall(REQUEST)
+            assert _answer(other).startswith(b"HTTP/1.1 200 OK")
+            assert time.monotonic() - started < 0.9  # well within the 1 s a stalled request may take
+        assert silent.fileno() != -1
+
+
+def test_a_client_that_stalls_part_way_is_cut_off(server):
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as stalled:
+        stalled.sendall(REQUEST[:20])  # the start of a request, then nothing
+        time.sleep(0.2)
+        with socket.create_connection(("127.0.0.1", server), timeout=10) as other:
+            other.sendall(REQUEST)
+            started = time.monotonic()
+            assert _answer(other).startswith(b"HTTP/1.1 200 OK")
+            assert time.monotonic() - started < 5  # the stalled client gave up its turn after 1 s
+        stalled.settimeout(5)
+        assert stalled.recv(65536) == b""  # and its connection was closed
