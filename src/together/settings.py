@@ -99,9 +99,7 @@ def _database(url: str, *, prepared_statements: bool = True) -> dict:
     return database
 
 
-DATABASES = {
-    "default": _database(_env["DATABASE_URL"], prepared_statements=_env["POSTGRES_PREPARED_STATEMENTS"])
-}
+DATABASES = {"default": _database(_env["DATABASE_URL"], prepared_statements=_env["POSTGRES_PREPARED_STATEMENTS"])}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

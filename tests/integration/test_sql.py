@@ -58,6 +58,32 @@ def test_answers_and_comments_are_replaced_not_added(draft):
     assert not Comment.objects.filter(response=response).exists()
 
 
+def test_a_theme_page_reads_its_draft_and_answers_in_one_statement(draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response, key = draft
+    framework = response.round.framework
+    first, second = framework.themes[0], framework.themes[1]
+    digest = keys.draft_digest(key)
+
+    found, answers, comment = sql.find_draft_and_answers(digest, first.id)
+    assert (found.pk, found.round.pk, answers, comment) == (response.pk, response.round.pk, {}, "")
+
+    questionnaire.save_theme(response, framework, first.id, {s.id: 2 for s in first.statements}, "On the first")
+    questionnaire.save_theme(response, framework, second.id, {s.id: None for s in second.statements}, "")
+    for theme in (first, second):
+        with CaptureQueriesContext(connection) as queries:
+            found, answers, comment = sql.find_draft_and_answers(digest, theme.id)
+        assert len(queries) == 1
+        assert (answers, comment) == sql.saved_answers(response, theme.id)
+        expected = sql.find_draft(digest)
+        for field in Response._meta.concrete_fields:
+            assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+        assert found.round.framework.themes[0].id == first.id
+    assert sql.find_draft_and_answers(keys.draft_digest(keys.new_key()), first.id) == (None, {}, "")
+
+
 def test_a_sent_response_cannot_be_touched(draft):
     response, key = draft
     Response.objects.filter(pk=response.pk).update(state="submitted", resume_digest=None)

@@ -187,8 +187,13 @@ def respondent_step(view):
         if cookie:
             # One statement finds the draft and its round together: this runs on every page. The
             # round's state is read afresh each time, so a closed round shows at once. The
-            # partnership is read only where a page needs it.
-            draft = sql.find_draft(keys.draft_digest(cookie[1]))
+            # partnership is read only where a page needs it. A theme page being shown has the
+            # draft's saved answers read with it, in the same statement.
+            digest = keys.draft_digest(cookie[1])
+            if request.method != "POST" and "theme_id" in kwargs:
+                draft, *kwargs["saved"] = sql.find_draft_and_answers(digest, kwargs["theme_id"])
+            else:
+                draft = sql.find_draft(digest)
             if draft is not None and draft.round.public_id != public_id:
                 draft = None  # another round's draft: not for this page
         if draft is None:
@@ -238,7 +243,7 @@ def about(request, round_, draft, key, context):
 
 @respondent_step
 @require_http_methods(["GET", "POST"])
-def theme(request, round_, draft, key, context, theme_id: str):
+def theme(request, round_, draft, key, context, theme_id: str, saved=None):
     framework = round_.framework
     try:
         current = framework.theme(theme_id)
@@ -248,7 +253,7 @@ def theme(request, round_, draft, key, context, theme_id: str):
     initial = {}
     if request.method != "POST":
         # What was saved before; a sent form shows what was sent instead, so needs none of it.
-        answers, initial["comment"] = sql.saved_answers(draft, theme_id)
+        answers, initial["comment"] = saved if saved is not None else sql.saved_answers(draft, theme_id)
         for statement in current.statements:
             if statement.id in answers:
                 value = answers[statement.id]

@@ -100,6 +100,19 @@ class _Statements:
             f"JOIN {table(FrameworkVersion)} v ON v.{version_id} = r.{pinned} "
             f"WHERE d.{column(Response, 'resume_digest')} = %s"
         )
+        # A theme page's draft, with the draft's saved answers (a row each, or one row of NULLs)
+        # and its comment on the theme: the whole page's reading in one statement.
+        self.draft_and_answers = (
+            f"SELECT {self.response.columns}, {self.round.columns}, {self.version.columns}, "  # noqa: S608
+            f"a.{column(Answer, 'statement_id')}, a.{column(Answer, 'value')}, c.{column(Comment, 'text')} "
+            f"FROM {table(Response)} d "
+            f"JOIN {table(Round)} r ON r.{column(Round, 'id')} = d.{column(Response, 'round')} "
+            f"JOIN {table(FrameworkVersion)} v ON v.{version_id} = r.{pinned} "
+            f"LEFT JOIN {table(Answer)} a ON a.{column(Answer, 'response')} = d.{column(Response, 'id')} "
+            f"LEFT JOIN {table(Comment)} c ON c.{column(Comment, 'response')} = d.{column(Response, 'id')} "
+            f"AND c.{column(Comment, 'theme_id')} = %s "
+            f"WHERE d.{column(Response, 'resume_digest')} = %s"
+        )
         # A theme page's saved answers and its comment in one statement: rows with a statement id
         # are answers, the row without one is the comment.
         self.answers_and_comment = (
@@ -289,6 +302,22 @@ def find_draft(digest: str) -> Response | None:
     response, round_, round_.framework_version = _split(row, sql.response, sql.round, sql.version)
     response.round = round_
     return response
+
+
+def find_draft_and_answers(digest: str, theme_id: str) -> tuple[Response | None, dict[str, int | None], str]:
+    """:func:`find_draft` and :func:`saved_answers` at once, for a theme page: the draft with its
+    round, every answer it holds, and its comment on this theme, in one statement."""
+    sql = _sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.draft_and_answers, [theme_id, digest])
+        rows = cursor.fetchall()
+    if not rows:
+        return None, {}, ""
+    width = len(sql.response.fields) + len(sql.round.fields) + len(sql.version.fields)
+    response, round_, round_.framework_version = _split(rows[0][:width], sql.response, sql.round, sql.version)
+    response.round = round_
+    answers = {row[width]: row[width + 1] for row in rows if row[width] is not None}
+    return response, answers, rows[0][width + 2] or ""
 
 
 def saved_answers(response: Response, theme_id: str) -> tuple[dict[str, int | None], str]:
