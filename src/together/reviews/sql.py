@@ -100,18 +100,22 @@ class _Statements:
             f"JOIN {table(FrameworkVersion)} v ON v.{version_id} = r.{pinned} "
             f"WHERE d.{column(Response, 'resume_digest')} = %s"
         )
-        # A theme page's draft, with the draft's saved answers (a row each, or one row of NULLs)
-        # and its comment on the theme: the whole page's reading in one statement.
+        # A theme page's draft with its comment on the theme, then the draft's saved answers, a
+        # row each: the whole page's reading in one statement. Each part is a lookup by a unique
+        # key, so its plan cannot turn into a scan of every answer as the table grows.
+        nulls = ", ".join(["NULL"] * (len(self.response.fields) + len(self.round.fields) + len(self.version.fields)))
         self.draft_and_answers = (
-            f"SELECT {self.response.columns}, {self.round.columns}, {self.version.columns}, "  # noqa: S608
-            f"a.{column(Answer, 'statement_id')}, a.{column(Answer, 'value')}, c.{column(Comment, 'text')} "
+            f"SELECT {self.response.columns}, {self.round.columns}, {self.version.columns}, NULL, NULL, "  # noqa: S608
+            f"(SELECT c.{column(Comment, 'text')} FROM {table(Comment)} c "
+            f"WHERE c.{column(Comment, 'response')} = d.{column(Response, 'id')} "
+            f"AND c.{column(Comment, 'theme_id')} = %s) "
             f"FROM {table(Response)} d "
             f"JOIN {table(Round)} r ON r.{column(Round, 'id')} = d.{column(Response, 'round')} "
             f"JOIN {table(FrameworkVersion)} v ON v.{version_id} = r.{pinned} "
-            f"LEFT JOIN {table(Answer)} a ON a.{column(Answer, 'response')} = d.{column(Response, 'id')} "
-            f"LEFT JOIN {table(Comment)} c ON c.{column(Comment, 'response')} = d.{column(Response, 'id')} "
-            f"AND c.{column(Comment, 'theme_id')} = %s "
-            f"WHERE d.{column(Response, 'resume_digest')} = %s"
+            f"WHERE d.{column(Response, 'resume_digest')} = %s "
+            f"UNION ALL SELECT {nulls}, a.{column(Answer, 'statement_id')}, a.{column(Answer, 'value')}, NULL "
+            f"FROM {table(Answer)} a WHERE a.{column(Answer, 'response')} = "
+            f"(SELECT {column(Response, 'id')} FROM {table(Response)} WHERE {column(Response, 'resume_digest')} = %s)"
         )
         # A theme page's saved answers and its comment in one statement: rows with a statement id
         # are answers, the row without one is the comment.
@@ -309,15 +313,17 @@ def find_draft_and_answers(digest: str, theme_id: str) -> tuple[Response | None,
     round, every answer it holds, and its comment on this theme, in one statement."""
     sql = _sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql.draft_and_answers, [theme_id, digest])
+        cursor.execute(sql.draft_and_answers, [theme_id, digest, digest])
         rows = cursor.fetchall()
-    if not rows:
-        return None, {}, ""
     width = len(sql.response.fields) + len(sql.round.fields) + len(sql.version.fields)
-    response, round_, round_.framework_version = _split(rows[0][:width], sql.response, sql.round, sql.version)
+    # The draft's row is the one with no statement id; UNION ALL promises no order.
+    drafts = [row for row in rows if row[width] is None]
+    if not drafts:
+        return None, {}, ""
+    response, round_, round_.framework_version = _split(drafts[0][:width], sql.response, sql.round, sql.version)
     response.round = round_
     answers = {row[width]: row[width + 1] for row in rows if row[width] is not None}
-    return response, answers, rows[0][width + 2] or ""
+    return response, answers, drafts[0][width + 2] or ""
 
 
 def saved_answers(response: Response, theme_id: str) -> tuple[dict[str, int | None], str]:
