@@ -114,6 +114,39 @@ def test_pages_of_a_sent_response_change_nothing(draft):
     assert Response.objects.get(pk=response.pk).themes_done == [theme.id]
 
 
+def test_sending_labels_every_answer_and_choice_or_changes_nothing(draft):
+    from together.reviews.models import Priority, UsedKey
+
+    response, key = draft
+    round_ = response.round
+    framework = round_.framework
+    organisation = Organisation.objects.filter(partnership=round_.partnership).first()
+    group = RespondentGroup.objects.filter(partnership=round_.partnership).first()
+    questionnaire.save_about(response, organisation, group)
+    for theme in framework.themes[:-1]:
+        questionnaire.save_theme(response, framework, theme.id, {s.id: 3 for s in theme.statements}, "")
+    questionnaire.save_priorities(response, framework, [framework.themes[0].id])
+    ids = [s.id for theme in framework.themes for s in theme.statements]
+    send = (round_.pk, keys.draft_digest(key), ids, keys.used_digest(key), keys.token_digest(key), response.updated_on)
+
+    assert sql.send_draft(*send) == sql.INCOMPLETE  # the last theme is not answered
+    assert Response.objects.get(pk=response.pk).state == "draft"
+    assert not Answer.objects.filter(response=response, submitted=True).exists()
+    assert not UsedKey.objects.exists()
+
+    last = framework.themes[-1]
+    questionnaire.save_theme(response, framework, last.id, {s.id: None for s in last.statements}, "")
+    assert sql.send_draft(*send) == sql.SENT
+    sent = Response.objects.get(pk=response.pk)
+    assert (sent.state, sent.resume_digest, sent.submitted_on) == ("submitted", None, response.updated_on)
+    for model in (Answer, Priority):
+        labels = set(model.objects.filter(response=response).values_list("submitted", "organisation", "group"))
+        assert labels == {(True, organisation.pk, group.pk)}, model
+    assert Answer.objects.filter(response=response).count() == len(ids)
+    assert UsedKey.objects.filter(digest=keys.used_digest(key), round=round_).exists()
+    assert sql.send_draft(*send) == sql.NO_DRAFT  # once only
+
+
 def test_chosen_themes_are_replaced_not_added(draft):
     response, _key = draft
     framework = response.round.framework

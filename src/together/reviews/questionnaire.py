@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
 from together.framework import Framework
@@ -126,19 +125,20 @@ def submit(round_: Round, key: str) -> Submitted:
 
     Raises :class:`QuestionnaireError` when answers are missing or there is no draft.
     """
-    digest = keys.draft_digest(key)
-    with transaction.atomic():
-        draft = sql.lock_draft(round_.pk, digest)
-        if draft is None:
-            if has_submitted(round_, key):
-                return Submitted(already=True)
-            raise QuestionnaireError("There are no saved answers to send.")
-        response_id, organisation_id, group_id = draft
-        if missing_themes(round_.framework, sql.answered_statements(response_id)):
-            raise QuestionnaireError("Answer every statement before you send your answers.")
-        today = timezone.localdate()
-        # The answers carry what the results count them by (see Answer), fixed from now on.
-        sql.mark_sent(
-            response_id, organisation_id, group_id, round_.pk, keys.used_digest(key), keys.token_digest(key), today
-        )
+    statement_ids = [statement.id for theme in round_.framework.themes for statement in theme.statements]
+    # The answers carry what the results count them by (see Answer), fixed from now on.
+    outcome = sql.send_draft(
+        round_.pk,
+        keys.draft_digest(key),
+        statement_ids,
+        keys.used_digest(key),
+        keys.token_digest(key),
+        timezone.localdate(),
+    )
+    if outcome == sql.NO_DRAFT:
+        if has_submitted(round_, key):
+            return Submitted(already=True)
+        raise QuestionnaireError("There are no saved answers to send.")
+    if outcome == sql.INCOMPLETE:
+        raise QuestionnaireError("Answer every statement before you send your answers.")
     return Submitted(already=False)

@@ -277,6 +277,36 @@ class _Statements:
             )
             self.returning_id = f" RETURNING {column(Response, 'id')}"
 
+            # Sending, in one statement: lock the draft, check that every statement has an
+            # answer, then what mark_sent does. Gives (drafts found, drafts sent).
+            response_key = column(Response, "id")
+            labels = ", ".join(
+                f"c{number} AS (UPDATE {table(model)} SET {column(model, 'submitted')} = %s, "  # noqa: S608
+                f"{column(model, 'organisation')} = ready.organisation, {column(model, 'group')} = ready.grp "
+                f"FROM ready WHERE {table(model)}.{column(model, 'response')} = ready.key)"
+                for number, model in enumerate((Answer, Priority), 1)
+            )
+            self.send_draft = (
+                f"WITH d AS (SELECT {response_key} AS key, {column(Response, 'organisation')} AS organisation, "  # noqa: S608
+                f"{column(Response, 'group')} AS grp FROM {table(Response)} "
+                f"WHERE {column(Response, 'round')} = %s AND {column(Response, 'resume_digest')} = %s "
+                f"AND {column(Response, 'state')} = %s FOR UPDATE), "
+                f"ready AS (SELECT * FROM d WHERE (SELECT count(*) FROM {table(Answer)} a "
+                f"WHERE a.{column(Answer, 'response')} = d.key "
+                f"AND a.{column(Answer, 'statement_id')} = ANY(%s)) = %s), "
+                f"s AS (UPDATE {table(Response)} SET {column(Response, 'state')} = %s, "
+                f"{column(Response, 'resume_digest')} = NULL, {column(Response, 'submitted_on')} = %s, "
+                f"{column(Response, 'updated_on')} = %s WHERE {response_key} IN (SELECT key FROM ready) "
+                f"RETURNING {response_key}), "
+                f"{labels}, "
+                f"c3 AS (INSERT INTO {table(UsedKey)} ({column(UsedKey, 'digest')}, {column(UsedKey, 'round')}) "
+                "SELECT %s, %s FROM ready), "
+                f"c4 AS (UPDATE {table(Invitation)} SET {column(Invitation, 'responded')} = %s "
+                f"WHERE {column(Invitation, 'round')} = %s AND {column(Invitation, 'token_digest')} = %s "
+                "AND EXISTS (SELECT 1 FROM ready)) "
+                "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM s)"
+            )
+
 
 _statements: dict[str, _Statements] = {}
 
@@ -457,6 +487,45 @@ def answered_statements(response_id) -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql.answered, [_prepare(Answer, "response", response_id)])
         return {statement_id for (statement_id,) in cursor.fetchall()}
+
+
+NO_DRAFT, INCOMPLETE, SENT = "no draft", "incomplete", "sent"
+
+
+def send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest: str, token_digest: str, today) -> str:
+    """Send the draft with this digest if it answers every one of ``statement_ids``, all or
+    nothing: :data:`SENT`, :data:`INCOMPLETE` (nothing changed) or :data:`NO_DRAFT`.
+
+    The draft is locked first, so of two sends of the same draft at once the second waits and
+    then finds no draft. (On PostgreSQL, in one statement, the answers are counted as they stood
+    when the statement began; answers are only ever added, so a send can at worst be refused as
+    incomplete if the last page's answers were being saved at that very moment.)"""
+    sql = _sql()
+    if not sql.one_statement:
+        with transaction.atomic():
+            draft = lock_draft(round_id, digest)
+            if draft is None:
+                return NO_DRAFT
+            response_id, organisation_id, group_id = draft
+            if not set(statement_ids) <= answered_statements(response_id):
+                return INCOMPLETE
+            mark_sent(response_id, organisation_id, group_id, round_id, used_digest, token_digest, today)
+        return SENT
+    day = _prepare(Response, "submitted_on", today)
+    wanted = list(dict.fromkeys(statement_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.send_draft,
+            [
+                *(round_id, digest, ResponseState.DRAFT, wanted, len(wanted)),
+                *(ResponseState.SUBMITTED, day, day),
+                *(True, True),
+                *(used_digest, round_id),
+                *(True, round_id, token_digest),
+            ],
+        )
+        found, sent = cursor.fetchone()
+    return SENT if sent else INCOMPLETE if found else NO_DRAFT
 
 
 def mark_sent(response_id, organisation_id, group_id, round_id: int, used_digest: str, token_digest: str, today):
