@@ -55,11 +55,25 @@ class KeepAliveWorker(ThreadWorker):
     def get_thread_pool(self):
         return super().get_thread_pool() if self.cfg.threads > 1 else _NoPool()
 
+    _answering: list | None = None
+
     def enqueue_req(self, conn):
         if self.cfg.threads > 1:
             return super().enqueue_req(conn)
+        if self._answering is not None:
+            # finish_request hands back a connection whose next request has already arrived
+            # (pipelined): answer it in the loop below, not by calling down ever deeper.
+            self._answering.append(conn)
+            return None
         # Answer here and now, on the main thread, rather than on a pool thread.
-        return self.finish_request(conn, _Answered(self.handle(conn)))
+        self._answering = [conn]
+        try:
+            while self._answering:
+                conn = self._answering.pop()
+                self.finish_request(conn, _Answered(self.handle(conn)))
+        finally:
+            self._answering = None
+        return None
 
     def accept(self, listener):
         if self.cfg.threads > 1:

@@ -96,3 +96,18 @@ def test_a_client_that_stalls_part_way_is_cut_off(server):
             assert time.monotonic() - started < 5  # the stalled client gave up its turn after 1 s
         stalled.settimeout(5)
         assert stalled.recv(65536) == b""  # and its connection was closed
+
+
+def test_many_pipelined_requests_are_all_answered(server):
+    count = 600
+    with socket.create_connection(("127.0.0.1", server), timeout=30) as connection:
+        connection.sendall(REQUEST * count)
+        data = b""
+        while data.count(b"HTTP/1.1 200 OK") < count or not data.endswith(b"ok"):
+            chunk = connection.recv(1 << 20)
+            if not chunk:
+                break
+            data += chunk
+        assert data.count(b"HTTP/1.1 200 OK") == count
+        connection.sendall(REQUEST)  # the worker is still there, on the same connection
+        assert _answer(connection).startswith(b"HTTP/1.1 200 OK")
