@@ -27,6 +27,7 @@ from functools import partial
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 STALL_SECONDS = int(os.environ.get("GUNICORN_STALL_SECONDS", 10))
+ACCEPT_AT_ONCE = 64
 
 
 class _Answered:
@@ -75,13 +76,41 @@ class KeepAliveWorker(ThreadWorker):
             self._answering = None
         return None
 
+    def wait_for_and_dispatch_events(self, timeout):
+        if self.cfg.threads > 1:
+            return super().wait_for_and_dispatch_events(timeout)
+        try:
+            events = self.poller.select(timeout)
+        except InterruptedError:
+            return None
+        # New connections first: each is answered in turn, so one that waited behind a round of
+        # kept-alive connections' requests would wait for all of them.
+        events.sort(key=lambda event: event[0].data != self.accept)
+        for key, _ in events:
+            key.data(key.fileobj)
+        return None
+
     def accept(self, listener):
         if self.cfg.threads > 1:
             return super().accept(listener)
-        try:
-            client, address = listener.accept()
-        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
-            return
+        # Take every connection waiting in the queue, not one a round: a round of answers takes
+        # tens of milliseconds, and one connection a round left the last of a burst waiting for
+        # several rounds before its first page.
+        arrived = []
+        for _ in range(ACCEPT_AT_ONCE):
+            try:
+                client, address = listener.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                break
+            conn = self._connection(listener, client, address)
+            if conn is not None:
+                arrived.append(conn)
+        for conn in arrived:
+            self.enqueue_req(conn)
+        return None
+
+    def _connection(self, listener, client, address) -> TConn | None:
+        """Set up an accepted connection; return it if its request has arrived already."""
         # A blocking read or write on this socket gives up after STALL_SECONDS (the kernel's own
         # timeouts, which stay set whatever gthread does with the socket's blocking mode).
         stall = struct.pack("ll", STALL_SECONDS, 0)
@@ -89,7 +118,24 @@ class KeepAliveWorker(ThreadWorker):
         client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, stall)
         self.nr_conns += 1
         conn = TConn(self.cfg, client, address, listener.getsockname())
-        # Wait in the poller until the request starts to arrive, as a kept-alive connection does.
+        # A browser sends its request as soon as it has connected, so by the time the connection
+        # is taken from the queue the request has usually arrived: it is answered straight away.
+        try:
+            waiting = client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            waiting = None
+        except OSError:
+            waiting = b""
+        if waiting:
+            conn.data_ready = True
+            return conn
+        if waiting == b"":  # closed, or reset, before sending anything
+            self.nr_conns -= 1
+            conn.close()
+            return None
+        # Otherwise it waits in the poller until the request starts to arrive, as a kept-alive
+        # connection does.
         conn.timeout = time.monotonic() + self.cfg.keepalive
         self.pending_conns.append(conn)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
+        return None
