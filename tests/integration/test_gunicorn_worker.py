@@ -111,3 +111,28 @@ def test_many_pipelined_requests_are_all_answered(server):
         assert data.count(b"HTTP/1.1 200 OK") == count
         connection.sendall(REQUEST)  # the worker is still there, on the same connection
         assert _answer(connection).startswith(b"HTTP/1.1 200 OK")
+
+
+def test_connections_closed_before_a_request_leave_the_worker_serving(server):
+    for _ in range(20):
+        socket.create_connection(("127.0.0.1", server), timeout=10).close()
+    time.sleep(0.2)
+    for _ in range(3):  # new connections, each sending at once as a browser does
+        with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+            connection.sendall(REQUEST)
+            assert _answer(connection).startswith(b"HTTP/1.1 200 OK")
+
+
+def test_a_burst_of_new_connections_is_answered_whether_or_not_each_has_sent_yet(server):
+    connections = [socket.create_connection(("127.0.0.1", server), timeout=10) for _ in range(30)]
+    try:
+        for connection in connections[::2]:  # half send at once, half after the others
+            connection.sendall(REQUEST)
+        time.sleep(0.2)
+        for connection in connections[1::2]:
+            connection.sendall(REQUEST)
+        for connection in connections:
+            assert _answer(connection).startswith(b"HTTP/1.1 200 OK")
+    finally:
+        for connection in connections:
+            connection.close()
