@@ -104,7 +104,7 @@ def rating_fields(form) -> str:
         for error in field.errors:
             errors += (
                 f'<p id="{auto_id}-error" class="govuk-error-message">'
-                f'<span class="govuk-visually-hidden">Error:</span> {conditional_escape(error)}</p>'
+                f'<span class="govuk-visually-hidden">{_error_prefix()}</span> {conditional_escape(error)}</p>'
             )
         if field.errors:
             described.append(f"{auto_id}-error")
@@ -137,6 +137,11 @@ def rating_fields(form) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
+def _error_prefix() -> str:
+    """What a screen reader says before an error message, in the page's language."""
+    return conditional_escape(gettext("Error:"))
+
+
 def _hint_and_errors(field) -> str:
     """What ``govuk/_hint_error.html`` draws: the field's hint, then its error messages."""
     auto_id = field.auto_id
@@ -145,7 +150,7 @@ def _hint_and_errors(field) -> str:
         hint = f'<div id="{auto_id}-hint" class="govuk-hint">{conditional_escape(field.help_text)}</div>'
     errors = "".join(
         f'<p id="{auto_id}-error" class="govuk-error-message">'
-        f'<span class="govuk-visually-hidden">Error:</span> {conditional_escape(error)}</p>'
+        f'<span class="govuk-visually-hidden">{_error_prefix()}</span> {conditional_escape(error)}</p>'
         for error in field.errors
     )
     return f"{hint}\n{errors}"
