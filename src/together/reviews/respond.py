@@ -191,7 +191,8 @@ def respondent_step(view):
             # draft's saved answers read with it, in the same statement.
             digest = keys.draft_digest(cookie[1])
             if request.method != "POST" and "theme_id" in kwargs:
-                draft, *kwargs["saved"] = sql.find_draft_and_answers(digest, kwargs["theme_id"])
+                draft, answers, comment = sql.find_draft_and_answers(digest, kwargs["theme_id"])
+                kwargs["saved"] = answers, comment
             else:
                 draft = sql.find_draft(digest)
             if draft is not None and draft.round.public_id != public_id:
@@ -244,6 +245,8 @@ def about(request, round_, draft, key, context):
 @respondent_step
 @require_http_methods(["GET", "POST"])
 def theme(request, round_, draft, key, context, theme_id: str, saved=None):
+    """``saved``: the draft's answers and its comment on this theme, read with the draft (shown
+    pages only)."""
     framework = round_.framework
     try:
         current = framework.theme(theme_id)
@@ -253,7 +256,7 @@ def theme(request, round_, draft, key, context, theme_id: str, saved=None):
     initial = {}
     if request.method != "POST":
         # What was saved before; a sent form shows what was sent instead, so needs none of it.
-        answers, initial["comment"] = saved if saved is not None else sql.saved_answers(draft, theme_id)
+        answers, initial["comment"] = saved
         for statement in current.statements:
             if statement.id in answers:
                 value = answers[statement.id]
