@@ -96,7 +96,8 @@ def _database(url: str, *, prepared_statements: bool = True) -> dict:
         if prepared_statements:
             # Server-side binding lets psycopg prepare a statement once a connection has run it
             # twice; PostgreSQL then skips parsing and planning it on every page (bench/README.md).
-            database["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+            # Added to what the URL's query gives (sslmode and the like), not in its place.
+            database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
     return database
 
 

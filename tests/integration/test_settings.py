@@ -98,6 +98,8 @@ def test_postgresql_prepares_repeated_statements_unless_turned_off():
     url = "postgres://together:secret@db.example:5432/together"
     assert _database(url)["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 2}
     assert _database(url)["ENGINE"] == "together.postgresql"
+    with_ssl = _database(url + "?sslmode=require")["OPTIONS"]
+    assert with_ssl == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 2}
     assert "server_side_binding" not in _database(url, prepared_statements=False).get("OPTIONS", {})
     assert conf.read({"SECRET_KEY": "k"})["POSTGRES_PREPARED_STATEMENTS"] is True
     assert (
