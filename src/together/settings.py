@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "together.reviews",
     "together.results",
     "together.actions",
+    "together.releases",
+    "together.imports",
     "together.reports",
     "together.api",
     "rest_framework",

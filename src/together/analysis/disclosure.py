@@ -18,9 +18,10 @@ residuals. Each residual is empty or holds at least ``threshold`` people, so no 
 shown figures can isolate fewer than ``threshold`` people within a breakdown.
 
 3. **Linked breakdowns.** The organisation and the respondent-group breakdowns count the same
-   people, so their figures are checked together too (:func:`suppress_linked`): no sum of cells
-   (organisation × group) that can be worked out from both trees' shown figures may hold 1 to
-   ``threshold − 1`` people. When one can, one more node is hidden and both trees are checked again.
+   people, so they are checked together too (:func:`suppress_linked`): every *crossed block*
+   (a block of one tree × a block of the other) must be empty or hold at least ``threshold``
+   people. Everything both trees show is a function of the crossed blocks' figures, so not even
+   bounds or integer programming over all of it can reach fewer than ``threshold`` people.
 """
 
 from __future__ import annotations
@@ -109,11 +110,6 @@ def _next_to_hide(node, parts, counts, children, frontier):
     return node
 
 
-# Beyond this many blocks on the smaller side, checking every combination would be slow; the
-# smaller breakdown is then hidden altogether, which is always safe.
-MAX_LINKED_BLOCKS = 16
-
-
 def suppress_linked(
     cells: Mapping[tuple[Hashable, Hashable], int],
     threshold: int,
@@ -121,44 +117,67 @@ def suppress_linked(
     parent_of: tuple[Mapping[Hashable, Hashable] | None, Mapping[Hashable, Hashable] | None] = (None, None),
     hide: tuple[Iterable[Hashable], Iterable[Hashable]] = ((), ()),
 ) -> tuple[Suppression, Suppression]:
-    """Suppress two breakdowns of the same people so that neither alone nor both together reveal
-    fewer than ``threshold`` of them.
+    """Suppress two breakdowns of the same people so that nothing shown, alone or together, and
+    whatever the method used to combine it, reveals anything about fewer than ``threshold`` of them.
 
     ``cells`` counts people by (leaf of the first breakdown, leaf of the second), for example
     (organisation, respondent group); each breakdown is a tree as for :func:`suppress_small_groups`.
 
-    Why and how: each tree's shown figures tell exactly the totals of its *blocks*, the residuals
-    of its shown nodes (see the module notes). Someone who also knows which (block × block) cells
-    are empty can work out the total of a set of cells S exactly when its indicator is
-    f(row) + g(column) on every non-empty cell. The smallest such sets are the cells joining the
-    rows that touch a chosen set of columns X to the columns outside X, provided no row outside
-    those touches X; so checking every X over the breakdown with fewer blocks finds every
-    combination that could isolate people. Each one holding 1 to ``threshold − 1`` people hides the
-    smallest shown node involved, and the whole check repeats: hiding only ever merges blocks, so
-    it ends, at worst with one block a side, which reveals nothing beyond the overall total.
+    Why and how: each tree's shown figures are sums over its *blocks*, the residuals of its shown
+    nodes (see the module notes), so everything shown from both trees is a function of the figures
+    of the *crossed blocks*: the people in (block of the first tree × block of the second). If one
+    of those held 1 to ``threshold − 1`` people, subtraction would not always find it, but bounds
+    could: when the only "strongly disagree" to a statement is in organisation A and also among
+    elected members, the one elected member of A gave it. So every crossed block must be empty or
+    hold at least ``threshold`` people. Then whatever is worked out, by linear algebra, by bounds
+    or by integer programming, is at best a crossed block's figures, and within a block people
+    cannot be told apart.
+
+    While some crossed block is too small, one more node is hidden, which merges blocks. Four ways
+    are tried — hiding on the first tree by preference, or on the second, and showing either tree
+    alone — and the one that keeps most groups shown wins, the first tree (organisations) on a tie.
+    Hiding only ever merges blocks, so each ends; with one tree hidden altogether the crossed
+    blocks are the other tree's blocks, each empty or at least ``threshold`` by its own rules.
     """
     first_leaves, second_leaves = (dict.fromkeys(side, 0) for side in leaves)
     for (a, b), count in cells.items():
         first_leaves[a] = first_leaves.get(a, 0) + count
         second_leaves[b] = second_leaves.get(b, 0) + count
-    forced = (set(hide[0]), set(hide[1]))
-    while True:
-        first = suppress_small_groups(first_leaves, threshold, parent_of[0], forced[0])
-        second = suppress_small_groups(second_leaves, threshold, parent_of[1], forced[1])
-        blocks = _blocks(cells, (first, second), parent_of)
-        rows_side = 0 if len({b for _a, b in blocks}) <= len({a for a, _b in blocks}) else 1
-        columns = sorted({key[1 - rows_side] for key in blocks}, key=str)
-        if len(columns) > MAX_LINKED_BLOCKS:
-            everything = (first_leaves, second_leaves)[1 - rows_side].keys() | set(
-                (parent_of[1 - rows_side] or {}).values()
-            )
-            forced[1 - rows_side].update(everything)
-            continue
-        found = _smallest_isolating_node(blocks, rows_side, columns, threshold, (first, second), parent_of)
-        if found is None:
-            return first, second
-        side, node = found
-        forced[side].add(node)
+    totals = (first_leaves, second_leaves)
+
+    def every_node(side: int) -> set:
+        return set(totals[side]) | set((parent_of[side] or {}).values())
+
+    def attempt(preferred: int, hidden_side: int | None = None) -> tuple[Suppression, Suppression]:
+        forced = (set(hide[0]), set(hide[1]))
+        if hidden_side is not None:
+            forced[hidden_side].update(every_node(hidden_side))
+        while True:
+            found = tuple(suppress_small_groups(totals[i], threshold, parent_of[i], forced[i]) for i in (0, 1))
+            blocks = _blocks(cells, found, parent_of)
+            small = [(count, str(key), key) for key, count in blocks.items() if 0 < count < threshold]
+            if not small:
+                return found  # type: ignore[return-value]
+            _count, _name, key = min(small)
+            if key != (ROOT, ROOT):
+                side = preferred if key[preferred] != ROOT else 1 - preferred
+                forced[side].add(key[side])
+                continue
+            # The people in neither tree's shown groups are too few: merge a shown group into them.
+            for side in (preferred, 1 - preferred):
+                shown = [
+                    (c, str(n), n) for n, c in found[side].counts.items() if n != ROOT and c and found[side].shown(n)
+                ]
+                if shown:
+                    forced[side].add(min(shown)[2])
+                    break
+
+    def kept(result) -> tuple[int, int]:
+        shown = [sum(1 for node, count in s.counts.items() if node != ROOT and count and s.shown(node)) for s in result]
+        return (sum(shown), shown[0])
+
+    # Two greedy orders, and each tree alone (always safe): the one that shows most wins.
+    return max((attempt(0), attempt(1), attempt(0, hidden_side=1), attempt(1, hidden_side=0)), key=kept)
 
 
 def _owner(leaf, suppression: Suppression, parent_of: Mapping | None):
@@ -178,61 +197,3 @@ def _blocks(cells, suppressions, parent_of) -> dict[tuple, int]:
             key = (_owner(a, suppressions[0], parent_of[0]), _owner(b, suppressions[1], parent_of[1]))
             blocks[key] = blocks.get(key, 0) + count
     return blocks
-
-
-def _smallest_isolating_node(blocks, rows_side, columns, threshold, suppressions, parent_of):
-    """A (side, node) to hide because some worked-out sum of cells is too small, or None."""
-    index = {column: i for i, column in enumerate(columns)}
-    cells_of_row: dict[Hashable, dict[int, int]] = {}
-    for key, count in blocks.items():
-        cells_of_row.setdefault(key[rows_side], {})[index[key[1 - rows_side]]] = count
-    # Rows that touch the same columns behave alike: add them up, keeping who they are.
-    groups: dict[int, tuple[list, list[int]]] = {}
-    for row, cells in cells_of_row.items():
-        mask = sum(1 << i for i in cells)
-        rows, totals = groups.setdefault(mask, ([], [0] * len(columns)))
-        rows.append(row)
-        for i, count in cells.items():
-            totals[i] += count
-    bits = {mask: [i for i in range(len(columns)) if mask >> i & 1] for mask in groups}
-    full = (1 << len(columns)) - 1
-    for chosen in range(1, full):
-        people = 0
-        for mask, (_rows, totals) in groups.items():
-            outside = mask & ~chosen
-            if mask & chosen and outside:
-                people += sum(totals[i] for i in bits[mask] if outside >> i & 1)
-                if people >= threshold:
-                    break
-        if 0 < people < threshold:
-            involved_rows, involved_columns = [], set()
-            for mask, (rows, _totals) in groups.items():
-                if mask & chosen and mask & ~chosen:
-                    involved_rows.extend(rows)
-                    involved_columns.update(columns[i] for i in bits[mask])
-            candidates = [(rows_side, r) for r in involved_rows if r != ROOT] + [
-                (1 - rows_side, c) for c in involved_columns if c != ROOT
-            ]
-            if not candidates:  # only the two "everyone else" blocks meet: hide a shown column
-                candidates = [(1 - rows_side, c) for c in columns if c != ROOT]
-            return _most_useful(candidates, blocks, suppressions, parent_of)
-    return None
-
-
-def _most_useful(candidates, blocks, suppressions, parent_of):
-    """The candidate to hide. Hiding a node helps only when it joins a block that already holds
-    people (otherwise the new block is the old node under another name), so such nodes come
-    first; then the smallest."""
-    held: tuple[dict, dict] = ({}, {})
-    for key, count in blocks.items():
-        for side in (0, 1):
-            held[side][key[side]] = held[side].get(key[side], 0) + count
-
-    def order(candidate):
-        side, node = candidate
-        parent = (parent_of[side] or {}).get(node)
-        joins = parent if parent is not None and suppressions[side].shown(parent) else ROOT
-        merges = joins != node and held[side].get(joins, 0) > 0
-        return (not merges, suppressions[side].counts.get(node, 0), str(node), side)
-
-    return min(candidates, key=order)

@@ -1,0 +1,352 @@
+"""The release layer: the one way any role reaches a round's results.
+
+Every page, report, export, API answer and command-line export asks :func:`obtain` for a
+:class:`Released` view and reads only from it. The rules it applies, in one place:
+
+- **Nothing while a round runs.** A draft or open round has no results for anyone: members see
+  response counts only (see :func:`live_counts`). Live figures would let someone who looks before
+  and after one more response read that response.
+- **Frozen once seen.** The first time a closed round's results are asked for, the figures they
+  are built from are recorded (:class:`~together.releases.models.Release`) with the threshold in
+  force; every later view computes from that record, so two views at any two moments are the same.
+  A round with a release cannot reopen or take imported answers (its lifecycle and the importer
+  ask :func:`is_released`).
+- **Roles.** Viewers see a round's results once it is published; owners and facilitators once it
+  is closed. Response-level rows are for owners, facilitators and the operator only.
+- **Disclosure control** is the analysis core's (:mod:`together.analysis.disclosure`): no figure
+  for fewer than the threshold, and the organisation and respondent-group breakdowns protected
+  together, so that every figure shown is a function of crossed blocks of at least the threshold.
+  Response-level rows carry only the labels of their crossed block, so they say no more than that.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
+from threading import Lock
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from together.analysis.histogram import Histogram
+from together.analysis.results import NOT_GIVEN, Dimension, Inputs, RoundResults, ThemeSpec, compute
+from together.partnerships.models import Role, Sector
+from together.reviews.models import Answer, Comment, Priority, Response, ResponseState, Round, RoundState
+
+from .models import Release
+
+OPERATOR = "operator"  # the command line: an administrator of the installation
+RELEASABLE = (RoundState.CLOSED, RoundState.PUBLISHED, RoundState.ARCHIVED)
+VISIBLE_TO_VIEWERS = (RoundState.PUBLISHED, RoundState.ARCHIVED)
+RUNS = (Role.OWNER, Role.FACILITATOR, OPERATOR)
+NOT_GIVEN_LABEL = "Not given"
+FORMAT = 1
+
+
+class NotAvailable(Exception):
+    """These results cannot be shown to this reader now; the message says why, for them."""
+
+    def __init__(self, message, code: str):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+def sector_key(sector: str) -> str:
+    return f"sector:{sector}"
+
+
+def is_released(round_: Round) -> bool:
+    return Release.objects.filter(round_id=round_.pk).exists()
+
+
+def release_of(round_: Round) -> Release | None:
+    return Release.objects.filter(round_id=round_.pk).select_related("made_by").first()
+
+
+def may_see(round_: Round, role: str) -> bool:
+    if round_.state not in RELEASABLE:
+        return False
+    return role in RUNS or round_.state in VISIBLE_TO_VIEWERS
+
+
+def check(round_: Round, role: str) -> None:
+    """Raise :class:`NotAvailable` unless this role may see the round's results now."""
+    if round_.state == RoundState.DRAFT:
+        raise NotAvailable(_("This round has not opened yet, so it has no results."), "draft")
+    if round_.state == RoundState.OPEN:
+        raise NotAvailable(
+            _(
+                "Results appear when the round closes. While it is open only the number of responses is shown, "
+                "so that nobody can work out one person's answers by looking before and after they respond."
+            ),
+            "open",
+        )
+    if not may_see(round_, role):
+        raise NotAvailable(
+            _("The results of this round are shared with viewers once they are published."), "unpublished"
+        )
+
+
+def obtain(round_: Round, role: str, user=None) -> Released:
+    """The round's released results for this role, recording the release the first time."""
+    check(round_, role)
+    release = Release.objects.filter(round_id=round_.pk).first()
+    if release is None:
+        with transaction.atomic():
+            # Lock the round so that it cannot reopen while its results are being recorded.
+            locked = Round.objects.select_for_update().select_related("framework_version").get(pk=round_.pk)
+            check(locked, role)
+            release = Release.objects.filter(round_id=locked.pk).first()
+            if release is None:
+                release = Release.objects.create(
+                    round=locked,
+                    made_on=timezone.localdate(),
+                    made_by=user if getattr(user, "pk", None) else None,
+                    threshold=settings.MIN_GROUP_SIZE,
+                    inputs=freeze(locked),
+                )
+    return Released(round_, release, role)
+
+
+def freeze(round_: Round) -> dict:
+    """What the results are computed from, as plain data: counts by statement, organisation,
+    group and answer; people by organisation and group; chosen themes; the partnership's
+    organisations with their sectors, and its groups."""
+    from django.db.models import Count
+
+    framework = round_.framework
+    cells: dict[tuple, dict] = {}
+    for statement, organisation, group, value, n in (
+        Answer.objects.filter(round=round_, submitted=True)
+        .values_list("statement_id", "organisation_id", "group_id", "value")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        cells.setdefault((statement, organisation, group), {})[value] = n
+    points = len(framework.scale.levels)
+    partnership = round_.partnership
+    sectors = dict(Sector.choices)
+    return {
+        "format": FORMAT,
+        "points": points,
+        "themes": [[t.id, [s.id for s in t.statements]] for t in framework.themes],
+        "cells": sorted(
+            (
+                [s, o, g, [values.get(v, 0) for v in range(1, points + 1)], values.get(None, 0)]
+                for (s, o, g), values in cells.items()
+            ),
+            key=str,
+        ),
+        "respondents": sorted(
+            [
+                list(row)
+                for row in Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
+                .values_list("organisation_id", "group_id")
+                .annotate(n=Count("*"))
+                .order_by()
+            ],
+            key=str,
+        ),
+        "priorities": sorted(
+            [
+                list(row)
+                for row in Priority.objects.filter(round=round_, submitted=True)
+                .values_list("theme_id", "organisation_id", "group_id")
+                .annotate(n=Count("*"))
+                .order_by()
+            ],
+            key=str,
+        ),
+        "organisations": [
+            [o.pk, o.name, o.sector, str(sectors.get(o.sector, o.sector))] for o in partnership.organisations.all()
+        ],
+        "groups": [[g.pk, g.name] for g in partnership.groups.all()],
+    }
+
+
+def thaw(data: dict, threshold: int) -> Inputs:
+    points = data["points"]
+    organisations = data["organisations"]
+    organisation_labels: dict = {pk: name for pk, name, _sector, _label in organisations}
+    organisation_labels.update({sector_key(sector): label for _pk, _name, sector, label in organisations})
+    organisation_labels[NOT_GIVEN] = NOT_GIVEN_LABEL
+    group_labels: dict = {pk: name for pk, name in data["groups"]}
+    group_labels[NOT_GIVEN] = NOT_GIVEN_LABEL
+    return Inputs(
+        themes=[ThemeSpec(theme, tuple(statements)) for theme, statements in data["themes"]],
+        points=points,
+        threshold=threshold,
+        cells={(s, o, g): Histogram(tuple(counts), dk) for s, o, g, counts, dk in data["cells"]},
+        respondents={(o, g): n for o, g, n in data["respondents"]},
+        priorities={(t, o, g): n for t, o, g, n in data["priorities"]},
+        dimensions=[
+            Dimension(
+                key="organisation",
+                labels=organisation_labels,
+                of_cell=_organisation_of,
+                parent_of={pk: sector_key(sector) for pk, _name, sector, _label in organisations},
+                parent_key="sector",
+            ),
+            Dimension(key="group", labels=group_labels, of_cell=_group_of),
+        ],
+    )
+
+
+def _organisation_of(organisation, group):
+    return organisation
+
+
+def _group_of(organisation, group):
+    return group
+
+
+# Computed results per release, for the life of the process: a release never changes.
+_computed: OrderedDict[int, RoundResults] = OrderedDict()
+_computed_lock = Lock()
+_KEEP = 32
+
+
+def _results_of(release: Release) -> RoundResults:
+    with _computed_lock:
+        found = _computed.get(release.pk)
+        if found is not None:
+            _computed.move_to_end(release.pk)
+            return found
+    results = compute(thaw(release.inputs, release.threshold))
+    with _computed_lock:
+        _computed[release.pk] = results
+        while len(_computed) > _KEEP:
+            _computed.popitem(last=False)
+    return results
+
+
+@dataclass
+class Released:
+    """A round's results as one role may see them."""
+
+    round: Round
+    release: Release
+    role: str
+
+    @property
+    def threshold(self) -> int:
+        return self.release.threshold
+
+    @cached_property
+    def results(self) -> RoundResults:
+        return _results_of(self.release)
+
+    @property
+    def can_run(self) -> bool:
+        return self.role in RUNS
+
+    def statement_histograms(self) -> dict[str, Histogram]:
+        """Everyone's answers to each statement (no breakdown), from the release."""
+        points = self.release.inputs["points"]
+        sums: dict[str, list[int]] = {}
+        for statement, _o, _g, counts, dk in self.release.inputs["cells"]:
+            total = sums.setdefault(statement, [0] * (points + 1))
+            for index, count in enumerate([*counts, dk]):
+                total[index] += count
+        return {s: Histogram(tuple(t[:-1]), t[-1]) for s, t in sums.items()}
+
+    def comments(self, theme_id: str | None = None):
+        """Comments of the released responses, without any label; hidden ones only for those who
+        moderate them."""
+        comments = Comment.objects.filter(response__round=self.round, response__state=ResponseState.SUBMITTED)
+        if theme_id is not None:
+            comments = comments.filter(theme_id=theme_id)
+        if not self.can_run:
+            comments = comments.filter(hidden=False)
+        return comments
+
+    def submission_dates(self) -> dict:
+        """The first and last day responses were sent (dates are kept to the day)."""
+        from django.db.models import Max, Min
+
+        return Response.objects.filter(round=self.round, state=ResponseState.SUBMITTED).aggregate(
+            first=Min("submitted_on"), last=Max("submitted_on")
+        )
+
+    @property
+    def rows_available(self) -> bool:
+        return self.can_run and self.results.visible
+
+    def response_rows(self) -> tuple[list[str], list[list]]:
+        """One row per response: its crossed block's labels (organisation, sector, group, each
+        blank where that breakdown is hidden for it), its answers and chosen themes. Rows are in
+        the order of their contents, which says nothing about who sent them or when."""
+        if not self.can_run:
+            raise NotAvailable(_("Response-level data is available to the round's facilitators only."), "rows")
+        framework = self.round.framework
+        statements = [s.id for s in framework.statements]
+        header = ["organisation", "sector", "group", *statements, "priorities"]
+        results = self.results
+        if not results.visible:
+            return header, []
+        shown = {
+            dimension: {g.key for g in results.group_sizes[dimension] if not g.score.hidden}
+            for dimension in ("organisation", "group")
+        }
+        organisations = {
+            pk: (name, sector_key(sector), label) for pk, name, sector, label in self.release.inputs["organisations"]
+        }
+        groups = dict(self.release.inputs["groups"])
+        responses = list(
+            Response.objects.filter(round=self.round, state=ResponseState.SUBMITTED).values_list(
+                "id", "organisation_id", "group_id"
+            )
+        )
+        if len(responses) != results.respondents:
+            # Only a change outside the service could do this; showing rows that disagree with the
+            # released tables could single someone out, so show none.
+            raise NotAvailable(_("The round's responses no longer match its released results."), "changed")
+        answers: dict = {}
+        for response_id, statement_id, value in Answer.objects.filter(
+            round=self.round, response__state=ResponseState.SUBMITTED
+        ).values_list("response_id", "statement_id", "value"):
+            answers.setdefault(response_id, {})[statement_id] = value
+        chosen: dict = {}
+        for response_id, theme_id in Priority.objects.filter(round=self.round, submitted=True).values_list(
+            "response_id", "theme_id"
+        ):
+            chosen.setdefault(response_id, []).append(theme_id)
+        rows, blocks = [], {}
+        for response_id, organisation_id, group_id in responses:
+            name, sector, sector_label = organisations.get(organisation_id, ("", None, ""))
+            if organisation_id is not None and organisation_id in shown["organisation"]:
+                labels = [name, sector_label]
+            elif organisation_id is not None and sector in shown["organisation"]:
+                labels = ["", sector_label]
+            elif organisation_id is None and NOT_GIVEN in shown["organisation"]:
+                labels = [NOT_GIVEN_LABEL, ""]
+            else:
+                labels = ["", ""]
+            if group_id in shown["group"]:
+                labels.append(groups.get(group_id, NOT_GIVEN_LABEL) if group_id is not None else NOT_GIVEN_LABEL)
+            else:
+                labels.append("")
+            blocks[tuple(labels)] = blocks.get(tuple(labels), 0) + 1
+            given = answers.get(response_id, {})
+            values = ["dk" if given.get(s, "") is None else given.get(s, "") for s in statements]
+            rows.append([*labels, *values, ";".join(sorted(chosen.get(response_id, [])))])
+        if any(count < self.threshold for count in blocks.values()):
+            raise NotAvailable(_("Response-level data would single people out for this round."), "rows")
+        rows.sort(key=lambda row: [str(v) for v in row])
+        return header, rows
+
+
+def live_counts(round_: Round, role: str) -> dict:
+    """What members see of a round while it runs: how many have responded, overall only.
+
+    The overall count says that someone answered, never what or as whom. For viewers it is given
+    only from the threshold up. Counts by organisation or group come from the release, once there
+    is one (see :meth:`Released.results`), never live."""
+    submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).count()
+    if role not in RUNS and submitted < settings.MIN_GROUP_SIZE:
+        return {"responses": None, "fewer_than": settings.MIN_GROUP_SIZE}
+    return {"responses": submitted, "fewer_than": None}
