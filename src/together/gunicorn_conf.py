@@ -16,6 +16,10 @@ core with others. The worker is gunicorn's ``gthread`` answering on its main thr
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from together.reviews.keys import redact
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 worker_class = "together.gunicorn_worker.KeepAliveWorker"
@@ -26,6 +30,21 @@ timeout = 60
 # No access log by default: request lines with client addresses are not kept here (the proxy in
 # front decides what it logs). Set GUNICORN_ACCESS_LOG to a file, or "-" for standard output.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# If it is on, it keeps when, what and how it went, never who: no client address, user agent or
+# referrer, and the token of a respondent's link replaced by "…" (RedactingLogger, below).
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with the secret part of respondent and joining links taken out of every
+    value an access log line can show (request line, path, referrer, headers, environment)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {name: redact(value) if isinstance(value, str) else value for name, value in atoms.items()}
+
+
+logger_class = RedactingLogger
 # Requests are parsed by gunicorn-h1c, gunicorn's C parser, a dependency of the service; "auto"
 # would fall back to the slower Python parser without a word if it were missing.
 http_parser = os.environ.get("GUNICORN_HTTP_PARSER", "fast")

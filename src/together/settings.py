@@ -86,8 +86,11 @@ def _database(url: str, *, prepared_statements: bool = True) -> dict:
             # the busy timeout instead of failing with "database is locked" on upgrade.
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
+            # secure_delete: what a write removes, such as a draft's digest erased when it is
+            # sent, is overwritten with zeros rather than left in the file's free space.
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+                "PRAGMA secure_delete=ON;"
             ),
         }
         # Tests use a file, not memory, so they run with WAL and the same locking as production.
@@ -161,12 +164,28 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = False
     SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a domain owner's choice, not ours
 
+# Request logs never hold the token of a respondent's or joining link: "Not Found: /i/…/".
+# django.server (the development server's request lines) keeps Django's own handler and format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "together.reviews.keys.RedactTokens"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_tokens"],
+        },
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

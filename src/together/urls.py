@@ -60,6 +60,7 @@ partnership_urls = [
 ]
 
 respond_urls = [
+    path("", respond.start, name="respond-start"),
     path("about/", respond.about, name="respond-about"),
     path("theme/<slug:theme_id>/", respond.theme, name="respond-theme"),
     path("priorities/", respond.priorities, name="respond-priorities"),

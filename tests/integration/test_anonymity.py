@@ -24,10 +24,16 @@ pytestmark = pytest.mark.django_db
 IDENTIFYING = re.compile(r"user|name|email|token|ip|address|invitation|agent|session|created_at|time", re.I)
 
 
+# A draft is found by keyed hashes of its browser's key and, for a personal invitation, of the
+# invitation's token; both are erased when it is sent (see the tests below and tests/privacy).
+ERASED_ON_SENDING = {"resume_digest", "invitation_digest", "used_digest"}
+
+
 @pytest.mark.parametrize("model", [Response, Answer, Comment, Priority])
 def test_answer_tables_hold_nothing_that_identifies_a_person(model):
     for field in model._meta.get_fields():
-        assert not IDENTIFYING.search(field.name) or field.name in {"theme_id"}, f"{model.__name__}.{field.name}"
+        allowed = {"theme_id"} | (ERASED_ON_SENDING if model is Response else set())
+        assert not IDENTIFYING.search(field.name) or field.name in allowed, f"{model.__name__}.{field.name}"
         if isinstance(field, models.DateTimeField):
             pytest.fail(f"{model.__name__}.{field.name} keeps a time of day; only dates are allowed")
     assert isinstance(model._meta.pk, models.UUIDField), "random keys: ordering must not reveal submission order"
@@ -82,17 +88,18 @@ def test_an_invitation_submits_once_and_leaves_no_trace_on_the_response(client, 
     invitation = invitations.import_csv(round_, b"name,email\nSam Patel,sam@example.org\n")[0]
     token = invitation.token
     complete_questionnaire(client, round_, f"/i/{token}/")
-    invitation.refresh_from_db()
-    assert invitation.responded
+    assert invitations.has_responded(invitation, invitations.used_digests(round_))
     response = Response.objects.get()
     assert response.state == ResponseState.SUBMITTED
-    assert response.resume_digest is None
+    assert (response.resume_digest, response.invitation_digest, response.used_digest) == (None, None, None)
     values = {str(v) for v in Response.objects.filter(pk=response.pk).values().get().values()}
-    for secret in (token, keys.token_digest(token), keys.draft_digest(token), "sam@example.org", "Sam Patel"):
+    secrets = (token, keys.token_digest(token), keys.draft_digest(token), keys.invitation_draft_digest(token))
+    for secret in (*secrets, keys.used_digest(token), "sam@example.org", "Sam Patel"):
         assert secret not in values
     assert questionnaire.find_draft(round_, token) is None
+    assert not questionnaire.has_invitation_draft(round_, token)
     # The link now says it has been used, and cannot start a second response.
-    page = client.get(f"/i/{token}/")
+    page = client.get(f"/i/{token}/", follow=True)
     assert "You have already sent your answers" in page.content.decode()
     assert client.post(f"/i/{token}/").status_code == 200
     assert Response.objects.count() == 1

@@ -45,11 +45,18 @@ def test_pages_save_a_draft_and_the_resume_link_restores_it(client, round_):
     resume = html[html.index("/resume/") :].split('"')[0]
     other_device = Client()
     response = other_device.get(resume)
+    # The link is exchanged for a cookie on the round's start page, which offers to carry on here.
+    assert response.status_code == 303 and response["Location"] == f"{base}/"
+    assert "Carry on" in other_device.get(f"{base}/").content.decode()
+    response = other_device.post(f"{base}/")
     # The next page not yet answered.
     assert response["Location"] == f"{base}/theme/{round_.framework.themes[1].id}/"
     page = other_device.get(f"{base}/theme/{theme.id}/").content.decode()
     assert 'value="2" checked' in page
     assert "Good start" in page
+    # The answers are now this device's alone, under a new link.
+    assert client.get(f"{base}/theme/{theme.id}/").status_code == 403
+    assert resume not in page and "/resume/" in page
 
 
 def test_invitation_link_resumes_its_draft(client, round_):
@@ -61,7 +68,9 @@ def test_invitation_link_resumes_its_draft(client, round_):
     client.post(f"/respond/{round_.public_id}/about/", {})
     client.post(f"/respond/{round_.public_id}/theme/{theme.id}/", theme_data(theme))
     client.cookies.clear()
-    assert "Carry on" in client.get(f"/i/{token}/").content.decode()
+    assert "Carry on" in client.get(f"/i/{token}/", follow=True).content.decode()
+    assert client.post(f"/respond/{round_.public_id}/")["Location"].endswith(f"/theme/{round_.framework.themes[1].id}/")
+    # Posting to the link itself, as the start page's form once did, carries on too.
     assert client.post(f"/i/{token}/")["Location"].endswith(f"/theme/{round_.framework.themes[1].id}/")
     assert Response.objects.count() == 1
 

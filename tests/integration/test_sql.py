@@ -127,7 +127,7 @@ def test_sending_labels_every_answer_and_choice_or_changes_nothing(draft):
         questionnaire.save_theme(response, framework, theme.id, {s.id: 3 for s in theme.statements}, "")
     questionnaire.save_priorities(response, framework, [framework.themes[0].id])
     ids = [s.id for theme in framework.themes for s in theme.statements]
-    send = (round_.pk, keys.draft_digest(key), ids, keys.used_digest(key), keys.token_digest(key), response.updated_on)
+    send = (round_.pk, keys.draft_digest(key), ids, keys.used_digest(key), response.updated_on)
 
     assert sql.send_draft(*send) == sql.INCOMPLETE  # the last theme is not answered
     assert Response.objects.get(pk=response.pk).state == "draft"

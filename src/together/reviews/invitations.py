@@ -1,4 +1,9 @@
-"""Personal invitations: a CSV upload checked row by row, sending, reminders and response rates."""
+"""Personal invitations: a CSV upload checked row by row, sending, reminders and response rates.
+
+Nothing about a response is ever written to an invitation. Whether an invitation has responded
+is worked out when asked: its token's keyed hash (``keys.used_digest``) is among the round's
+used keys (:class:`UsedKey`), which a send records. Those hashes lead to no response.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from together.partnerships.models import Organisation
 
 from . import keys
-from .models import Invitation, Response, ResponseState, Round
+from .models import Invitation, Response, ResponseState, Round, UsedKey
 
 MAX_ROWS = 5000
 COLUMNS = ("name", "email", "organisation")
@@ -164,9 +169,49 @@ def send_invitations(round_: Round, base_url: str) -> int:
     return sent
 
 
+def used_digests(round_: Round) -> set[str]:
+    """The keyed hashes of every key that has sent answers in this round, in one query."""
+    return set(UsedKey.objects.filter(round=round_).values_list("digest", flat=True))
+
+
+def has_responded(invitation: Invitation, used: set[str]) -> bool:
+    """Whether this invitation's token has sent answers (``used``: :func:`used_digests`)."""
+    return keys.used_digest(invitation.token) in used
+
+
+def invitation_status(round_: Round) -> dict:
+    """Counts of the round's invitations: ``invited``, ``unsent`` (not yet emailed), ``sent``,
+    ``responded``, ``waiting`` (emailed and not responded), and ``by_organisation``: a list of
+    (organisation name, invited, responded), for each partner organisation in the partnership's
+    order and then "Not given" for invitations without one, if there are any."""
+    used = used_digests(round_)
+    counts: dict[int | None, list[int]] = {}
+    totals = dict.fromkeys(("invited", "unsent", "sent", "responded", "waiting"), 0)
+    for seed, sent_at, organisation_id in round_.invitations.values_list("seed", "sent_at", "organisation"):
+        responded = keys.used_digest(keys.invitation_token(seed)) in used
+        totals["invited"] += 1
+        totals["responded"] += responded
+        if sent_at is None:
+            totals["unsent"] += 1
+        else:
+            totals["sent"] += 1
+            totals["waiting"] += not responded
+        row = counts.setdefault(organisation_id, [0, 0])
+        row[0] += 1
+        row[1] += responded
+    by_organisation = [
+        (organisation.name, *counts.get(organisation.pk, (0, 0)))
+        for organisation in round_.partnership.organisations.all()
+    ]
+    if None in counts:
+        by_organisation.append(("Not given", *counts[None]))
+    return {**totals, "by_organisation": by_organisation}
+
+
 def send_reminders(round_: Round, base_url: str) -> int:
     """Remind everyone emailed who has not yet responded."""
-    waiting = list(round_.invitations.filter(sent_at__isnull=False, responded=False))
+    used = used_digests(round_)
+    waiting = [i for i in round_.invitations.filter(sent_at__isnull=False) if not has_responded(i, used)]
     sent = _send(round_, waiting, base_url, "reminder")
     now = timezone.now()
     for invitation in waiting:
@@ -196,10 +241,10 @@ def response_rates(round_: Round) -> dict[str, list[Rate]]:
     organisations.append(Rate("Not given", invited.get(None, 0), by_org.get(None, 0)))
     groups = [Rate(g.name, None, by_group.get(g.pk, 0)) for g in partnership.groups.all()]
     groups.append(Rate("Not given", None, by_group.get(None, 0)))
-    totals = round_.invitations.aggregate(invited=Count("id"), responded=Count("id", filter=Q(responded=True)))
+    status = invitation_status(round_)
     return {
         "organisations": organisations,
         "groups": groups,
-        "total": [Rate("All", totals["invited"], submitted.count())],
-        "invited_responded": totals["responded"],
+        "total": [Rate("All", status["invited"], submitted.count())],
+        "invited_responded": status["responded"],
     }

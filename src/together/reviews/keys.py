@@ -2,7 +2,8 @@
 
 An invitation's token is derived from a random id with the service's secret key, so the
 database alone never holds a usable token. A draft response is found by a keyed hash of the
-respondent's key; that hash is erased when the response is submitted.
+random key in its browser's cookie, and an invitation's draft also by a keyed hash of the
+invitation's token; both hashes are erased when the response is submitted.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
+import re
 import secrets
 
 from django.conf import settings
@@ -44,6 +47,33 @@ def draft_digest(key: str) -> str:
     return _mac("draft", key).hex()
 
 
+def invitation_draft_digest(token: str) -> str:
+    """How an invitation's draft is found from the invitation's token, whichever browser holds it."""
+    return _mac("invitation-draft", token).hex()
+
+
 def used_digest(key: str) -> str:
     """What is kept of a key once it has submitted, to recognise a repeat."""
     return _mac("used", key).hex()
+
+
+# Paths whose last part is a secret: an open link's code, an invitation's token, a resume link's
+# key and a membership invitation's token. Logs keep the route with the secret replaced by "…".
+_SECRET_PATHS = re.compile(r"(/(?:r|i|join)/|/resume/[0-9A-Fa-f-]{32,36}/)[^/\s?#\"']+")
+
+
+def redact(text: str) -> str:
+    """``text`` with the secret part of every respondent or joining link in it replaced by "…"."""
+    return _SECRET_PATHS.sub(r"\1…", text)
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter that takes tokens out of a record's message (request lines, "Not Found:
+    /i/…/"), so the service's own logs never hold a link that leads to a draft."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True

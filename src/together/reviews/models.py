@@ -4,12 +4,14 @@ Anonymity is built into the schema, not left to good behaviour:
 
 - A :class:`Response` has no user, name, email, token or internet address, and its primary key
   is random, so neither columns nor ordering say who answered or when.
-- While a response is a draft it is found by ``resume_digest``, a keyed hash of the respondent's
-  secret key (the invitation token, or a random key for an open link). The digest is erased on
-  submission, so a submitted response cannot be found from any token.
-- "This invitation has responded" is a flag on :class:`Invitation`, which has no foreign key to
-  any response; the digests of used keys (:class:`UsedKey`) make repeat submissions harmless and
-  lead nowhere.
+- While a response is a draft it is found by ``resume_digest``, a keyed hash of the random key
+  held by the one browser answering it, and an invitation's draft also by ``invitation_digest``,
+  a keyed hash of the invitation's token. Both are erased on submission, so a submitted response
+  cannot be found from any token or link.
+- Nothing about a response is written to :class:`Invitation`. Whether an invitation has
+  responded is worked out from :class:`UsedKey`, the keyed hashes of keys that have submitted
+  (for an invitation, of its token), which also make repeat submissions harmless and lead
+  nowhere.
 - Dates are kept to the day.
 """
 
@@ -99,7 +101,6 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
-    responded = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["email"]
@@ -128,6 +129,11 @@ class Response(models.Model):
     state = models.CharField(max_length=10, choices=ResponseState.choices, default=ResponseState.DRAFT)
     # NULL, not "", once submitted: many submitted responses must share "no digest" under a unique index.
     resume_digest = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    # A personal invitation's draft: found from the invitation's token (keys.invitation_draft_digest)
+    # whichever browser holds it, and what is recorded in UsedKey for the invitation once it is sent
+    # (keys.used_digest of the token). NULL for the open link, and for every sent response.
+    invitation_digest = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    used_digest = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
     group = models.ForeignKey(RespondentGroup, on_delete=models.PROTECT, null=True, blank=True)
     about_done = models.BooleanField(default=False)
@@ -243,7 +249,12 @@ class Priority(models.Model):
 
 
 class UsedKey(models.Model):
-    """Keyed hashes of respondent keys that have submitted, so a repeat is recognised, not stored."""
+    """Keyed hashes of respondent keys that have submitted, so a repeat is recognised, not stored.
+
+    A sent invitation's draft leaves two: one of the key its last browser held, so that browser's
+    repeat is recognised, and one of the invitation's token, which is how the invitation is known
+    to have responded (see :func:`together.reviews.invitations.responded`).
+    """
 
     digest = models.CharField(max_length=64, primary_key=True)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")

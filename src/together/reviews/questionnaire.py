@@ -9,15 +9,26 @@ from django.utils import timezone
 from together.framework import Framework
 
 from . import keys, sql
-from .models import Invitation, Response, Round, UsedKey
+from .models import Response, Round, UsedKey
 
 MAX_COMMENT = 2000
 MAX_PRIORITIES = 3
 ALREADY_SENT = "These answers have already been sent, so they cannot be changed."
+LINK_CLOSED = "The partnership has closed the link these answers were started through, so they cannot be sent."
 
 
 class QuestionnaireError(Exception):
     """Input that cannot be saved; nothing of it was."""
+
+
+class LinkClosed(QuestionnaireError):
+    """An open-link draft cannot be sent: the round's open link has been turned off."""
+
+
+def may_send(draft: Response) -> bool:
+    """A personal invitation's draft can always be sent; an open-link draft only while the open
+    link is on. (The send itself checks the same, in its own transaction.)"""
+    return draft.invitation_digest is not None or draft.round.open_link_enabled
 
 
 def find_draft(round_: Round, key: str) -> Response | None:
@@ -30,9 +41,8 @@ def find_draft(round_: Round, key: str) -> Response | None:
 
 
 def has_submitted(round_: Round, key: str) -> bool:
-    if UsedKey.objects.filter(digest=keys.used_digest(key), round=round_).exists():
-        return True
-    return Invitation.objects.filter(round=round_, token_digest=keys.token_digest(key), responded=True).exists()
+    """Whether answers were sent with this key: a browser's key, or an invitation's token."""
+    return UsedKey.objects.filter(digest=keys.used_digest(key), round=round_).exists()
 
 
 def start(round_: Round, key: str) -> Response:
@@ -43,6 +53,39 @@ def start(round_: Round, key: str) -> Response:
     if draft is None:  # the key already has a draft, or the same key started twice at once
         draft = Response.objects.get(round=round_, resume_digest=digest)
     return draft
+
+
+def has_invitation_draft(round_: Round, token: str) -> bool:
+    return Response.objects.filter(
+        round=round_, invitation_digest=keys.invitation_draft_digest(token), state="draft"
+    ).exists()
+
+
+def take_invitation_draft(round_: Round, token: str) -> tuple[str, Response]:
+    """Give this browser the invitation's draft, starting it if there is none: a new random key
+    for the browser's cookie, and the draft. Whichever browser had the draft before loses it; the
+    token (the invitee's email) keeps finding it."""
+    key = keys.new_key()
+    digest = keys.draft_digest(key)
+    invitation = keys.invitation_draft_digest(token)
+    for _attempt in range(2):
+        if sql.move_draft(round_.pk, "invitation_digest", invitation, digest):
+            return key, find_draft(round_, key)
+        draft = sql.start_draft(round_.pk, digest, timezone.localdate(), invitation, keys.used_digest(token))
+        if draft is not None:
+            return key, draft
+        # Started in another browser at this very moment: take that one.
+    raise QuestionnaireError(ALREADY_SENT)
+
+
+def take_resumed_draft(round_: Round, key: str) -> tuple[str, Response] | None:
+    """Move the draft this (resume link's) key finds to a new random key, for the browser that
+    opened the link: the link and the browser that had the draft no longer find it. None if the
+    key finds no draft."""
+    new = keys.new_key()
+    if not sql.move_draft(round_.pk, "resume_digest", keys.draft_digest(key), keys.draft_digest(new)):
+        return None
+    return new, find_draft(round_, new)
 
 
 def _progress(**fields) -> dict:
@@ -128,12 +171,7 @@ def submit(round_: Round, key: str) -> Submitted:
     statement_ids = [statement.id for theme in round_.framework.themes for statement in theme.statements]
     # The answers carry what the results count them by (see Answer), fixed from now on.
     outcome = sql.send_draft(
-        round_.pk,
-        keys.draft_digest(key),
-        statement_ids,
-        keys.used_digest(key),
-        keys.token_digest(key),
-        timezone.localdate(),
+        round_.pk, keys.draft_digest(key), statement_ids, keys.used_digest(key), timezone.localdate()
     )
     if outcome == sql.NO_DRAFT:
         if has_submitted(round_, key):
@@ -141,4 +179,9 @@ def submit(round_: Round, key: str) -> Submitted:
         raise QuestionnaireError("There are no saved answers to send.")
     if outcome == sql.INCOMPLETE:
         raise QuestionnaireError("Answer every statement before you send your answers.")
+    if outcome == sql.LINK_CLOSED:
+        raise LinkClosed(LINK_CLOSED)
+    if outcome == sql.ALREADY_USED:
+        raise QuestionnaireError("Answers have already been sent with this invitation, so these cannot be sent too.")
+    sql.forget_erased_digests()
     return Submitted(already=False)

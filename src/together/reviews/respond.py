@@ -1,8 +1,14 @@
 """The respondent's side: start pages, one page per step, check answers, and confirmation.
 
-A respondent is recognised by a key in a signed cookie, never by an account. For a personal
-invitation the key is the invitation's token; for the open link it is a random key that the
-respondent can keep as a resume link.
+A respondent is recognised by a random key in a signed cookie, never by an account; the draft
+is found by a keyed hash of it. Only one browser holds a draft's key at a time.
+
+An invitation link or a "come back later" (resume) link is exchanged for a short-lived claim
+cookie on first use: the link redirects at once to the round's start page, whose address holds
+no token, so no page the respondent then sees (nor its address in the history, nor a Referer)
+carries one. Carrying on from that page moves the draft to this browser under a new key: the
+browser that had it loses it, a resume link works once (each page shows a new one), and an
+invitation link keeps working, as the invitee's email is their key.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from .models import Invitation, Round, RoundState
 
 COOKIE_SALT = "together.respondent"
 COOKIE_AGE = 60 * 60 * 24 * 120
+CLAIM_SALT = "together.respondent.claim"
+CLAIM_AGE = 60 * 60 * 24
 OPEN, INVITED = "o", "i"
 
 
@@ -63,6 +71,47 @@ def _set_cookie(response, round_: Round, kind: str, key: str):
     return response
 
 
+def _claim_cookie(round_: Round) -> tuple[str, str]:
+    """The claim cookie's name and path: sent only to the round's start page."""
+    return f"respond-claim-{round_.public_id.hex}", _start_url(round_)
+
+
+def _read_claim(request, round_: Round) -> tuple[str, str] | None:
+    name, _path = _claim_cookie(round_)
+    try:
+        value = request.get_signed_cookie(name, salt=CLAIM_SALT, max_age=CLAIM_AGE)
+    except (KeyError, signing.BadSignature):
+        return None
+    kind, _, secret = value.partition(":")
+    return (kind, secret) if kind in (OPEN, INVITED) and secret else None
+
+
+def _exchange(request, round_: Round, kind: str, secret: str):
+    """The answer to a link with a token in it: keep the token in a claim cookie and go (303) to
+    the round's start page, whose address has none."""
+    response = redirect(_start_url(round_))
+    response.status_code = 303
+    name, path = _claim_cookie(round_)
+    response.set_signed_cookie(
+        name,
+        f"{kind}:{secret}",
+        salt=CLAIM_SALT,
+        max_age=CLAIM_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+        path=path,
+    )
+    return response
+
+
+def _claimed(response, round_: Round):
+    """The claim has been used (or found useless): the browser forgets it."""
+    name, path = _claim_cookie(round_)
+    response.delete_cookie(name, path=path, samesite="Lax")
+    return response
+
+
 def _language() -> str:
     return get_language() or "en"
 
@@ -73,6 +122,10 @@ def _steps(round_: Round) -> list[str]:
 
 def _url(round_: Round, step: str) -> str:
     return f"/respond/{round_.public_id}/{step}/"
+
+
+def _start_url(round_: Round) -> str:
+    return f"/respond/{round_.public_id}/"
 
 
 def _next_incomplete(round_: Round, draft) -> str:
@@ -100,7 +153,7 @@ def _limited(request):
     return render(request, "respond/too_many.html", status=429)
 
 
-def _start_page(request, round_: Round, *, kind: str, action: str, invitation=None, resuming=False):
+def _start_page(request, round_: Round, *, kind: str, action: str, invitation=None, resuming=False, moving=False):
     return render(
         request,
         "respond/start.html",
@@ -112,6 +165,7 @@ def _start_page(request, round_: Round, *, kind: str, action: str, invitation=No
             "invited": kind == INVITED,
             "invitation": invitation,
             "resuming": resuming,
+            "moving": moving,
         },
     )
 
@@ -121,6 +175,16 @@ def _begin(request, round_: Round, kind: str, key: str, draft=None):
         return _limited(request)
     if draft is None:
         draft = questionnaire.start(round_, key)
+    return _set_cookie(redirect(_url(round_, _next_incomplete(round_, draft))), round_, kind, key)
+
+
+def _link_closed(request, round_: Round, unsent: bool = False):
+    return render(
+        request, "respond/link_closed.html", {"round": round_, "unsent": unsent}, status=403 if unsent else 200
+    )
+
+
+def _carry_on(request, round_: Round, kind: str, key: str, draft):
     return _set_cookie(redirect(_url(round_, _next_incomplete(round_, draft))), round_, kind, key)
 
 
@@ -145,35 +209,96 @@ def open_link(request, code: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_link(request, token: str):
-    invitation = (
-        Invitation.objects.select_related("round__partnership", "round__framework_version")
-        .filter(token_digest=keys.token_digest(token))
-        .first()
-    )
+    """A personal invitation's link: exchanged for a claim at once (GET), or, posted to as the
+    start page's form once was, used to carry on straight away."""
+    invitation = Invitation.objects.select_related("round").filter(token_digest=keys.token_digest(token)).first()
     if invitation is None:
         return render(request, "respond/unknown_link.html", status=404)
-    round_ = invitation.round
-    if invitation.responded:
-        return render(request, "respond/already.html", {"round": round_})
-    draft = questionnaire.find_draft(round_, token)
-    if round_.state != RoundState.OPEN:
-        return _closed(request, round_, has_draft=draft is not None)
-    if request.method == "POST":
-        return _begin(request, round_, INVITED, token, draft)
-    return _start_page(request, round_, kind=INVITED, action=request.path, invitation=invitation, resuming=bool(draft))
+    if request.method != "POST":
+        return _exchange(request, invitation.round, INVITED, token)
+    round_ = sql.find_round(public_id=invitation.round.public_id)
+    return _invited(request, round_, token)
 
 
 @never_cache
 def resume(request, public_id, key: str):
-    round_ = get_object_or_404(Round, public_id=public_id)
+    """A "come back later" link: exchanged for a claim at once; the start page says whether it
+    still finds answers, and carrying on there moves them to this browser."""
+    round_ = sql.find_round(public_id=public_id)
+    if round_ is None:
+        raise Http404
+    return _exchange(request, round_, OPEN, key)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request, public_id):
+    """The round's start page for someone who came with a link (now held as a claim) or who has a
+    draft in this browser; posting to it carries on."""
+    round_ = sql.find_round(public_id=public_id)
+    if round_ is None:
+        raise Http404
+    claim = _read_claim(request, round_)
+    if claim is None:
+        return _own_draft(request, round_)
+    kind, secret = claim
+    if kind == INVITED:
+        return _invited(request, round_, secret)
+    return _resumed(request, round_, secret)
+
+
+def _invited(request, round_: Round, token: str):
+    invitation = Invitation.objects.filter(round=round_, token_digest=keys.token_digest(token)).first()
+    if invitation is None:
+        return _claimed(render(request, "respond/unknown_link.html", status=404), round_)
+    if questionnaire.has_submitted(round_, token):
+        return _claimed(render(request, "respond/already.html", {"round": round_}), round_)
+    has_draft = questionnaire.has_invitation_draft(round_, token)
+    if round_.state != RoundState.OPEN:
+        return _closed(request, round_, has_draft=has_draft)
+    if request.method == "POST":
+        if not ratelimit.allow(request, "respond", settings.RESPONSE_RATE_LIMIT):
+            return _limited(request)
+        key, draft = questionnaire.take_invitation_draft(round_, token)
+        return _claimed(_carry_on(request, round_, INVITED, key, draft), round_)
+    return _start_page(
+        request, round_, kind=INVITED, action=_start_url(round_), invitation=invitation, resuming=has_draft
+    )
+
+
+def _resumed(request, round_: Round, key: str):
     draft = questionnaire.find_draft(round_, key)
     if draft is None:
         if questionnaire.has_submitted(round_, key):
-            return render(request, "respond/already.html", {"round": round_})
-        return render(request, "respond/unknown_link.html", status=404)
+            return _claimed(render(request, "respond/already.html", {"round": round_}), round_)
+        return _claimed(render(request, "respond/link_used.html", {"round": round_}, status=410), round_)
     if round_.state != RoundState.OPEN:
         return _closed(request, round_, has_draft=True)
-    return _set_cookie(redirect(_url(round_, _next_incomplete(round_, draft))), round_, OPEN, key)
+    if not questionnaire.may_send(draft):
+        return _claimed(_link_closed(request, round_, unsent=True), round_)
+    if request.method == "POST":
+        moved = questionnaire.take_resumed_draft(round_, key)
+        if moved is None:  # used in another browser a moment ago
+            return _claimed(render(request, "respond/link_used.html", {"round": round_}, status=410), round_)
+        return _claimed(_carry_on(request, round_, OPEN, *moved), round_)
+    return _start_page(request, round_, kind=OPEN, action=_start_url(round_), resuming=True, moving=True)
+
+
+def _own_draft(request, round_: Round):
+    cookie = _read_cookie(request, round_)
+    draft = questionnaire.find_draft(round_, cookie[1]) if cookie else None
+    if draft is None:
+        if cookie and questionnaire.has_submitted(round_, cookie[1]):
+            return redirect(_url(round_, "done"))
+        return render(request, "respond/no_draft.html", {"round": round_}, status=403)
+    if round_.state != RoundState.OPEN:
+        return _closed(request, round_, has_draft=True)
+    if not questionnaire.may_send(draft):
+        return _link_closed(request, round_, unsent=True)
+    if request.method == "POST":
+        return _carry_on(request, round_, *cookie, draft)
+    invited = draft.invitation_digest is not None
+    return _start_page(request, round_, kind=INVITED if invited else OPEN, action=_start_url(round_), resuming=True)
 
 
 def respondent_step(view):
@@ -205,6 +330,8 @@ def respondent_step(view):
         round_ = draft.round
         if round_.state != RoundState.OPEN:
             return _closed(request, round_, has_draft=True)
+        if not questionnaire.may_send(draft):
+            return _link_closed(request, round_, unsent=True)
         kind, key = cookie
         context = {
             "round": round_,
@@ -327,6 +454,8 @@ def check(request, round_, draft, key, context):
             return _limited(request)
         try:
             questionnaire.submit(round_, key)
+        except questionnaire.LinkClosed:
+            return _link_closed(request, round_, unsent=True)
         except questionnaire.QuestionnaireError as problem:
             error = str(problem)
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
@@ -20,7 +20,14 @@ from django.db.models.signals import post_init, pre_init
 from together.frameworks.models import FrameworkVersion
 from together.partnerships.models import Organisation, Partnership, RespondentGroup
 
-from .models import Answer, Comment, Invitation, Priority, Response, ResponseState, Round, UsedKey
+from .models import Answer, Comment, Priority, Response, ResponseState, Round, UsedKey
+
+# Whether the draft in ``d`` may still be sent: a personal invitation's always, an open-link
+# draft only while its round's open link is on. A scalar subquery rather than a join, so that
+# locking the draft for sending does not lock its round's row as well.
+_MAY_SEND = (
+    "(d.{invitation_digest} IS NOT NULL OR (SELECT r.{open_link} FROM {round} r WHERE r.{round_id} = d.{round_column}))"
+)
 
 
 class _Reader:
@@ -166,11 +173,22 @@ class _Statements:
         self.draft_key = _Reader(
             Response,
             "d",
-            skip=[f.attname for f in Response._meta.concrete_fields if f.name not in ("id", "organisation", "group")],
+            skip=[
+                f.attname
+                for f in Response._meta.concrete_fields
+                if f.name not in ("id", "organisation", "group", "used_digest")
+            ],
+        )
+        may_send = _MAY_SEND.format(
+            invitation_digest=column(Response, "invitation_digest"),
+            open_link=column(Round, "open_link_enabled"),
+            round=table(Round),
+            round_id=column(Round, "id"),
+            round_column=column(Response, "round"),
         )
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         self.lock_draft = (
-            f"SELECT {self.draft_key.columns} FROM {table(Response)} d "  # noqa: S608
+            f"SELECT {self.draft_key.columns}, {may_send} FROM {table(Response)} d "  # noqa: S608
             f"WHERE d.{column(Response, 'round')} = %s AND d.{column(Response, 'resume_digest')} = %s "
             f"AND d.{column(Response, 'state')} = %s{lock}"
         )
@@ -178,9 +196,11 @@ class _Statements:
             f"SELECT {column(Answer, 'statement_id')} FROM {table(Answer)} "  # noqa: S608
             f"WHERE {column(Answer, 'response')} = %s"
         )
+        # Sending erases every digest the draft was found by, and what it was to record as used.
+        forget = ", ".join(f"{column(Response, name)} = NULL" for name in DRAFT_DIGESTS)
         self.send = (
-            f"UPDATE {table(Response)} SET {column(Response, 'state')} = %s, "  # noqa: S608
-            f"{column(Response, 'resume_digest')} = NULL, {column(Response, 'submitted_on')} = %s, "
+            f"UPDATE {table(Response)} SET {column(Response, 'state')} = %s, {forget}, "  # noqa: S608
+            f"{column(Response, 'submitted_on')} = %s, "
             f"{column(Response, 'updated_on')} = %s WHERE {column(Response, 'id')} = %s"
         )
         self.fix_labels = [
@@ -191,12 +211,18 @@ class _Statements:
         ]
         self.used_key = (
             f"INSERT INTO {table(UsedKey)} ({column(UsedKey, 'digest')}, {column(UsedKey, 'round')}) "  # noqa: S608
-            "VALUES (%s, %s)"
+            "VALUES {rows}"
         )
-        self.invitation_responded = (
-            f"UPDATE {table(Invitation)} SET {column(Invitation, 'responded')} = %s "  # noqa: S608
-            f"WHERE {column(Invitation, 'round')} = %s AND {column(Invitation, 'token_digest')} = %s"
-        )
+        # Moving a draft to another browser: its resume digest becomes that of the new browser's
+        # key, found by the old key's digest (a resume link) or by the invitation's token.
+        self.move_draft = {
+            name: (
+                f"UPDATE {table(Response)} SET {column(Response, 'resume_digest')} = %s "  # noqa: S608
+                f"WHERE {column(Response, 'round')} = %s AND {column(Response, name)} = %s "
+                f"AND {column(Response, 'state')} = %s"
+            )
+            for name in ("resume_digest", "invitation_digest")
+        }
         self.partnership = _Reader(Partnership, "p")
         self.round_by = {
             name: (
@@ -233,7 +259,8 @@ class _Statements:
         self.start_draft = (
             f"INSERT INTO {table(Response)} ({', '.join(quote(f.column) for f in self.response.fields)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(self.response.fields))}) "
-            f"ON CONFLICT ({column(Response, 'resume_digest')}) DO NOTHING"
+            # Either digest may already have its draft: then nothing is inserted.
+            "ON CONFLICT DO NOTHING"
         )
         self.touch: dict[tuple[str, ...], str] = {}
         self.touch_prefix = f"UPDATE {table(Response)} SET "  # noqa: S608
@@ -286,29 +313,32 @@ class _Statements:
                 f"FROM ready WHERE {table(model)}.{column(model, 'response')} = ready.key)"
                 for number, model in enumerate((Answer, Priority), 1)
             )
+            # Nothing here touches the invitations: a row written in the same transaction as the
+            # response would carry the same transaction id (xmin) and so pair the two.
             self.send_draft = (
-                f"WITH d AS (SELECT {response_key} AS key, {column(Response, 'organisation')} AS organisation, "  # noqa: S608
-                f"{column(Response, 'group')} AS grp FROM {table(Response)} "
-                f"WHERE {column(Response, 'round')} = %s AND {column(Response, 'resume_digest')} = %s "
-                f"AND {column(Response, 'state')} = %s FOR UPDATE), "
-                f"ready AS (SELECT * FROM d WHERE (SELECT count(*) FROM {table(Answer)} a "
+                f"WITH d AS (SELECT d.{response_key} AS key, d.{column(Response, 'organisation')} AS organisation, "  # noqa: S608
+                f"d.{column(Response, 'group')} AS grp, d.{column(Response, 'used_digest')} AS used, "
+                f"{may_send} AS may_send FROM {table(Response)} d "
+                f"WHERE d.{column(Response, 'round')} = %s AND d.{column(Response, 'resume_digest')} = %s "
+                f"AND d.{column(Response, 'state')} = %s FOR UPDATE), "
+                f"ready AS (SELECT * FROM d WHERE may_send AND (SELECT count(*) FROM {table(Answer)} a "
                 f"WHERE a.{column(Answer, 'response')} = d.key "
                 f"AND a.{column(Answer, 'statement_id')} = ANY(%s)) = %s), "
-                f"s AS (UPDATE {table(Response)} SET {column(Response, 'state')} = %s, "
-                f"{column(Response, 'resume_digest')} = NULL, {column(Response, 'submitted_on')} = %s, "
+                f"s AS (UPDATE {table(Response)} SET {column(Response, 'state')} = %s, {forget}, "
+                f"{column(Response, 'submitted_on')} = %s, "
                 f"{column(Response, 'updated_on')} = %s WHERE {response_key} IN (SELECT key FROM ready) "
                 f"RETURNING {response_key}), "
                 f"{labels}, "
                 f"c3 AS (INSERT INTO {table(UsedKey)} ({column(UsedKey, 'digest')}, {column(UsedKey, 'round')}) "
-                "SELECT %s, %s FROM ready), "
-                f"c4 AS (UPDATE {table(Invitation)} SET {column(Invitation, 'responded')} = %s "
-                f"WHERE {column(Invitation, 'round')} = %s AND {column(Invitation, 'token_digest')} = %s "
-                "AND EXISTS (SELECT 1 FROM ready)) "
-                "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM s)"
+                "SELECT %s, %s FROM ready UNION ALL SELECT used, %s FROM ready WHERE used IS NOT NULL) "
+                "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM d WHERE may_send), (SELECT count(*) FROM s)"
             )
 
 
 _statements: dict[str, _Statements] = {}
+
+# The draft's columns that lead to it or to its respondent, all erased when it is sent.
+DRAFT_DIGESTS = ("resume_digest", "invitation_digest", "used_digest")
 
 
 def _sql() -> _Statements:
@@ -473,13 +503,18 @@ def everything_saved(response: Response) -> tuple[dict, dict, set, str | None, s
 
 
 def lock_draft(round_id: int, digest: str) -> tuple | None:
-    """The draft's (id, organisation id, group id), locked for the rest of the transaction where
-    the database can lock a row (SQLite's immediate transactions already keep writers apart)."""
+    """The draft's (id, organisation id, group id, digest to record as used, whether it may be
+    sent), locked for the rest of the transaction where the database can lock a row (SQLite's
+    immediate transactions already keep writers apart)."""
     sql = _sql()
     with connection.cursor() as cursor:
         cursor.execute(sql.lock_draft, [round_id, digest, ResponseState.DRAFT])
         row = cursor.fetchone()
-    return None if row is None else tuple(sql.draft_key.values(row))
+    if row is None:
+        return None
+    width = len(sql.draft_key.fields)
+    found = dict(zip(sql.draft_key.attnames, sql.draft_key.values(row[:width]), strict=True))
+    return found["id"], found["organisation_id"], found["group_id"], found["used_digest"], bool(row[width])
 
 
 def answered_statements(response_id) -> set[str]:
@@ -489,27 +524,42 @@ def answered_statements(response_id) -> set[str]:
         return {statement_id for (statement_id,) in cursor.fetchall()}
 
 
-NO_DRAFT, INCOMPLETE, SENT = "no draft", "incomplete", "sent"
+NO_DRAFT, INCOMPLETE, LINK_CLOSED, ALREADY_USED, SENT = "no draft", "incomplete", "link closed", "used", "sent"
 
 
-def send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest: str, token_digest: str, today) -> str:
+def send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest: str, today) -> str:
     """Send the draft with this digest if it answers every one of ``statement_ids``, all or
-    nothing: :data:`SENT`, :data:`INCOMPLETE` (nothing changed) or :data:`NO_DRAFT`.
+    nothing: :data:`SENT`; :data:`INCOMPLETE`, :data:`LINK_CLOSED` (an open-link draft whose
+    round's open link has been turned off) or :data:`ALREADY_USED` (its invitation has sent
+    another draft in the meantime), with nothing changed; or :data:`NO_DRAFT`.
+
+    ``used_digest`` is what is recorded of the browser's key; an invitation's draft also records
+    its own ``used_digest`` column, the invitation's. Nothing is written to the invitations.
 
     The draft is locked first, so of two sends of the same draft at once the second waits and
     then finds no draft. (On PostgreSQL, in one statement, the answers are counted as they stood
     when the statement began; answers are only ever added, so a send can at worst be refused as
     incomplete if the last page's answers were being saved at that very moment.)"""
+    try:
+        return _send_draft(round_id, digest, statement_ids, used_digest, today)
+    except IntegrityError:  # a used digest is already recorded: all of the send was undone
+        return ALREADY_USED
+
+
+def _send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest: str, today) -> str:
     sql = _sql()
     if not sql.one_statement:
         with transaction.atomic():
             draft = lock_draft(round_id, digest)
             if draft is None:
                 return NO_DRAFT
-            response_id, organisation_id, group_id = draft
+            response_id, organisation_id, group_id, invitation_used, may_send = draft
+            if not may_send:
+                return LINK_CLOSED
             if not set(statement_ids) <= answered_statements(response_id):
                 return INCOMPLETE
-            mark_sent(response_id, organisation_id, group_id, round_id, used_digest, token_digest, today)
+            used = [used_digest, invitation_used] if invitation_used else [used_digest]
+            mark_sent(response_id, organisation_id, group_id, round_id, used, today)
         return SENT
     day = _prepare(Response, "submitted_on", today)
     wanted = list(dict.fromkeys(statement_ids))
@@ -520,18 +570,19 @@ def send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest
                 *(round_id, digest, ResponseState.DRAFT, wanted, len(wanted)),
                 *(ResponseState.SUBMITTED, day, day),
                 *(True, True),
-                *(used_digest, round_id),
-                *(True, round_id, token_digest),
+                *(used_digest, round_id, round_id),
             ],
         )
-        found, sent = cursor.fetchone()
-    return SENT if sent else INCOMPLETE if found else NO_DRAFT
+        found, may_send, sent = cursor.fetchone()
+    if sent:
+        return SENT
+    return NO_DRAFT if not found else LINK_CLOSED if not may_send else INCOMPLETE
 
 
-def mark_sent(response_id, organisation_id, group_id, round_id: int, used_digest: str, token_digest: str, today):
+def mark_sent(response_id, organisation_id, group_id, round_id: int, used: list[str], today):
     """Turn the draft into a sent response: no key leads to it any more, its answers and choices
-    carry the organisation and group, its key is remembered as used, and a personal invitation
-    with that key is marked as answered (with nothing that leads back to the response)."""
+    carry the organisation and group, and the ``used`` digests are remembered for its round (with
+    nothing that leads back to the response)."""
     sql = _sql()
     key = _prepare(Response, "id", response_id)
     day = _prepare(Response, "submitted_on", today)
@@ -539,8 +590,41 @@ def mark_sent(response_id, organisation_id, group_id, round_id: int, used_digest
         cursor.execute(sql.send, [ResponseState.SUBMITTED, day, day, key])
         for statement in sql.fix_labels:
             cursor.execute(statement, [True, organisation_id, group_id, key])
-        cursor.execute(sql.used_key, [used_digest, round_id])
-        cursor.execute(sql.invitation_responded, [True, round_id, token_digest])
+        values = [value for digest in used for value in (digest, round_id)]
+        cursor.execute(sql.used_key.format(rows=_rows(2, len(used))), values)
+
+
+def move_draft(round_id: int, by: str, found_by: str, digest: str) -> bool:
+    """Give the draft found by ``found_by`` (in its ``by`` column: ``resume_digest`` or
+    ``invitation_digest``) the resume digest ``digest``, so that from now on only the browser
+    holding that digest's key finds it. False, and nothing changed, if there is no such draft."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql().move_draft[by], [digest, round_id, found_by, ResponseState.DRAFT])
+        return cursor.rowcount == 1
+
+
+def forget_erased_digests() -> str:
+    """SQLite: try to copy the write-ahead log into the database file and empty it, so that the
+    digests a send has just erased are not left in the log beside the response's id (the
+    connection's ``secure_delete`` zeroes them in the database file itself). Returns what
+    happened: "done", "busy", "skipped" (another database, or inside a transaction).
+
+    It never waits: the busy timeout is 0 while it runs. When another connection is reading or
+    writing at that moment the checkpoint reports busy and is left; the log is then emptied by
+    the next send that finds the database quiet (until then the log keeps the erased digests).
+    While it copies, other writers queue on their own busy timeout, as for any write."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return "skipped"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (timeout,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _log, _copied = cursor.fetchone()
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    return "busy" if busy else "done"
 
 
 def find_round(**where) -> Round | None:
@@ -609,10 +693,20 @@ def save_priorities(response: Response, fields: Mapping[str, object], theme_ids:
         return cursor.fetchone()[0] == 1
 
 
-def start_draft(round_id: int, digest: str, today) -> Response | None:
-    """Create the draft for this digest, in one statement; None if the digest already has one."""
+def start_draft(
+    round_id: int, digest: str, today, invitation_digest: str | None = None, used_digest: str | None = None
+) -> Response | None:
+    """Create the draft for this digest (and, for a personal invitation, its invitation's digest
+    and what to record as used when it is sent), in one statement; None if either digest already
+    has a draft."""
     sql = _sql()
-    response = Response(round_id=round_id, resume_digest=digest, updated_on=today)
+    response = Response(
+        round_id=round_id,
+        resume_digest=digest,
+        invitation_digest=invitation_digest,
+        used_digest=used_digest,
+        updated_on=today,
+    )
     values = [field.get_db_prep_save(getattr(response, field.attname), connection) for field in sql.response.fields]
     with connection.cursor() as cursor:
         cursor.execute(sql.start_draft, values)
