@@ -286,3 +286,26 @@ def test_closing_the_open_link_stops_its_drafts_but_not_invitations(
     else:
         assert sent["Location"] == f"{base}/done/", "the weakened copy must send the open-link draft"
         assert Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).count() == 2
+
+
+def test_a_draft_carried_over_from_token_keys_is_sent_once(round_):
+    """Before drafts moved between browsers, an invitee's browser held the token itself as its key;
+    migration 0005 gave those drafts their invitation digests, and such a browser can still send."""
+    from django.core import signing
+
+    (invitation,) = invitations.import_csv(round_, b"email\nsam@example.org\n")
+    token = invitation.token
+    draft = questionnaire.start(round_, token)
+    Response.objects.filter(pk=draft.pk).update(
+        invitation_digest=keys.invitation_draft_digest(token), used_digest=keys.used_digest(token)
+    )
+    client = Client()
+    name = f"respond-{round_.public_id.hex}"
+    client.cookies[name] = signing.get_cookie_signer(salt=name + respond.COOKIE_SALT).sign(f"i:{token}")
+    base = f"/respond/{round_.public_id}"
+    assert client.post(f"{base}/about/", {}).status_code == 302
+    for theme in round_.framework.themes:
+        _answer_theme(client, round_, theme, "3", "")
+    assert client.post(f"{base}/check/")["Location"] == f"{base}/done/"
+    assert UsedKey.objects.filter(round=round_, digest=keys.used_digest(token)).count() == 1
+    assert invitations.invitation_status(round_)["responded"] == 1

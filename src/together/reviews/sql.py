@@ -330,7 +330,7 @@ class _Statements:
                 f"RETURNING {response_key}), "
                 f"{labels}, "
                 f"c3 AS (INSERT INTO {table(UsedKey)} ({column(UsedKey, 'digest')}, {column(UsedKey, 'round')}) "
-                "SELECT %s, %s FROM ready UNION ALL SELECT used, %s FROM ready WHERE used IS NOT NULL) "
+                "SELECT %s, %s FROM ready UNION ALL SELECT used, %s FROM ready WHERE used IS NOT NULL AND used <> %s) "
                 "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM d WHERE may_send), (SELECT count(*) FROM s)"
             )
 
@@ -558,7 +558,8 @@ def _send_draft(round_id: int, digest: str, statement_ids: list[str], used_diges
                 return LINK_CLOSED
             if not set(statement_ids) <= answered_statements(response_id):
                 return INCOMPLETE
-            used = [used_digest, invitation_used] if invitation_used else [used_digest]
+            # (A draft carried over from when the browser's key was the token has the two alike.)
+            used = list(dict.fromkeys([used_digest, invitation_used] if invitation_used else [used_digest]))
             mark_sent(response_id, organisation_id, group_id, round_id, used, today)
         return SENT
     day = _prepare(Response, "submitted_on", today)
@@ -570,7 +571,7 @@ def _send_draft(round_id: int, digest: str, statement_ids: list[str], used_diges
                 *(round_id, digest, ResponseState.DRAFT, wanted, len(wanted)),
                 *(ResponseState.SUBMITTED, day, day),
                 *(True, True),
-                *(used_digest, round_id, round_id),
+                *(used_digest, round_id, round_id, used_digest),
             ],
         )
         found, may_send, sent = cursor.fetchone()
