@@ -253,8 +253,10 @@ def parse(
     return parsed
 
 
-def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None = None) -> int:
-    """Store every parsed row as a submitted response, in one transaction.
+def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None = None, batch=None) -> int:
+    """Store every parsed row as a submitted response, in one transaction (the caller's, when
+    there is one). With ``batch`` (an :class:`~together.imports.models.ImportBatch`), each
+    response is recorded as the batch's, so the batch can be taken out again.
 
     Rows go in with one prepared INSERT per table and batch (``executemany``) rather than
     through model instances: a 100,000-cell file is stored in a fraction of the time, and the
@@ -307,6 +309,10 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
                     for theme in chosen
                 ),
             )
+            if batch is not None:
+                from together.imports.models import ImportedResponse
+
+                _insert(cursor, ImportedResponse, ("response", "batch"), ((rid, batch.pk) for rid in ids))
             stored += len(chunk)
             if progress:
                 progress(stored)
@@ -358,4 +364,7 @@ def _converter(field) -> Callable:
 
 
 def import_file(raw, round_: Round, mapping=None, progress=None) -> int:
+    """Parse and store a file with no record of it: for tests and benchmarks of the reading and
+    storing alone. The service imports through :func:`together.imports.services.import_file`,
+    which checks that the round may take it and records the batch."""
     return store(round_, parse(raw, round_, mapping, progress))

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from together.imports import services as imports
 from together.reviews import importer
 from together.reviews.models import Round
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
+        reason = imports.refusal(round_)
+        if reason:
+            raise CommandError(f"{round_.name}: {reason}")
         total = _count_rows(path)
         bar = None if quiet else _Bar(total, self.stderr)
         with path.open("rb") as raw:
@@ -45,7 +49,14 @@ class Command(BaseCommand):
                         raise CommandError(f"--map {item!r}: write it as COLUMN=TARGET")
                     header_mapping[column] = target
             try:
-                parsed = importer.parse(raw, round_, header_mapping, progress=bar.read if bar else None)
+                batch = imports.import_file(
+                    raw,
+                    round_,
+                    file_name=path.name,
+                    mapping=header_mapping,
+                    progress=bar.read if bar else None,
+                    stored_progress=bar.stored if bar else None,
+                )
             except importer.ImportInvalid as invalid:
                 if bar:
                     bar.end()
@@ -54,10 +65,16 @@ class Command(BaseCommand):
                 if invalid.more:
                     self.stderr.write(f"{file}: and {invalid.more} more problems")
                 raise CommandError("nothing was imported", returncode=1) from None
-        stored = importer.store(round_, parsed, progress=bar.stored if bar else None)
+            except imports.ImportRefused as refusal:
+                if bar:
+                    bar.end()
+                raise CommandError(f"{file}: {refusal}") from None
         if bar:
             bar.end()
-        self.stdout.write(f"{file}: imported {stored} responses into {round_.name}")
+        self.stdout.write(
+            f"{file}: imported {batch.rows} responses into {round_.name} "
+            f"(batch {batch.pk}, sha256 {batch.sha256[:12]}…)"
+        )
 
 
 def _count_rows(path: Path) -> int:
