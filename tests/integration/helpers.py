@@ -63,3 +63,16 @@ def complete_questionnaire(client: Client, round_: Round, start_url: str, value=
         response = client.post(f"{base}/check/", follow=True)
         assert response.status_code == 200
     return response.content.decode()
+
+
+def close(round_: Round, user=None) -> Round:
+    """Close an open round, so that its results exist."""
+    lifecycle.apply(round_, "close", user)
+    return round_
+
+
+def released(round_: Round, role: str = "operator"):
+    """The round's released results, as the given role sees them (the command line by default)."""
+    from together.releases import services as releases
+
+    return releases.obtain(round_, role)

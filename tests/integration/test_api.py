@@ -48,7 +48,12 @@ def test_members_see_their_partnerships_rounds_results_and_actions(client, world
     assert [(p["name"], p["role"]) for p in partnerships] == [("Northbridge Partnership", "owner")]
     pid, rid = world["partnership"].pk, world["round"].pk
     rounds = get(client, f"/api/v1/partnerships/{pid}/rounds/", token).json()
-    assert rounds[0]["responses"] == 6 and rounds[0]["results_visible_to_you"] is True
+    assert rounds[0]["responses"] == 6 and rounds[0]["results_visible_to_you"] is False
+    # No results while the round runs, for anyone.
+    refused = get(client, f"/api/v1/rounds/{rid}/results/", token)
+    assert refused.status_code == 403 and "when the round closes" in refused.json()["detail"]
+    lifecycle.apply(world["round"], "close", facilitator)
+    assert get(client, f"/api/v1/partnerships/{pid}/rounds/", token).json()[0]["results_visible_to_you"] is True
     results = get(client, f"/api/v1/rounds/{rid}/results/", token).json()
     assert results["respondents"] == 6 and results["visible"] is True
     assert all(row["group"] != "Northbridge NHS" or row["shown"] == "yes" for row in results["rows"])

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from tests.integration.helpers import make_partnership, make_round
+from tests.integration.helpers import close, make_partnership, make_round, released
 from tests.integration.test_results import add_responses
 from together.partnerships.models import Organisation, RespondentGroup
 from together.reports import exports
@@ -30,7 +30,7 @@ def round_(facilitator, framework_version):
     add_responses(round_, named["Northbridge NHS"], groups["Frontline staff"], 9, value=2)
     add_responses(round_, named["Northbridge Police"], groups["Frontline staff"], 6, value=3)
     add_responses(round_, named["Small Charity"], groups["Frontline staff"], 2, value=1)
-    return round_
+    return close(round_)
 
 
 def rows_of(data: bytes) -> list[dict]:
@@ -38,7 +38,7 @@ def rows_of(data: bytes) -> list[dict]:
 
 
 def test_results_csv_leaves_hidden_groups_blank(round_):
-    rows = rows_of(exports.results_csv(round_))
+    rows = rows_of(exports.results_csv(released(round_)))
     charity = [r for r in rows if r["group"] == "Small Charity"]
     assert charity and all(r["shown"] == "no" and r["mean"] == "" and r["people"] == "" for r in charity)
     elected = [r for r in rows if r["group"] == "Elected member"]
@@ -48,7 +48,7 @@ def test_results_csv_leaves_hidden_groups_blank(round_):
 
 
 def test_response_level_labels_never_single_anyone_out(round_):
-    rows = rows_of(exports.responses_csv(round_))
+    rows = rows_of(exports.responses_csv(released(round_)))
     assert len(rows) == 25
     combos = Counter((r["organisation"], r["sector"], r["group"]) for r in rows)
     for combo, count in combos.items():
@@ -60,10 +60,10 @@ def test_response_level_labels_never_single_anyone_out(round_):
 
 
 def test_json_and_xlsx(round_):
-    payload = json.loads(exports.results_json(round_))
+    payload = json.loads(exports.results_json(released(round_)))
     assert payload["respondents"] == 25 and payload["threshold"] == 5
     assert payload["rows"] and payload["attention"][0]["reason"].startswith("scored")
-    book = load_workbook(io.BytesIO(exports.workbook(round_)))
+    book = load_workbook(io.BytesIO(exports.workbook(released(round_))))
     assert book.sheetnames == ["Results", "Responses"]
     assert book["Responses"].max_row == 26
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from tests.integration.helpers import make_partnership, make_round
+from tests.integration.helpers import close, make_partnership, make_round, released
 from tests.integration.test_results import add_responses
 from together.partnerships.models import Organisation, RespondentGroup
 from together.reports import exports
@@ -40,7 +40,7 @@ def test_export_then_import_gives_identical_results(facilitator, framework_versi
     add_responses(source, nhs, senior, 7, value=2)
     add_responses(source, council, senior, 5, value=3)
     target = make_round(partnership, framework_version, open_=False)
-    stored = importer.import_file(io.BytesIO(exports.responses_csv(source)), target)
+    stored = importer.import_file(io.BytesIO(exports.responses_csv(released(close(source)))), target)
     assert stored == 18
     before, after = round_results(source), round_results(target)
     assert before.statements == after.statements

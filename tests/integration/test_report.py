@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from tests.integration.helpers import make_partnership, make_round
+from tests.integration.helpers import close, make_partnership, make_round, released
 from tests.integration.test_results import add_responses
 from together.actions.models import Action
 from together.partnerships.models import Organisation
@@ -29,7 +29,7 @@ def round_(facilitator, framework_version):
     Action.objects.create(
         partnership=partnership, round=round_, title="Joint councillor briefing", theme_id="political-support"
     )
-    return round_
+    return close(round_)
 
 
 def pdf_text(data: bytes) -> tuple[str, int]:
@@ -38,7 +38,7 @@ def pdf_text(data: bytes) -> tuple[str, int]:
 
 
 def test_the_pdf_holds_every_section_and_no_hidden_group(round_):
-    text, pages = pdf_text(build.pdf(round_))
+    text, pages = pdf_text(build.pdf(released(round_)))
     framework = round_.framework
     for heading in (
         "Contents",
@@ -67,7 +67,7 @@ def test_a_round_below_the_threshold_reports_no_figures(facilitator, framework_v
     partnership = make_partnership(facilitator)
     small = make_round(partnership, framework_version)
     add_responses(small, None, None, 3, value=5)
-    text, _ = pdf_text(build.pdf(small))
+    text, _ = pdf_text(build.pdf(released(close(small))))
     assert "has not reached that yet" in text
     assert "Theme scores" not in text
 
@@ -94,12 +94,12 @@ def test_the_pdf_prints_a_fair_selection_of_many_comments_and_the_web_report_all
     Comment.objects.filter(response__round=round_, theme_id=theme.id).delete()
     for index, response in enumerate(Response.objects.filter(round=round_, state="submitted")[:7]):
         Comment.objects.update_or_create(response=response, theme_id=theme.id, defaults={"text": f"Remark {index}"})
-    text, _ = pdf_text(build.pdf(round_))
+    text, _ = pdf_text(build.pdf(released(round_)))
     printed = [i for i in range(7) if f"Remark {i}" in text]
     assert len(printed) == 3
     # Without the page footers, which may fall in the middle of the note.
     flat = " ".join(re.sub(r"Page \d+ of \d+", " ", text).split())
     assert "3 of the 7 comments on this theme, picked at random" in flat
-    html = build.html(round_)
+    html = build.html(released(round_))
     assert all(f"Remark {i}" in html for i in range(7))
     assert "picked at random" not in html

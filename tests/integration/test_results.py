@@ -67,7 +67,11 @@ def orgs(round_):
 def test_results_stay_hidden_until_enough_people_respond(client, facilitator, round_):
     add_responses(round_, orgs(round_)["Northbridge Council"], None, 4)
     client.force_login(facilitator)
-    html = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/").content.decode()
+    url = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/"
+    html = client.get(url).content.decode()
+    assert "Results appear when the round closes" in html and "There are 4 responses so far" in html
+    lifecycle.apply(round_, "close", facilitator)
+    html = client.get(url).content.decode()
     assert "Results are shown once at least 5 people have responded" in html
     assert "Theme scores" not in html
 
@@ -77,6 +81,7 @@ def test_small_groups_read_fewer_than_five_on_every_page(client, facilitator, ro
     add_responses(round_, named["Northbridge Council"], None, 8, value=4)
     add_responses(round_, named["Northbridge NHS"], None, 9, value=2)
     add_responses(round_, named["Small Charity"], None, 2, value=1)
+    lifecycle.apply(round_, "close", facilitator)
     client.force_login(facilitator)
     base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results"
     heatmap = client.get(f"{base}/heatmap/").content.decode()
@@ -139,6 +144,9 @@ def test_a_hidden_comment_is_logged_and_left_out_for_viewers(client, facilitator
     comment = Comment.objects.first()
     client.force_login(facilitator)
     base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results"
+    # No comments, and so no moderating them, while the round is open.
+    assert client.post(f"{base}/comments/{comment.pk}/", {"reason": "x"}).status_code == 404
+    lifecycle.apply(round_, "close", facilitator)
     page = client.post(f"{base}/comments/{comment.pk}/", {"reason": ""}).content.decode()
     assert "Say why, so the decision can be checked later" in page
     client.post(f"{base}/comments/{comment.pk}/", {"reason": "Names a member of staff"})
@@ -146,7 +154,6 @@ def test_a_hidden_comment_is_logged_and_left_out_for_viewers(client, facilitator
     assert comment.hidden and comment.text == "Sam in housing never replies"
     log = CommentModeration.objects.get()
     assert (log.action, log.reason, log.user) == ("hide", "Names a member of staff", facilitator)
-    lifecycle.apply(round_, "close", facilitator)
     lifecycle.apply(round_, "publish", facilitator)
     viewer = User.objects.create_user("board@northbridge.example", "pw-for-tests-only-1")
     add_member(round_.partnership, viewer, Role.VIEWER)
@@ -158,6 +165,7 @@ def test_a_hidden_comment_is_logged_and_left_out_for_viewers(client, facilitator
 
 def test_comments_are_escaped_on_results_pages(client, facilitator, round_):
     add_responses(round_, orgs(round_)["Northbridge Council"], None, 5, comment="<img src=x onerror=alert(1)>")
+    lifecycle.apply(round_, "close", facilitator)
     client.force_login(facilitator)
     theme = round_.framework.themes[0].id
     html = client.get(
@@ -168,6 +176,7 @@ def test_comments_are_escaped_on_results_pages(client, facilitator, round_):
 
 def test_attention_reasons_and_exemplars_are_shown(client, facilitator, round_):
     add_responses(round_, orgs(round_)["Northbridge Council"], None, 6, value=2)
+    lifecycle.apply(round_, "close", facilitator)
     client.force_login(facilitator)
     html = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/attention/").content.decode()
     assert "Scored 2.0 of 5; 100% chose it." in html
@@ -191,6 +200,7 @@ def test_change_page_compares_with_the_previous_round_and_shows_actions(client, 
     rng = random.Random(3)  # noqa: S311 - test data
     for _ in range(12):
         add_responses(second, council, None, 1, value=rng.choice([3, 4]))
+    lifecycle.apply(second, "close", facilitator)
     client.force_login(facilitator)
     html = client.get(f"/partnerships/{partnership.pk}/rounds/{second.pk}/results/change/").content.decode()
     assert "Compared with Spring review" in html

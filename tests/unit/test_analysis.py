@@ -384,3 +384,22 @@ def test_linked_suppression_reaches_every_output():
         shown_orgs = {g.key for g in results.breakdowns["organisation"][item] if not g.score.hidden and g.score.n}
         assert shown_groups == set()
         assert shown_orgs == {"council", "police", "nhs"}
+
+
+@settings(max_examples=250, deadline=None)
+@given(linked_tables)
+def test_every_crossed_block_is_empty_or_at_least_the_threshold(table):
+    # The stronger rule, which also defeats bounds and integer programming: the figures of both
+    # breakdowns are all sums of crossed blocks, so none may hold 1 to threshold − 1 people.
+    sizes, sectors, (n_orgs, n_groups, threshold) = table
+    orgs = [f"org{i}" for i in range(n_orgs)]
+    groups = [f"grp{j}" for j in range(n_groups)]
+    cells = {(o, g): sizes[i * n_groups + j] for i, o in enumerate(orgs) for j, g in enumerate(groups)}
+    parent_of = {o: sector for o, sector in zip(orgs, sectors, strict=True) if sector}
+    found = disclosure.suppress_linked(cells, threshold, (orgs, groups), (parent_of, None))
+    blocks = disclosure._blocks(cells, found, (parent_of, None))
+    assert all(count == 0 or count >= threshold for count in blocks.values()), blocks
+    # Each tree alone is always a safe answer, so the chosen one never shows fewer groups than it.
+    alone = suppress_small_groups({o: sum(cells[(o, g)] for g in groups) for o in orgs}, threshold, parent_of)
+    shown = sum(1 for s in found for node, n in s.counts.items() if node != ROOT and n and s.shown(node))
+    assert shown >= sum(1 for node, n in alone.counts.items() if node != ROOT and n and alone.shown(node))

@@ -171,6 +171,10 @@ def suppress_linked(
                 if shown:
                     forced[side].add(min(shown)[2])
                     break
+            else:
+                # Nothing is shown below everyone: only the overall figure is left, and whether
+                # that may be shown is decided by the threshold on the whole round (or statement).
+                return found  # type: ignore[return-value]
 
     def kept(result) -> tuple[int, int]:
         shown = [sum(1 for node, count in s.counts.items() if node != ROOT and count and s.shown(node)) for s in result]

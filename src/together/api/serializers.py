@@ -21,7 +21,11 @@ class PartnershipSerializer(serializers.Serializer):
 class RoundSerializer(serializers.ModelSerializer):
     framework = serializers.CharField(source="framework_version.framework_id")
     framework_version = serializers.IntegerField(source="framework_version.number")
-    responses = serializers.IntegerField(source="submitted", help_text="Submitted responses.")
+    responses = serializers.IntegerField(
+        source="submitted",
+        allow_null=True,
+        help_text="Submitted responses; null for viewers while fewer than the threshold have responded.",
+    )
     results_visible_to_you = serializers.BooleanField()
 
     class Meta:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from together.actions.models import Action
 from together.partnerships.models import Membership, Role
+from together.releases import services as releases
 from together.reports import exports
 from together.reviews.models import Round, RoundState
 
@@ -83,14 +85,11 @@ class RoundList(generics.ListAPIView):
             .order_by("-created_at")
         )
         for round_ in rounds:
-            round_.results_visible_to_you = _may_see_results(membership, round_)
+            round_.results_visible_to_you = releases.may_see(round_, membership.role)
+            # Viewers see no count below the threshold (as on the round page).
+            if membership.role == Role.VIEWER and round_.submitted < settings.MIN_GROUP_SIZE:
+                round_.submitted = None
         return rounds
-
-
-def _may_see_results(membership: Membership, round_: Round) -> bool:
-    if round_.state == RoundState.DRAFT:
-        return False
-    return membership.role != Role.VIEWER or round_.state in VIEWER_STATES
 
 
 class RoundResults(APIView):
@@ -102,9 +101,11 @@ class RoundResults(APIView):
         if round_ is None:
             raise exceptions.NotFound("No such round.")
         membership = _membership(request, round_.partnership_id)
-        if not _may_see_results(membership, round_):
-            raise exceptions.PermissionDenied("Results of this round are not available to you yet.")
-        return ApiResponse(json.loads(exports.results_json(round_)))
+        try:
+            released = releases.obtain(round_, membership.role, request.user)
+        except releases.NotAvailable as refused:
+            raise exceptions.PermissionDenied(str(refused.message)) from None
+        return ApiResponse(json.loads(exports.results_json(released)))
 
 
 @_documented(serializers.ActionSerializer, many=True)

@@ -26,6 +26,8 @@ class Release(models.Model):
     # organisation and group; people per organisation and group; chosen themes; the organisations'
     # sectors and the groups. Counts only: nothing here belongs to one response.
     inputs = models.JSONField()
+    # SHA-256 of the inputs' canonical JSON: what computed results are cached by, in each process.
+    digest = models.CharField(max_length=64)
 
     def __str__(self) -> str:
         return f"Results of {self.round}"

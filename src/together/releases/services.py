@@ -21,6 +21,8 @@ Every page, report, export, API answer and command-line export asks :func:`obtai
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
@@ -102,12 +104,14 @@ def obtain(round_: Round, role: str, user=None) -> Released:
             check(locked, role)
             release = Release.objects.filter(round_id=locked.pk).first()
             if release is None:
+                inputs = freeze(locked)
                 release = Release.objects.create(
                     round=locked,
                     made_on=timezone.localdate(),
                     made_by=user if getattr(user, "pk", None) else None,
                     threshold=settings.MIN_GROUP_SIZE,
-                    inputs=freeze(locked),
+                    inputs=inputs,
+                    digest=digest_of(inputs, settings.MIN_GROUP_SIZE),
                 )
     return Released(round_, release, role)
 
@@ -168,13 +172,18 @@ def freeze(round_: Round) -> dict:
     }
 
 
+def digest_of(inputs: dict, threshold: int) -> str:
+    canonical = json.dumps([threshold, inputs], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def thaw(data: dict, threshold: int) -> Inputs:
     points = data["points"]
     organisations = data["organisations"]
     organisation_labels: dict = {pk: name for pk, name, _sector, _label in organisations}
     organisation_labels.update({sector_key(sector): label for _pk, _name, sector, label in organisations})
     organisation_labels[NOT_GIVEN] = NOT_GIVEN_LABEL
-    group_labels: dict = {pk: name for pk, name in data["groups"]}
+    group_labels: dict = dict(data["groups"])
     group_labels[NOT_GIVEN] = NOT_GIVEN_LABEL
     return Inputs(
         themes=[ThemeSpec(theme, tuple(statements)) for theme, statements in data["themes"]],
@@ -204,21 +213,22 @@ def _group_of(organisation, group):
     return group
 
 
-# Computed results per release, for the life of the process: a release never changes.
-_computed: OrderedDict[int, RoundResults] = OrderedDict()
+# Computed results by release digest, for the life of the process: a release never changes.
+_computed: OrderedDict[str, RoundResults] = OrderedDict()
 _computed_lock = Lock()
 _KEEP = 32
 
 
 def _results_of(release: Release) -> RoundResults:
+    key = release.digest
     with _computed_lock:
-        found = _computed.get(release.pk)
+        found = _computed.get(key)
         if found is not None:
-            _computed.move_to_end(release.pk)
+            _computed.move_to_end(key)
             return found
     results = compute(thaw(release.inputs, release.threshold))
     with _computed_lock:
-        _computed[release.pk] = results
+        _computed[key] = results
         while len(_computed) > _KEEP:
             _computed.popitem(last=False)
     return results

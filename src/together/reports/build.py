@@ -1,41 +1,41 @@
-"""A round's report, as HTML for the browser and print, and as PDF. Every figure comes from
-``results.queries.round_results``, the same disclosure-controlled results the pages show."""
+"""A round's report, as HTML for the browser and print, and as PDF. Every figure comes from the
+round's release (:mod:`together.releases.services`), the same disclosure-controlled results the
+pages show."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from together.actions.models import Action
+from together.releases.services import Released
 from together.results import charts
-from together.results.queries import round_results
-from together.reviews.models import Comment, Response, ResponseState, Round
 
 # The PDF is for reading at a board meeting: past this many comments on a theme it prints a fair
 # selection and says where the rest are. The web report and the theme pages show every comment.
 PDF_COMMENTS_PER_THEME = 25
 
 
-def context(round_: Round, comments_per_theme: int | None = None) -> dict:
-    results = round_results(round_)
+def context(released: Released, comments_per_theme: int | None = None) -> dict:
+    round_ = released.round
+    results = released.results
     framework = round_.framework
     partnership = round_.partnership
-    dates = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).aggregate(
-        first=Min("submitted_on"), last=Max("submitted_on")
-    )
+    dates = released.submission_dates()
     data = {
         "round": round_,
         "partnership": partnership,
         "framework": framework,
         "results": results,
-        "threshold": results.threshold,
+        "threshold": released.threshold,
         "maximum": framework.scale.maximum,
         "dates": dates,
         "generated": timezone.localdate(),
         "service_name": "Transforming Together",
         "operator_name": settings.OPERATOR_NAME,
+        "release": released.release,
+        "imported": _imported(round_),
     }
     actions = list(
         Action.objects.filter(partnership=partnership)
@@ -65,9 +65,7 @@ def context(round_: Round, comments_per_theme: int | None = None) -> dict:
     comment_totals: dict[str, int] = {}
     # Comment ids are random, so taking them in id order picks a fair sample when there is a limit.
     for theme_id, text in (
-        Comment.objects.filter(response__round=round_, response__state=ResponseState.SUBMITTED, hidden=False)
-        .order_by("theme_id", "id")
-        .values_list("theme_id", "text")
+        released.comments().filter(hidden=False).order_by("theme_id", "id").values_list("theme_id", "text")
     ):
         comment_totals[theme_id] = comment_totals.get(theme_id, 0) + 1
         if comments_per_theme is None or comment_totals[theme_id] <= comments_per_theme:
@@ -114,14 +112,24 @@ def context(round_: Round, comments_per_theme: int | None = None) -> dict:
     return data
 
 
-def html(round_: Round, comments_per_theme: int | None = None) -> str:
-    return render_to_string("reports/report.html", context(round_, comments_per_theme))
+def _imported(round_) -> dict | None:
+    """How many of the round's responses came from files, and which files: readers should know."""
+    from together.imports.models import ImportBatch
+
+    batches = list(ImportBatch.objects.filter(round=round_, removed_at__isnull=True))
+    if not batches:
+        return None
+    return {"responses": sum(b.rows for b in batches), "files": ", ".join(b.file_name for b in batches)}
 
 
-def pdf(round_: Round) -> bytes:
+def html(released: Released, comments_per_theme: int | None = None) -> str:
+    return render_to_string("reports/report.html", context(released, comments_per_theme))
+
+
+def pdf(released: Released) -> bytes:
     from weasyprint import HTML
 
-    markup = html(round_, PDF_COMMENTS_PER_THEME)
+    markup = html(released, PDF_COMMENTS_PER_THEME)
     # Only the report's own markup is rendered: no fetching of outside resources.
     return HTML(string=markup, base_url=None, url_fetcher=_no_fetch).write_pdf()
 

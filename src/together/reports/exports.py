@@ -1,9 +1,9 @@
 """Results and response-level data as CSV, XLSX and JSON, for analysts.
 
-Both exports read the same disclosure-controlled results as the pages. Response-level data
-carries organisation, sector and group only where the group is shown on the results pages,
-and then only where at least the threshold of rows share the same labels (see
-:func:`labelled_rows`): otherwise a row's labels are blanked, finest first, until they do.
+Every export reads the round's release (:mod:`together.releases.services`), the same
+disclosure-controlled results as the pages. Response-level rows come from the release too, for
+facilitators only, each carrying just the labels of its crossed block (at least the threshold
+of people), so they say nothing the tables do not.
 """
 
 from __future__ import annotations
@@ -11,14 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from together.partnerships.models import Sector
-from together.results.queries import round_results, sector_key
-from together.reviews.models import Answer, Priority, Response, ResponseState, Round
+from together.releases.services import Released
 
 RESULT_COLUMNS = (
     "level",
@@ -55,9 +52,9 @@ def _round(value, places=3):
     return None if value is None else round(value, places)
 
 
-def result_rows(round_: Round) -> list[dict]:
-    results = round_results(round_)
-    framework = round_.framework
+def result_rows(released: Released) -> list[dict]:
+    results = released.results
+    framework = released.round.framework
     rows: list[dict] = []
     if not results.visible:
         return rows
@@ -121,25 +118,26 @@ def result_rows(round_: Round) -> list[dict]:
     return rows
 
 
-def results_csv(round_: Round) -> bytes:
+def results_csv(released: Released) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=RESULT_COLUMNS)
     writer.writeheader()
-    for row in result_rows(round_):
+    for row in result_rows(released):
         writer.writerow({k: _safe(v) for k, v in row.items()})
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def results_json(round_: Round) -> bytes:
-    results = round_results(round_)
+def results_json(released: Released) -> bytes:
+    round_ = released.round
+    results = released.results
     payload = {
         "partnership": round_.partnership.name,
         "round": round_.name,
         "framework": {"id": round_.framework_version.framework_id, "version": round_.framework_version.number},
-        "threshold": results.threshold,
+        "threshold": released.threshold,
         "respondents": results.respondents,
         "visible": results.visible,
-        "rows": result_rows(round_),
+        "rows": result_rows(released),
         "attention": [
             {
                 "kind": a.kind,
@@ -167,60 +165,9 @@ def results_json(round_: Round) -> bytes:
     return json.dumps(payload, indent=2, ensure_ascii=False).encode()
 
 
-def labelled_rows(round_: Round) -> tuple[list[str], list[list]]:
-    """One row per submitted response, labels blanked where they could single people out."""
-    results = round_results(round_)
-    framework = round_.framework
-    statements = [s.id for s in framework.statements]
-    header = ["organisation", "sector", "group", *statements, "priorities"]
-    if not results.visible:
-        return header, []
-    shown_orgs = {g.key for g in results.group_sizes["organisation"] if not g.score.hidden}
-    shown_groups = {g.key for g in results.group_sizes["group"] if not g.score.hidden}
-    sector_labels = dict(Sector.choices)
-    responses = list(
-        Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
-        .select_related("organisation", "group")
-        .order_by("id")
-    )
-    answers: dict = {}
-    for response_id, statement_id, value in Answer.objects.filter(
-        response__round=round_, response__state=ResponseState.SUBMITTED
-    ).values_list("response_id", "statement_id", "value"):
-        answers.setdefault(response_id, {})[statement_id] = value
-    priorities: dict = {}
-    for response_id, theme_id in Priority.objects.filter(
-        response__round=round_, response__state=ResponseState.SUBMITTED
-    ).values_list("response_id", "theme_id"):
-        priorities.setdefault(response_id, []).append(theme_id)
-
-    labels = []
-    for response in responses:
-        organisation = response.organisation
-        org = organisation.name if organisation and organisation.pk in shown_orgs else ""
-        sector = ""
-        if organisation and sector_key(organisation.sector) in shown_orgs:
-            sector = str(sector_labels[organisation.sector])
-        group = response.group.name if response.group and response.group.pk in shown_groups else ""
-        labels.append([org, sector, group])
-    threshold = results.threshold
-    # Blank the finest label first (group, then organisation, then sector) for rows whose
-    # combination of labels is shared by fewer than the threshold.
-    for column in (2, 0, 1):
-        counts = Counter(tuple(row) for row in labels)
-        for row in labels:
-            if any(row) and counts[tuple(row)] < threshold:
-                row[column] = ""
-    rows = []
-    for response, (org, sector, group) in zip(responses, labels, strict=True):
-        given = answers.get(response.pk, {})
-        values = ["dk" if given.get(s, "") is None else given.get(s, "") for s in statements]
-        rows.append([org, sector, group, *values, ";".join(sorted(priorities.get(response.pk, [])))])
-    return header, rows
-
-
-def responses_csv(round_: Round) -> bytes:
-    header, rows = labelled_rows(round_)
+def responses_csv(released: Released) -> bytes:
+    """Response-level rows (facilitators only; see :meth:`Released.response_rows`)."""
+    header, rows = released.response_rows()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -228,20 +175,23 @@ def responses_csv(round_: Round) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def workbook(round_: Round) -> bytes:
-    """Results and response-level data in one XLSX workbook."""
+def workbook(released: Released) -> bytes:
+    """Results, and for facilitators response-level data, in one XLSX workbook."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Results"
     sheet.append(list(RESULT_COLUMNS))
-    for row in result_rows(round_):
+    for row in result_rows(released):
         sheet.append([_safe(row[c]) for c in RESULT_COLUMNS])
-    responses = book.create_sheet("Responses")
-    header, rows = labelled_rows(round_)
-    responses.append(header)
-    for row in rows:
-        responses.append([_safe(v) for v in row])
-    for each in (sheet, responses):
+    sheets = [sheet]
+    if released.rows_available:
+        responses = book.create_sheet("Responses")
+        header, rows = released.response_rows()
+        responses.append(header)
+        for row in rows:
+            responses.append([_safe(v) for v in row])
+        sheets.append(responses)
+    for each in sheets:
         for cell in each[1]:
             cell.font = Font(bold=True)
         each.freeze_panes = "A2"

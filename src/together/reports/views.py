@@ -1,24 +1,17 @@
+"""The round's report and exports: each reads the round's release for the member's role."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 
 from together.partnerships.access import READ, member_required
+from together.releases import services as releases
 from together.results.views import _round_for
 
 from . import build
-
-
-@member_required(READ)
-def report(request, partnership, round_id, fmt: str = "html"):
-    if fmt not in ("html", "pdf"):
-        raise Http404("No such format")
-    round_ = _round_for(request, partnership, round_id)
-    if fmt == "pdf":
-        response = HttpResponse(build.pdf(round_), content_type="application/pdf")
-        name = slugify(f"{partnership.name} {round_.name}")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    return HttpResponse(build.html(round_))
-
 
 EXPORTS = {
     "results.csv": ("text/csv; charset=utf-8", "results.csv"),
@@ -28,19 +21,56 @@ EXPORTS = {
 }
 
 
+def _released(request, partnership, round_id):
+    """The release for this member, or a redirect to the results page, which says why there is none."""
+    round_ = _round_for(request, partnership, round_id)
+    try:
+        return round_, releases.obtain(round_, request.membership.role, request.user)
+    except releases.NotAvailable as refused:
+        if refused.code != "open":
+            raise PermissionDenied from None
+        # The results page says why there is nothing yet.
+        return round_, redirect("results", partnership.pk, round_.pk)
+
+
+@never_cache
+@member_required(READ)
+def report(request, partnership, round_id, fmt: str = "html"):
+    if fmt not in ("html", "pdf"):
+        raise Http404("No such format")
+    round_, released = _released(request, partnership, round_id)
+    if not isinstance(released, releases.Released):
+        return released
+    if fmt == "pdf":
+        response = HttpResponse(build.pdf(released), content_type="application/pdf")
+        name = slugify(f"{partnership.name} {round_.name}")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return HttpResponse(build.html(released))
+
+
+@never_cache
 @member_required(READ)
 def export(request, partnership, round_id, name: str):
     from . import exports
 
     if name not in EXPORTS:
         raise Http404("No such export")
-    round_ = _round_for(request, partnership, round_id)
-    body = {
-        "results.csv": exports.results_csv,
-        "results.json": exports.results_json,
-        "responses.csv": exports.responses_csv,
-        "data.xlsx": exports.workbook,
-    }[name](round_)
+    round_, released = _released(request, partnership, round_id)
+    if not isinstance(released, releases.Released):
+        return released
+    if name == "responses.csv" and not released.can_run:
+        raise PermissionDenied
+    try:
+        body = {
+            "results.csv": exports.results_csv,
+            "results.json": exports.results_json,
+            "responses.csv": exports.responses_csv,
+            "data.xlsx": exports.workbook,
+        }[name](released)
+    except releases.NotAvailable as refused:
+        messages.error(request, refused.message)
+        return redirect("results", partnership.pk, round_.pk)
     content_type, suffix = EXPORTS[name]
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{slugify(f"{partnership.name} {round_.name}")}-{suffix}"'

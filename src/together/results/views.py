@@ -1,11 +1,11 @@
-"""Results pages for members of the partnership. Every figure comes from ``queries.round_results``,
-which applies the anonymity threshold and complementary suppression before anything is shown."""
+"""Results pages for members of the partnership. Every figure comes from the release layer
+(:mod:`together.releases.services`): nothing while a round is open, and after that the results
+frozen the first time anyone saw them, with disclosure control applied."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,12 +16,12 @@ from django.views.decorators.http import require_http_methods
 
 from together.partnerships.access import READ, RUN, can_run, member_required
 from together.partnerships.models import Role
+from together.releases import services as releases
 from together.reviews.models import Comment, CommentModeration, Round, RoundState
 
 from . import charts
-from .queries import round_results
 
-VISIBLE_TO_VIEWERS = (RoundState.PUBLISHED, RoundState.ARCHIVED)
+VISIBLE_TO_VIEWERS = releases.VISIBLE_TO_VIEWERS
 BREAKDOWNS = {
     "organisation": gettext_lazy("Organisation"),
     "sector": gettext_lazy("Sector"),
@@ -38,15 +38,47 @@ def _round_for(request, partnership, round_id) -> Round:
     return round_
 
 
-def _context(request, partnership, round_, results, page: str) -> dict:
+class Waiting:
+    """What a results page shows while the round is open: the count of responses, no results."""
+
+    visible = False
+    # Nothing to show: the pages' lists are empty until the round closes.
+    attention: tuple = ()
+    gaps: tuple = ()
+    statements: dict = {}  # noqa: RUF012 - never written to
+    themes: dict = {}  # noqa: RUF012
+    chosen: dict = {}  # noqa: RUF012
+
+    def __init__(self, round_, role, message):
+        counts = releases.live_counts(round_, role)
+        self.respondents = counts["responses"]
+        self.fewer_than = counts["fewer_than"]
+        self.message = message
+
+
+def _released(request, partnership, round_id):
+    """The round and its released results for this member, or a :class:`Waiting` while it runs."""
+    round_ = _round_for(request, partnership, round_id)
+    try:
+        return round_, releases.obtain(round_, request.membership.role, request.user)
+    except releases.NotAvailable as refused:
+        if refused.code != "open":
+            raise PermissionDenied from None
+        return round_, Waiting(round_, request.membership.role, refused.message)
+
+
+def _context(request, partnership, round_, released, page: str) -> dict:
     framework = round_.framework
+    waiting = released if isinstance(released, Waiting) else None
+    results = waiting or released.results
     return {
         "partnership": partnership,
         "round": round_,
         "results": results,
+        "waiting": waiting,
         "framework": framework,
         "maximum": framework.scale.maximum,
-        "threshold": results.threshold,
+        "threshold": settings.MIN_GROUP_SIZE if waiting else released.threshold,
         "page": page,
         "can_run": can_run(request.membership),
     }
@@ -73,9 +105,9 @@ def _sizes(results, dimension: str) -> list:
 
 @member_required(READ)
 def overview(request, partnership, round_id):
-    round_ = _round_for(request, partnership, round_id)
-    results = round_results(round_)
-    context = _context(request, partnership, round_, results, "overview")
+    round_, released = _released(request, partnership, round_id)
+    context = _context(request, partnership, round_, released, "overview")
+    results = context["results"]
     if results.visible:
         framework = context["framework"]
         themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
@@ -99,19 +131,15 @@ def overview(request, partnership, round_id):
 
 @member_required(READ)
 def theme(request, partnership, round_id, theme_id: str):
-    round_ = _round_for(request, partnership, round_id)
+    round_, released = _released(request, partnership, round_id)
     framework = round_.framework
     try:
         current = framework.theme(theme_id)
     except KeyError:
         raise Http404("No such theme") from None
-    results = round_results(round_)
-    context = _context(request, partnership, round_, results, "themes")
-    comments = Comment.objects.filter(response__round=round_, response__state="submitted", theme_id=theme_id).order_by(
-        "text"
-    )
-    if not can_run(request.membership):
-        comments = comments.filter(hidden=False)
+    context = _context(request, partnership, round_, released, "themes")
+    results = context["results"]
+    comments = released.comments(theme_id).order_by("text") if results.visible else []
     labels = [level.label.en for level in framework.scale.levels]
     statements = []
     if results.visible:
@@ -137,11 +165,11 @@ def theme(request, partnership, round_id, theme_id: str):
             )
     context.update(
         theme=current,
-        score=results.themes.get(theme_id),
-        chosen=results.chosen.get(theme_id),
+        score=results.themes.get(theme_id) if results.visible else None,
+        chosen=results.chosen.get(theme_id) if results.visible else None,
         statements=statements,
         theme_gaps=results.gaps_for(theme_id) if results.visible else [],
-        comments=comments if results.visible else [],
+        comments=comments,
         breakdown_names=BREAKDOWNS,
         scale_labels=labels,
     )
@@ -150,9 +178,9 @@ def theme(request, partnership, round_id, theme_id: str):
 
 @member_required(READ)
 def differences(request, partnership, round_id):
-    round_ = _round_for(request, partnership, round_id)
-    results = round_results(round_)
-    context = _context(request, partnership, round_, results, "differences")
+    round_, released = _released(request, partnership, round_id)
+    context = _context(request, partnership, round_, released, "differences")
+    results = context["results"]
     framework = context["framework"]
     titles = {t.id: t.title for t in framework.themes} | {s.id: s.text for s in framework.statements}
     flagged = sorted((g for g in results.gaps if g.flagged), key=lambda g: -g.size)
@@ -174,9 +202,9 @@ def differences(request, partnership, round_id):
 
 @member_required(READ)
 def attention(request, partnership, round_id):
-    round_ = _round_for(request, partnership, round_id)
-    results = round_results(round_)
-    context = _context(request, partnership, round_, results, "attention")
+    round_, released = _released(request, partnership, round_id)
+    context = _context(request, partnership, round_, released, "attention")
+    results = context["results"]
     framework = context["framework"]
     themes = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"]
     statements = [
@@ -190,12 +218,12 @@ def attention(request, partnership, round_id):
 
 @member_required(READ)
 def heatmap(request, partnership, round_id):
-    round_ = _round_for(request, partnership, round_id)
+    round_, released = _released(request, partnership, round_id)
     dimension = request.GET.get("by", "organisation")
     if dimension not in BREAKDOWNS:
         dimension = "organisation"
-    results = round_results(round_)
-    context = _context(request, partnership, round_, results, "heatmap")
+    context = _context(request, partnership, round_, released, "heatmap")
+    results = context["results"]
     if results.visible:
         framework = context["framework"]
         columns = _sizes(results, dimension)
@@ -235,7 +263,9 @@ class ModerationForm(forms.Form):
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
 def moderate(request, partnership, round_id, comment_id):
-    round_ = _round_for(request, partnership, round_id)
+    round_, released = _released(request, partnership, round_id)
+    if isinstance(released, Waiting):
+        raise Http404("Comments are shown once the round has closed")
     comment = get_object_or_404(Comment, pk=comment_id, response__round=round_, response__state="submitted")
     form = ModerationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -262,64 +292,61 @@ def moderate(request, partnership, round_id, comment_id):
 
 @member_required(READ)
 def change(request, partnership, round_id):
-    """Change since the previous round, with 95% intervals, and each theme's trend over all rounds."""
+    """Change since the previous round, with 95% intervals, and each theme's trend over all rounds.
+
+    Only rounds this member may see the results of take part, each through its own release: a
+    viewer never sees an unpublished round's figures here, and nothing is read live."""
     from together.actions.models import Action
     from together.analysis import change as changes
 
-    from .queries import earlier_rounds, respondent_count, statement_histograms
+    from .queries import earlier_rounds
 
-    round_ = _round_for(request, partnership, round_id)
-    results_threshold = round_results(round_).threshold
+    round_, released = _released(request, partnership, round_id)
+    context = _context(request, partnership, round_, released, "change")
+    results = context["results"]
     framework = round_.framework
-    earlier = earlier_rounds(round_)
+    role = request.membership.role
+    earlier = [releases.obtain(r, role, request.user) for r in earlier_rounds(round_) if releases.may_see(r, role)]
+    earlier = [r for r in earlier if r.results.visible]
     previous = earlier[-1] if earlier else None
-    context = {
-        "partnership": partnership,
-        "round": round_,
-        "previous": previous,
-        "framework": framework,
-        "page": "change",
-        "can_run": can_run(request.membership),
-        "threshold": results_threshold,
-    }
-    respondents = respondent_count(round_)
-    context["results"] = SimpleNamespace(visible=respondents >= results_threshold, respondents=respondents)
-    if not context["results"].visible:
+    context["previous"] = previous.round if previous else None
+    if not results.visible:
         return render(request, "results/change.html", context)
-    current = statement_histograms(round_)
+    threshold = released.threshold
+    current = released.statement_histograms()
     rows = []
-    if previous is not None and respondent_count(previous) >= results_threshold:
-        before = statement_histograms(previous)
-        shared = {s.id for s in framework.statements} & {s.id for s in previous.framework.statements}
+    if previous is not None:
+        before = previous.statement_histograms()
+        shared = {s.id for s in framework.statements} & {s.id for s in previous.round.framework.statements}
         actions = list(
             Action.objects.filter(partnership=partnership).exclude(theme_id="").select_related("lead_organisation")
         )
         for theme in framework.themes:
             ids = [s.id for s in theme.statements if s.id in shared]
-            theme_diff, compared = changes.theme_change(ids, before, current, results_threshold)
+            theme_diff, compared = changes.theme_change(ids, before, current, threshold)
             rows.append(
                 {
                     "theme": theme,
                     "change": theme_diff,
                     "compared": compared,
                     "statements": [
-                        (s, changes.statement_change(before[s.id], current[s.id], results_threshold))
+                        (s, changes.statement_change(before[s.id], current[s.id], threshold))
                         for s in theme.statements
                         if s.id in shared and s.id in before and s.id in current
                     ],
                     "actions": [a for a in actions if a.theme_id == theme.id],
                 }
             )
-        context["same_version"] = previous.framework_version_id == round_.framework_version_id
+        context["same_version"] = previous.round.framework_version_id == round_.framework_version_id
         context["shared_count"] = len(shared)
     context["rows"] = rows
-    # Trends over every round that can be shown, oldest first.
-    series = [(r, statement_histograms(r)) for r in earlier if respondent_count(r) >= results_threshold]
+    # Trends over every round this member may see, oldest first.
+    series = [(r.round, r.statement_histograms()) for r in earlier]
     series.append((round_, current))
     trends = []
     for theme in framework.themes:
         ids = [s.id for s in theme.statements]
-        points = [(r.name, changes.theme_score(ids, h, results_threshold)) for r, h in series]
+        points = [(r.name, changes.theme_score(ids, h, threshold)) for r, h in series]
         trends.append(
             {
                 "theme": theme,
@@ -349,12 +376,12 @@ def workshop(request, partnership, round_id, step: int = 1):
 
     from .forms import WorkshopActionForm
 
-    round_ = _round_for(request, partnership, round_id)
     if not 1 <= step <= len(WORKSHOP_STEPS):
         raise Http404("No such step")
     key, title = WORKSHOP_STEPS[step - 1]
-    results = round_results(round_)
-    context = _context(request, partnership, round_, results, "workshop")
+    round_, released = _released(request, partnership, round_id)
+    context = _context(request, partnership, round_, released, "workshop")
+    results = context["results"]
     framework = context["framework"]
     context.update(
         step=step,

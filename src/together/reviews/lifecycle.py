@@ -27,6 +27,18 @@ def _can_open(round_: Round) -> None:
         raise TransitionRefused(_("Add at least one partner organisation before you open the round."))
 
 
+def _can_reopen(round_: Round) -> None:
+    from together.releases.services import is_released
+
+    if is_released(round_):
+        raise TransitionRefused(
+            _(
+                "This round's results have been seen, so it cannot take more answers: the difference between "
+                "before and after would show the new answers. Start a new round instead."
+            )
+        )
+
+
 def _can_publish(round_: Round) -> None:
     if not round_.responses.filter(state="submitted").exists():
         raise TransitionRefused(_("A round with no responses cannot be published."))
@@ -50,14 +62,25 @@ class Transition:
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("open", RoundState.DRAFT, RoundState.OPEN, _("Open the round"), _can_open),
     Transition("close", RoundState.OPEN, RoundState.CLOSED, _("Close the round")),
-    Transition("reopen", RoundState.CLOSED, RoundState.OPEN, _("Reopen the round")),
+    Transition("reopen", RoundState.CLOSED, RoundState.OPEN, _("Reopen the round"), _can_reopen),
     Transition("publish", RoundState.CLOSED, RoundState.PUBLISHED, _("Publish the results"), _can_publish),
     Transition("archive", RoundState.PUBLISHED, RoundState.ARCHIVED, _("Archive the round"), effect=_forget_invitees),
 )
 
 
 def available(round_: Round) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == round_.state]
+    """The changes that can be made now: those whose guard would refuse are left out."""
+    offered = []
+    for transition in TRANSITIONS:
+        if transition.source != round_.state:
+            continue
+        if transition.name == "reopen":
+            try:
+                _can_reopen(round_)
+            except TransitionRefused:
+                continue
+        offered.append(transition)
+    return offered
 
 
 def apply(round_: Round, name: str, user=None) -> Round:

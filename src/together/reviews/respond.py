@@ -455,7 +455,10 @@ def check(request, round_, draft, key, context):
         try:
             questionnaire.submit(round_, key)
         except questionnaire.LinkClosed:
-            return _link_closed(request, round_, unsent=True)
+            # Refused inside the send: the round closed, or the open link did, a moment ago.
+            if Round.objects.filter(pk=round_.pk, state=RoundState.OPEN).exists():
+                return _link_closed(request, round_, unsent=True)
+            return _closed(request, round_, has_draft=True)
         except questionnaire.QuestionnaireError as problem:
             error = str(problem)
         else:

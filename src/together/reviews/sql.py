@@ -25,8 +25,14 @@ from .models import Answer, Comment, Priority, Response, ResponseState, Round, U
 # Whether the draft in ``d`` may still be sent: a personal invitation's always, an open-link
 # draft only while its round's open link is on. A scalar subquery rather than a join, so that
 # locking the draft for sending does not lock its round's row as well.
+# A draft may be sent while its round is open, and, if it came through the open link, while that
+# link is on. The round's row is read with a share lock where the database has one, so closing
+# the round (which locks it for update) waits for sends under way, and no send lands after it:
+# the release made from a closed round then holds every response the round will ever have.
 _MAY_SEND = (
-    "(d.{invitation_digest} IS NOT NULL OR (SELECT r.{open_link} FROM {round} r WHERE r.{round_id} = d.{round_column}))"
+    "((SELECT r.{state} FROM {round} r WHERE r.{round_id} = d.{round_column}{share}) = 'open' "
+    "AND (d.{invitation_digest} IS NOT NULL "
+    "OR (SELECT r.{open_link} FROM {round} r WHERE r.{round_id} = d.{round_column})))"
 )
 
 
@@ -180,6 +186,8 @@ class _Statements:
             ],
         )
         may_send = _MAY_SEND.format(
+            state=column(Round, "state"),
+            share=" FOR SHARE" if connection.features.has_select_for_update else "",
             invitation_digest=column(Response, "invitation_digest"),
             open_link=column(Round, "open_link_enabled"),
             round=table(Round),

@@ -60,25 +60,45 @@ def round_create(request, partnership):
 
 @member_required(READ)
 def round_detail(request, partnership, round_id):
+    from together.imports import services as imports
+    from together.imports.models import ImportBatch
+    from together.releases import services as releases
+
     round_ = _round(partnership, round_id)
     base = _base_url(request)
-    return render(
-        request,
-        "reviews/round.html",
-        {
-            "partnership": partnership,
-            "round": round_,
-            "can_run": can_run(request.membership),
-            "transitions": lifecycle.available(round_),
-            "open_link": f"{base}{reverse('respond-open', args=[round_.open_link_code])}",
-            "rates": invitations.response_rates(round_),
-            "invitation_count": round_.invitations.count(),
-            "unsent": round_.invitations.filter(sent_at__isnull=True).count(),
-            "waiting": round_.invitations.filter(sent_at__isnull=False, responded=False).count(),
-            "events": round_.events.select_related("user"),
-            "framework": round_.framework,
-        },
-    )
+    role = request.membership.role
+    running = can_run(request.membership)
+    release = releases.release_of(round_)
+    # Counts by organisation and group come only from the release, with disclosure control;
+    # while the round runs there is just the overall count.
+    breakdown = None
+    if release is not None and releases.may_see(round_, role):
+        results = releases.obtain(round_, role, request.user).results
+        if results.visible:
+            breakdown = {
+                "organisations": [g for g in results.group_sizes["organisation"] if not isinstance(g.key, str)],
+                "sectors": [g for g in results.group_sizes["organisation"] if isinstance(g.key, str)],
+                "groups": results.group_sizes["group"],
+                "threshold": release.threshold,
+            }
+    context = {
+        "partnership": partnership,
+        "round": round_,
+        "can_run": running,
+        "transitions": lifecycle.available(round_),
+        "open_link": f"{base}{reverse('respond-open', args=[round_.open_link_code])}",
+        "counts": releases.live_counts(round_, role),
+        "breakdown": breakdown,
+        "release": release,
+        "events": round_.events.select_related("user"),
+        "framework": round_.framework,
+        "threshold": settings.MIN_GROUP_SIZE,
+    }
+    if running:
+        context["invitations"] = invitations.invitation_status(round_)
+        context["batches"] = ImportBatch.objects.filter(round=round_).select_related("imported_by", "removed_by")
+        context["import_refusal"] = imports.refusal(round_)
+    return render(request, "reviews/round.html", context)
 
 
 @member_required(RUN)
@@ -228,20 +248,35 @@ def _import_path(request, round_) -> Path | None:
 IMPORT_DIR = Path(settings.BASE_DIR) / "var" / "imports"
 
 
+def _refuse_import(request, partnership, round_):
+    from together.imports import services as imports
+
+    reason = imports.refusal(round_)
+    if reason:
+        messages.error(request, reason)
+        return redirect("round", partnership.pk, round_.pk)
+    return None
+
+
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
 def import_upload(request, partnership, round_id):
     round_ = _round(partnership, round_id)
+    refused = _refuse_import(request, partnership, round_)
+    if refused:
+        return refused
     form = ImportUploadForm(
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
         IMPORT_DIR.mkdir(parents=True, exist_ok=True)
         name = f"{secrets.token_hex(16)}.csv"
+        upload = form.cleaned_data["file"]
         with (IMPORT_DIR / name).open("wb") as handle:
-            for chunk in form.cleaned_data["file"].chunks():
+            for chunk in upload.chunks():
                 handle.write(chunk)
         request.session[f"import-{round_.pk}"] = name
+        request.session[f"import-{round_.pk}-name"] = Path(upload.name).name[:255]
         return redirect("import-map", partnership.pk, round_.pk)
     return render(
         request,
@@ -253,9 +288,14 @@ def import_upload(request, partnership, round_id):
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
 def import_map(request, partnership, round_id):
+    from together.imports import services as imports
+
     from . import importer
 
     round_ = _round(partnership, round_id)
+    refused = _refuse_import(request, partnership, round_)
+    if refused:
+        return refused
     path = _import_path(request, round_)
     if path is None:
         messages.error(request, _("Upload the file first."))
@@ -276,15 +316,25 @@ def import_map(request, partnership, round_id):
     if request.method == "POST":
         mapping = {column: request.POST.get(f"column-{index}", "") for index, column in enumerate(header)}
         mapping = {column: target for column, target in mapping.items() if target}
+        file_name = request.session.get(f"import-{round_.pk}-name") or path.name
         with path.open("rb") as raw:
             try:
-                stored = importer.import_file(raw, round_, mapping)
+                batch = imports.import_file(raw, round_, file_name=file_name, user=request.user, mapping=mapping)
             except importer.ImportInvalid as invalid:
                 problems, more = invalid.problems, invalid.more
+            except imports.ImportRefused as refusal:
+                path.unlink(missing_ok=True)
+                request.session.pop(f"import-{round_.pk}", None)
+                messages.error(request, str(refusal))
+                return redirect("round", partnership.pk, round_.pk)
             else:
                 path.unlink(missing_ok=True)
                 request.session.pop(f"import-{round_.pk}", None)
-                messages.success(request, _("%(n)s responses imported.") % {"n": stored})
+                request.session.pop(f"import-{round_.pk}-name", None)
+                messages.success(
+                    request,
+                    _("%(n)s responses imported from %(file)s.") % {"n": batch.rows, "file": batch.file_name},
+                )
                 return redirect("round", partnership.pk, round_.pk)
         suggested = mapping
     columns = [(index, column, suggested.get(column, "")) for index, column in enumerate(header)]
@@ -300,3 +350,28 @@ def import_map(request, partnership, round_id):
             "more": more,
         },
     )
+
+
+@member_required(RUN)
+@require_POST
+def import_remove(request, partnership, round_id, batch_id):
+    from together.imports import services as imports
+    from together.imports.models import ImportBatch
+
+    round_ = _round(partnership, round_id)
+    batch = get_object_or_404(ImportBatch, pk=batch_id, round=round_)
+    try:
+        removed = imports.remove(batch, request.user)
+    except imports.ImportRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s imported response from %(file)s removed.",
+                "%(n)s imported responses from %(file)s removed.",
+                removed,
+            )
+            % {"n": removed, "file": batch.file_name},
+        )
+    return redirect("round", partnership.pk, round_.pk)

@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from together.releases import services as releases
 from together.reports import exports
 from together.reviews.models import Round
 
@@ -21,12 +22,16 @@ class Command(BaseCommand):
             raise CommandError(f"there is no round {round}")
         if responses and format != "csv":
             raise CommandError("response-level data is exported as CSV; use --format xlsx without --responses for both")
-        if format == "xlsx":
-            body = exports.workbook(round_)
-        elif format == "json":
-            body = exports.results_json(round_)
-        else:
-            body = exports.responses_csv(round_) if responses else exports.results_csv(round_)
+        try:
+            released = releases.obtain(round_, releases.OPERATOR)
+            if format == "xlsx":
+                body = exports.workbook(released)
+            elif format == "json":
+                body = exports.results_json(released)
+            else:
+                body = exports.responses_csv(released) if responses else exports.results_csv(released)
+        except releases.NotAvailable as refused:
+            raise CommandError(f"{round_.name}: {refused.message}") from None
         if output:
             with open(output, "wb") as handle:
                 handle.write(body)

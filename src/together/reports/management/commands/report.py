@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from together.releases import services as releases
 from together.reports import build
 from together.reviews.models import Round
 
@@ -22,8 +23,12 @@ class Command(BaseCommand):
         path = Path(pdf or html)
         if not path.parent.exists():
             raise CommandError(f"{path.parent} does not exist")
+        try:
+            released = releases.obtain(round_, releases.OPERATOR)
+        except releases.NotAvailable as refused:
+            raise CommandError(f"{round_.name}: {refused.message}") from None
         if pdf:
-            path.write_bytes(build.pdf(round_))
+            path.write_bytes(build.pdf(released))
         else:
-            path.write_text(build.html(round_), encoding="utf-8")
+            path.write_text(build.html(released), encoding="utf-8")
         self.stdout.write(f"{round_.partnership}: {round_.name} report written to {path}")
