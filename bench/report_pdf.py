@@ -730,8 +730,8 @@ def phase_run(args: argparse.Namespace) -> dict:
     from django.db import connection, transaction
     from django.template.loader import render_to_string
 
+    from together.releases import services as releases
     from together.reports import build
-    from together.results.queries import round_results
     from together.reviews import lifecycle
     from together.reviews.models import Answer, Comment, Priority, Response, Round
     from together.web.demo import SyntheticResponse, store_responses
@@ -772,8 +772,11 @@ def phase_run(args: argparse.Namespace) -> dict:
     load_seconds = time.perf_counter() - started
     progress(f"{vendor}: loaded in {load_seconds:.1f} s")
 
-    def fresh_round():  # as a request would: the round read from the database, not a warm instance
-        return Round.objects.get(pk=round_.pk)
+    def fresh_round():
+        """As a request would get it: the round read from the database and its release's results
+        computed afresh (not from this process's cache of them)."""
+        releases._computed.clear()
+        return releases.obtain(Round.objects.get(pk=round_.pk), releases.OPERATOR)
 
     rows = {
         "organisations": partnership.organisations.count(),
@@ -789,9 +792,9 @@ def phase_run(args: argparse.Namespace) -> dict:
         "respondents_with_comments": Response.objects.filter(round=round_, comments__isnull=False).distinct().count(),
         "actions": actions,
     }
-    results = round_results(fresh_round())
+    results = fresh_round().results
     sanity = {
-        "round_state": fresh_round().state,
+        "round_state": fresh_round().round.state,
         "results_visible": results.visible,
         "respondents_in_results": results.respondents,
         "min_group_size": results.threshold,
@@ -825,7 +828,7 @@ def phase_run(args: argparse.Namespace) -> dict:
             pdf = record("pdf", lambda: build.pdf(fresh_round()))
             # The PDF's own HTML: it prints at most build.PDF_COMMENTS_PER_THEME comments a theme.
             html = record("html", lambda: build.html(fresh_round(), build.PDF_COMMENTS_PER_THEME))
-            record("round_results", lambda: round_results(fresh_round()))
+            record("round_results", lambda: fresh_round().results)
             data = record("context", lambda: build.context(fresh_round(), build.PDF_COMMENTS_PER_THEME))
             record("template", lambda data=data: render_to_string("reports/report.html", data))
             document = record("weasyprint_layout", lambda html=html: weasyprint_layout(html))

@@ -120,51 +120,18 @@ def freeze(round_: Round) -> dict:
     """What the results are computed from, as plain data: counts by statement, organisation,
     group and answer; people by organisation and group; chosen themes; the partnership's
     organisations with their sectors, and its groups."""
-    from django.db.models import Count
+    from together.results.queries import inputs_for
 
-    framework = round_.framework
-    cells: dict[tuple, dict] = {}
-    for statement, organisation, group, value, n in (
-        Answer.objects.filter(round=round_, submitted=True)
-        .values_list("statement_id", "organisation_id", "group_id", "value")
-        .annotate(n=Count("*"))
-        .order_by()
-    ):
-        cells.setdefault((statement, organisation, group), {})[value] = n
-    points = len(framework.scale.levels)
+    inputs = inputs_for(round_)
     partnership = round_.partnership
     sectors = dict(Sector.choices)
     return {
         "format": FORMAT,
-        "points": points,
-        "themes": [[t.id, [s.id for s in t.statements]] for t in framework.themes],
-        "cells": sorted(
-            (
-                [s, o, g, [values.get(v, 0) for v in range(1, points + 1)], values.get(None, 0)]
-                for (s, o, g), values in cells.items()
-            ),
-            key=str,
-        ),
-        "respondents": sorted(
-            [
-                list(row)
-                for row in Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
-                .values_list("organisation_id", "group_id")
-                .annotate(n=Count("*"))
-                .order_by()
-            ],
-            key=str,
-        ),
-        "priorities": sorted(
-            [
-                list(row)
-                for row in Priority.objects.filter(round=round_, submitted=True)
-                .values_list("theme_id", "organisation_id", "group_id")
-                .annotate(n=Count("*"))
-                .order_by()
-            ],
-            key=str,
-        ),
+        "points": inputs.points,
+        "themes": [[t.id, list(t.statement_ids)] for t in inputs.themes],
+        "cells": sorted(([s, o, g, list(h.counts), h.dont_know] for (s, o, g), h in inputs.cells.items()), key=str),
+        "respondents": sorted(([o, g, n] for (o, g), n in inputs.respondents.items()), key=str),
+        "priorities": sorted(([t, o, g, n] for (t, o, g), n in inputs.priorities.items()), key=str),
         "organisations": [
             [o.pk, o.name, o.sector, str(sectors.get(o.sector, o.sector))] for o in partnership.organisations.all()
         ],

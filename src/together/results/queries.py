@@ -96,6 +96,9 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
 
 
 def round_results(round_: Round, threshold: int | None = None) -> RoundResults:
+    """Results computed from the live tables. No page or export may show these: outputs read the
+    round's release (:mod:`together.releases.services`), which freezes :func:`inputs_for`. This is
+    for benchmarks and tests of the computation itself."""
     return compute(inputs_for(round_, threshold))
 
 
@@ -112,10 +115,6 @@ def statement_histograms(round_: Round) -> dict[str, Histogram]:
     for statement, value, n in rows:
         raw.setdefault(statement, {})[value] = n
     return {statement: Histogram.from_cells(values, points) for statement, values in raw.items()}
-
-
-def respondent_count(round_: Round) -> int:
-    return Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).count()
 
 
 def earlier_rounds(round_: Round) -> list[Round]:

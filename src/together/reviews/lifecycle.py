@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Round, RoundEvent, RoundState
+from .models import Answer, Comment, Priority, Response, Round, RoundEvent, RoundState, UsedKey
 
 
 class TransitionRefused(Exception):
@@ -44,6 +44,32 @@ def _can_publish(round_: Round) -> None:
         raise TransitionRefused(_("A round with no responses cannot be published."))
 
 
+def _reseal(round_: Round) -> None:
+    """Give every sent response of the round, and everything written with it, one transaction id.
+
+    On PostgreSQL each row carries the id of the transaction that last wrote it (``xmin``): the
+    responses would show the order they were sent in, and each used key (a keyed hash of the
+    respondent's link) the response it was written with. Rewriting them all in one statement
+    when the round closes leaves one id for all of them. Old row versions remain on disk until
+    PostgreSQL vacuums the tables. SQLite keeps no transaction ids."""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model, column in ((Response, "state"), (Answer, "submitted"), (Priority, "submitted"), (UsedKey, "digest")):
+            table, name = quote(model._meta.db_table), quote(model._meta.get_field(column).column)
+            key = quote(model._meta.get_field("round").column)
+            cursor.execute(f"UPDATE {table} SET {name} = {name} WHERE {key} = %s", [round_.pk])  # noqa: S608
+        comments, responses = quote(Comment._meta.db_table), quote(Response._meta.db_table)
+        text, owner = quote(Comment._meta.get_field("text").column), quote(Comment._meta.get_field("response").column)
+        cursor.execute(
+            f"UPDATE {comments} SET {text} = {text} WHERE {owner} IN "  # noqa: S608
+            f"(SELECT {quote(Response._meta.pk.column)} FROM {responses} "
+            f"WHERE {quote(Response._meta.get_field('round').column)} = %s)",
+            [round_.pk],
+        )
+
+
 def _forget_invitees(round_: Round) -> None:
     # The privacy notice promises invitees' names and addresses go when a round is archived.
     round_.invitations.all().delete()
@@ -61,7 +87,7 @@ class Transition:
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("open", RoundState.DRAFT, RoundState.OPEN, _("Open the round"), _can_open),
-    Transition("close", RoundState.OPEN, RoundState.CLOSED, _("Close the round")),
+    Transition("close", RoundState.OPEN, RoundState.CLOSED, _("Close the round"), effect=_reseal),
     Transition("reopen", RoundState.CLOSED, RoundState.OPEN, _("Reopen the round"), _can_reopen),
     Transition("publish", RoundState.CLOSED, RoundState.PUBLISHED, _("Publish the results"), _can_publish),
     Transition("archive", RoundState.PUBLISHED, RoundState.ARCHIVED, _("Archive the round"), effect=_forget_invitees),
