@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from together.partnerships.access import READ, member_required
 from together.releases import services as releases
-from together.results.views import _round_for
+from together.results.views import Waiting, released_for
 
 from . import build
 
@@ -23,14 +23,10 @@ EXPORTS = {
 
 def _released(request, partnership, round_id):
     """The release for this member, or a redirect to the results page, which says why there is none."""
-    round_ = _round_for(request, partnership, round_id)
-    try:
-        return round_, releases.obtain(round_, request.membership.role, request.user)
-    except releases.NotAvailable as refused:
-        if refused.code != "open":
-            raise PermissionDenied from None
-        # The results page says why there is nothing yet.
+    round_, released = released_for(request, partnership, round_id)
+    if isinstance(released, Waiting):
         return round_, redirect("results", partnership.pk, round_.pk)
+    return round_, released
 
 
 @never_cache

@@ -56,7 +56,7 @@ class Waiting:
         self.message = message
 
 
-def _released(request, partnership, round_id):
+def released_for(request, partnership, round_id):
     """The round and its released results for this member, or a :class:`Waiting` while it runs."""
     round_ = _round_for(request, partnership, round_id)
     try:
@@ -105,7 +105,7 @@ def _sizes(results, dimension: str) -> list:
 
 @member_required(READ)
 def overview(request, partnership, round_id):
-    round_, released = _released(request, partnership, round_id)
+    round_, released = released_for(request, partnership, round_id)
     context = _context(request, partnership, round_, released, "overview")
     results = context["results"]
     if results.visible:
@@ -131,7 +131,7 @@ def overview(request, partnership, round_id):
 
 @member_required(READ)
 def theme(request, partnership, round_id, theme_id: str):
-    round_, released = _released(request, partnership, round_id)
+    round_, released = released_for(request, partnership, round_id)
     framework = round_.framework
     try:
         current = framework.theme(theme_id)
@@ -178,7 +178,7 @@ def theme(request, partnership, round_id, theme_id: str):
 
 @member_required(READ)
 def differences(request, partnership, round_id):
-    round_, released = _released(request, partnership, round_id)
+    round_, released = released_for(request, partnership, round_id)
     context = _context(request, partnership, round_, released, "differences")
     results = context["results"]
     framework = context["framework"]
@@ -202,7 +202,7 @@ def differences(request, partnership, round_id):
 
 @member_required(READ)
 def attention(request, partnership, round_id):
-    round_, released = _released(request, partnership, round_id)
+    round_, released = released_for(request, partnership, round_id)
     context = _context(request, partnership, round_, released, "attention")
     results = context["results"]
     framework = context["framework"]
@@ -218,7 +218,7 @@ def attention(request, partnership, round_id):
 
 @member_required(READ)
 def heatmap(request, partnership, round_id):
-    round_, released = _released(request, partnership, round_id)
+    round_, released = released_for(request, partnership, round_id)
     dimension = request.GET.get("by", "organisation")
     if dimension not in BREAKDOWNS:
         dimension = "organisation"
@@ -231,7 +231,7 @@ def heatmap(request, partnership, round_id):
         for item in framework.themes:
             by_key = {g.key: g for g in _groups(results, dimension, item.id)}
             rows.append((item, [by_key[c.key] for c in columns]))
-        hidden_text = _("fewer than %(n)s responses") % {"n": results.threshold}
+        hidden_text = _("not shown")
         context.update(
             dimension=dimension,
             dimension_name=BREAKDOWNS[dimension],
@@ -263,7 +263,7 @@ class ModerationForm(forms.Form):
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
 def moderate(request, partnership, round_id, comment_id):
-    round_, released = _released(request, partnership, round_id)
+    round_, released = released_for(request, partnership, round_id)
     if isinstance(released, Waiting):
         raise Http404("Comments are shown once the round has closed")
     comment = get_object_or_404(Comment, pk=comment_id, response__round=round_, response__state="submitted")
@@ -301,7 +301,7 @@ def change(request, partnership, round_id):
 
     from .queries import earlier_rounds
 
-    round_, released = _released(request, partnership, round_id)
+    round_, released = released_for(request, partnership, round_id)
     context = _context(request, partnership, round_, released, "change")
     results = context["results"]
     framework = round_.framework
@@ -379,7 +379,7 @@ def workshop(request, partnership, round_id, step: int = 1):
     if not 1 <= step <= len(WORKSHOP_STEPS):
         raise Http404("No such step")
     key, title = WORKSHOP_STEPS[step - 1]
-    round_, released = _released(request, partnership, round_id)
+    round_, released = released_for(request, partnership, round_id)
     context = _context(request, partnership, round_, released, "workshop")
     results = context["results"]
     framework = context["framework"]

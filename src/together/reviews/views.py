@@ -75,10 +75,13 @@ def round_detail(request, partnership, round_id):
     if release is not None and releases.may_see(round_, role):
         results = releases.obtain(round_, role, request.user).results
         if results.visible:
+            organisations = results.group_sizes["organisation"]
             breakdown = {
-                "organisations": [g for g in results.group_sizes["organisation"] if not isinstance(g.key, str)],
-                "sectors": [g for g in results.group_sizes["organisation"] if isinstance(g.key, str)],
-                "groups": results.group_sizes["group"],
+                "tables": [
+                    (_("By organisation"), _("Organisation"), [g for g in organisations if not isinstance(g.key, str)]),
+                    (_("By sector"), _("Sector"), [g for g in organisations if isinstance(g.key, str)]),
+                    (_("By respondent group"), _("Group"), results.group_sizes["group"]),
+                ],
                 "threshold": release.threshold,
             }
     context = {
