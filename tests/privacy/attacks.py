@@ -98,26 +98,44 @@ def read_results(payload: dict, structure: Structure) -> Shown:
 
 
 def read_rows(header: list[str], rows: list[list], structure: Structure) -> Shown:
-    """The equations in response-level rows: each distinct set of labels is a node."""
+    """The equations in response-level rows: each distinct set of labels is a node. A row with no
+    organisation label belongs to the organisations no row names (within its sector, if it has
+    one); a row with no group label to the groups no row names."""
     by_labels: dict[tuple, list] = defaultdict(list)
     for row in rows:
         by_labels[tuple(row[:3])].append(row)
+    named_orgs = {labels[0] for labels in by_labels if labels[0]}
+    named_groups = {labels[2] for labels in by_labels if labels[2]}
+    org_name = {o: (structure.not_given if o is None else structure.organisations[o][0]) for o in structure.org_leaves}
+    group_name = {g: (structure.not_given if g is None else structure.groups[g]) for g in structure.group_leaves}
+
+    def organisations_for(organisation: str, sector: str) -> set:
+        if organisation:
+            return {o for o in structure.org_leaves if org_name[o] == organisation}
+        unnamed = {o for o in structure.org_leaves if org_name[o] not in named_orgs}
+        if sector:
+            return {o for o in unnamed if o is not None and structure.organisations[o][1] == sector}
+        named_sectors = {labels[1] for labels in by_labels if labels[1] and not labels[0]}
+        return {o for o in unnamed if o is None or structure.organisations[o][1] not in named_sectors}
+
     shown = Shown()
     statements = header[3:-1]
     for (organisation, sector, group), members in by_labels.items():
-        cells = set(structure.cells())
-        if organisation:
-            cells &= structure.members("organisation", organisation)
-        elif sector:
-            cells &= structure.members("sector", sector)
-        if group:
-            cells &= structure.members("group", group)
-        key = frozenset(cells)
+        organisations = organisations_for(organisation, sector)
+        groups = (
+            {g for g in structure.group_leaves if group_name[g] == group}
+            if group
+            else {g for g in structure.group_leaves if group_name[g] not in named_groups}
+        )
+        key = frozenset((o, g) for o in organisations for g in groups)
         shown.people[key] = shown.people.get(key, 0) + len(members)
         for index, statement in enumerate(statements, start=3):
+            if all(row[index] == "" for row in members):
+                continue  # left empty: the rows say nothing of this statement
             counts = shown.answers[statement].setdefault(key, dict.fromkeys([1, 2, 3, 4, 5, DK], 0))
             for row in members:
-                counts[DK if row[index] == "dk" else int(row[index])] += 1
+                if row[index] != "":  # empty: this person left the statement unanswered
+                    counts[DK if row[index] == "dk" else int(row[index])] += 1
     return shown
 
 

@@ -53,19 +53,37 @@ def _pad(round_, data: bytes, user=None, name="padding.csv"):
 
 def test_the_importer_refuses_a_round_whose_results_were_seen(seen, facilitator):
     round_, nhs = seen
-    with pytest.raises(imports.ImportRefused, match="results have been seen"):
+    with pytest.raises(imports.ImportRefused, match="has not opened"):
         _pad(round_, _padding_file(round_, nhs.name, 4, 1), facilitator)
     assert Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).count() == 5
     # On the command line too, with a clear message and nothing stored.
-    with pytest.raises(CommandError, match="results have been seen"):
+    with pytest.raises(CommandError, match="has not opened"):
         call_command("import", str(round_.pk), __file__, "--quiet", stdout=io.StringIO())
 
 
-def test_the_importer_refuses_a_round_that_has_collected_answers(facilitator, framework_version):
+def test_the_importer_refuses_a_round_that_has_opened(facilitator, framework_version):
     round_ = make_round(make_partnership(facilitator), framework_version, user=facilitator)
-    complete_questionnaire(Client(), round_, f"/r/{round_.open_link_code}/")
-    with pytest.raises(imports.ImportRefused, match="already collected answers"):
+    with pytest.raises(imports.ImportRefused, match="has not opened"):
         _pad(round_, _padding_file(round_, "Northbridge NHS", 4, 1), facilitator)
+    complete_questionnaire(Client(), round_, f"/r/{round_.open_link_code}/")
+    with pytest.raises(imports.ImportRefused, match="has not opened"):
+        _pad(round_, _padding_file(round_, "Northbridge NHS", 4, 1), facilitator)
+
+
+def test_a_round_holding_imports_never_collects_answers_here(facilitator, framework_version):
+    # The attack: pad a small organisation by importing known rows, then open the round so that
+    # its one real member answers beside them.
+    round_ = make_round(make_partnership(facilitator), framework_version, open_=False)
+    _pad(round_, _padding_file(round_, "Northbridge NHS", 4, 3), facilitator)
+    assert "open" not in [t.name for t in lifecycle.available(round_)]
+    with pytest.raises(lifecycle.TransitionRefused, match="cannot collect answers here"):
+        lifecycle.apply(round_, "open", facilitator)
+    Client().post(f"/r/{round_.open_link_code}/")
+    assert not Response.objects.filter(round=round_, state=ResponseState.DRAFT).exists()
+    # It closes straight away instead, to show its results, and cannot reopen.
+    lifecycle.apply(round_, "close", facilitator)
+    with pytest.raises(lifecycle.TransitionRefused, match="cannot collect answers here"):
+        lifecycle.apply(round_, "reopen", facilitator)
 
 
 def test_a_seen_round_cannot_be_padded_through_the_open_link(seen, facilitator):
@@ -127,7 +145,6 @@ def test_an_import_is_recorded_refused_twice_and_removable_until_results_are_see
     assert batch.removed and batch.removed_by == facilitator
     # Removed, it can go in again (say it was removed by mistake); it is then a new batch.
     again = _pad(round_, data, facilitator, "last-year.csv")
-    lifecycle.apply(round_, "open", facilitator)
     lifecycle.apply(round_, "close", facilitator)
     releases.obtain(round_, releases.OPERATOR)
     with pytest.raises(imports.ImportRefused, match="can no longer be removed"):

@@ -118,7 +118,9 @@ class ResultsSerializer(serializers.Serializer):
     round = serializers.CharField()
     framework = FrameworkRefSerializer()
     threshold = serializers.IntegerField(help_text="No figure is given for a group smaller than this.")
-    respondents = serializers.IntegerField()
+    respondents = serializers.IntegerField(
+        allow_null=True, help_text="Null for viewers while fewer than the threshold have responded."
+    )
     visible = serializers.BooleanField(help_text="False until the round has at least `threshold` responses.")
     rows = ResultRowSerializer(many=True)
     attention = AttentionSerializer(many=True)

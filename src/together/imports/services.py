@@ -1,11 +1,12 @@
 """Bringing another tool's responses into a round, as a recorded batch that can be taken out.
 
 Why the rules: answers of known content added to a small group let whoever added them subtract
-them again and read the group's real members ("padding"). So an import goes only into a round
-whose results nobody has seen and that has collected nothing itself; every batch is in the
-round's log with who, when, the file's name, its rows and its SHA-256; the same file cannot go in
-twice; and a batch can be removed until the round's results are first seen. The report says how
-many responses were imported, so readers know.
+them again and read the group's real members ("padding"). So an import goes only into a draft
+round, and a round holding imports never opens (it closes straight away to show its results):
+a round either collects answers here or holds imported ones. Every batch is in the round's log
+with who, when, the file's name, its rows and its SHA-256; the same file cannot go in twice; a
+batch can be removed until the round's results are first seen; and the report says how many
+responses were imported, so readers know.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from together.releases.services import is_released
 from together.reviews import importer
-from together.reviews.models import Response, ResponseState, Round, RoundState
+from together.reviews.models import Response, Round, RoundState
 
 from .models import ImportBatch, ImportedResponse
 
@@ -30,19 +31,11 @@ class ImportRefused(Exception):
 
 def refusal(round_: Round) -> str | None:
     """Why this round cannot take an import now, or None if it can."""
-    if round_.state in (RoundState.PUBLISHED, RoundState.ARCHIVED):
-        return _("Responses can be imported only into a round that has not been published.")
-    if is_released(round_):
+    if round_.state != RoundState.DRAFT:
         return _(
-            "This round's results have been seen, so no responses can be added to it: the difference "
-            "would show the added answers. Import into a new round instead."
-        )
-    imported = ImportedResponse.objects.filter(batch__round=round_).count()
-    collected = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).count() - imported
-    if collected:
-        return _(
-            "This round has already collected answers here, so responses from another tool cannot be added "
-            "to it. Import them into a new round."
+            "Responses can be imported only into a round that has not opened. A round either collects "
+            "answers here or holds imported ones, never both: answers added beside known ones could be "
+            "worked out by subtraction. Import into a new round."
         )
     return None
 

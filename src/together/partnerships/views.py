@@ -104,6 +104,17 @@ def organisation_form(request, partnership, organisation_id=None):
 @require_POST
 def organisation_delete(request, partnership, organisation_id):
     organisation = get_object_or_404(Organisation, pk=organisation_id, partnership=partnership)
+    from together.reviews.models import RoundState
+
+    # While a round is open, whether the removal works would say whether someone has chosen this
+    # organisation, so it is refused with the same words either way.
+    if partnership.rounds.filter(state=RoundState.OPEN).exists():
+        messages.error(
+            request,
+            _("%(name)s cannot be removed while a round is open. Remove it after the round closes.")
+            % {"name": organisation.name},
+        )
+        return redirect("partnership", partnership.pk)
     try:
         organisation.delete()
     except ProtectedError:

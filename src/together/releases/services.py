@@ -221,6 +221,12 @@ class Released:
     def can_run(self) -> bool:
         return self.role in RUNS
 
+    @property
+    def respondents_shown(self) -> int | None:
+        """How many responded, as this reader may see it: viewers get no count below the threshold."""
+        results = self.results
+        return results.respondents if self.can_run or results.visible else None
+
     def statement_histograms(self) -> dict[str, Histogram]:
         """Everyone's answers to each statement (no breakdown), from the release."""
         points = self.release.inputs["points"]
@@ -255,8 +261,9 @@ class Released:
 
     def response_rows(self) -> tuple[list[str], list[list]]:
         """One row per response: its crossed block's labels (organisation, sector, group, each
-        blank where that breakdown is hidden for it), its answers and chosen themes. Rows are in
-        the order of their contents, which says nothing about who sent them or when."""
+        blank where that breakdown is hidden for it), its answers and chosen themes. A statement
+        is left empty throughout where some block has fewer than the threshold of ratings of it.
+        Rows are in the order of their contents, which says nothing about who sent them or when."""
         if not self.can_run:
             raise NotAvailable(_("Response-level data is available to the round's facilitators only."), "rows")
         framework = self.round.framework
@@ -278,7 +285,11 @@ class Released:
                 "id", "organisation_id", "group_id"
             )
         )
-        if len(responses) != results.respondents:
+        released_cells = {(o, g): n for o, g, n in self.release.inputs["respondents"]}
+        live_cells: dict = {}
+        for _id, organisation_id, group_id in responses:
+            live_cells[(organisation_id, group_id)] = live_cells.get((organisation_id, group_id), 0) + 1
+        if live_cells != released_cells:
             # Only a change outside the service could do this; showing rows that disagree with the
             # released tables could single someone out, so show none.
             raise NotAvailable(_("The round's responses no longer match its released results."), "changed")
@@ -313,6 +324,18 @@ class Released:
             rows.append([*labels, *values, ";".join(sorted(chosen.get(response_id, [])))])
         if any(count < self.threshold for count in blocks.values()):
             raise NotAvailable(_("Response-level data would single people out for this round."), "rows")
+        # The tables hide a group's figures for a statement that fewer than the threshold rated;
+        # rows would show those few ratings, so a statement that any block has 1 to threshold − 1
+        # ratings of is left empty in every row (emptying it in some rows only would let the
+        # overall figures give them back).
+        for index in range(3, 3 + len(statements)):
+            rated: dict = {}
+            for row in rows:
+                if row[index] not in ("", "dk"):
+                    rated[tuple(row[:3])] = rated.get(tuple(row[:3]), 0) + 1
+            if any(0 < count < self.threshold for count in rated.values()):
+                for row in rows:
+                    row[index] = ""
         rows.sort(key=lambda row: [str(v) for v in row])
         return header, rows
 

@@ -35,6 +35,7 @@ def context(released: Released, comments_per_theme: int | None = None) -> dict:
         "service_name": "Transforming Together",
         "operator_name": settings.OPERATOR_NAME,
         "release": released.release,
+        "respondents": released.respondents_shown,
         "imported": _imported(round_),
     }
     actions = list(

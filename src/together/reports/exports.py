@@ -135,7 +135,7 @@ def results_json(released: Released) -> bytes:
         "round": round_.name,
         "framework": {"id": round_.framework_version.framework_id, "version": round_.framework_version.number},
         "threshold": released.threshold,
-        "respondents": results.respondents,
+        "respondents": released.respondents_shown,
         "visible": results.visible,
         "rows": result_rows(released),
         "attention": [

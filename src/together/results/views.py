@@ -79,6 +79,7 @@ def _context(request, partnership, round_, released, page: str) -> dict:
         "framework": framework,
         "maximum": framework.scale.maximum,
         "threshold": settings.MIN_GROUP_SIZE if waiting else released.threshold,
+        "respondents": None if waiting else released.respondents_shown,
         "page": page,
         "can_run": can_run(request.membership),
     }
@@ -316,6 +317,9 @@ def change(request, partnership, round_id):
     current = released.statement_histograms()
     rows = []
     if previous is not None:
+        # Each round keeps the threshold it was released with; comparing them uses the larger, so
+        # a later change of the setting never shows what an earlier release hid.
+        compare_at = max(threshold, previous.threshold)
         before = previous.statement_histograms()
         shared = {s.id for s in framework.statements} & {s.id for s in previous.round.framework.statements}
         actions = list(
@@ -323,14 +327,14 @@ def change(request, partnership, round_id):
         )
         for theme in framework.themes:
             ids = [s.id for s in theme.statements if s.id in shared]
-            theme_diff, compared = changes.theme_change(ids, before, current, threshold)
+            theme_diff, compared = changes.theme_change(ids, before, current, compare_at)
             rows.append(
                 {
                     "theme": theme,
                     "change": theme_diff,
                     "compared": compared,
                     "statements": [
-                        (s, changes.statement_change(before[s.id], current[s.id], threshold))
+                        (s, changes.statement_change(before[s.id], current[s.id], compare_at))
                         for s in theme.statements
                         if s.id in shared and s.id in before and s.id in current
                     ],
@@ -341,12 +345,12 @@ def change(request, partnership, round_id):
         context["shared_count"] = len(shared)
     context["rows"] = rows
     # Trends over every round this member may see, oldest first.
-    series = [(r.round, r.statement_histograms()) for r in earlier]
-    series.append((round_, current))
+    series = [(r.round, r.statement_histograms(), max(threshold, r.threshold)) for r in earlier]
+    series.append((round_, current, threshold))
     trends = []
     for theme in framework.themes:
         ids = [s.id for s in theme.statements]
-        points = [(r.name, changes.theme_score(ids, h, threshold)) for r, h in series]
+        points = [(r.name, changes.theme_score(ids, h, at)) for r, h, at in series]
         trends.append(
             {
                 "theme": theme,
@@ -355,7 +359,7 @@ def change(request, partnership, round_id):
             }
         )
     context["trends"] = trends
-    context["trend_rounds"] = [r for r, _h in series]
+    context["trend_rounds"] = [r for r, _h, _at in series]
     return render(request, "results/change.html", context)
 
 

@@ -80,7 +80,10 @@ def read_header(raw: io.BufferedIOBase) -> list[str]:
         dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [cell.strip() for cell in next(csv.reader([first], dialect), [])]
+    try:
+        return [cell.strip() for cell in next(csv.reader([first], dialect), [])]
+    except csv.Error as error:
+        raise ImportInvalid([ImportProblem(1, "", f"the header row cannot be read as CSV ({error})")]) from None
 
 
 def suggest_mapping(header: Iterable[str], framework: Framework) -> dict[str, str]:
@@ -143,6 +146,8 @@ def parse(
         header = [cell.strip() for cell in next(reader)]
     except UnicodeDecodeError:
         raise ImportInvalid([ImportProblem(1, "", "the file is not UTF-8 or Windows-1252 text")]) from None
+    except csv.Error as error:
+        raise ImportInvalid([ImportProblem(1, "", f"the header row cannot be read as CSV ({error})")]) from None
     problems: list[ImportProblem] = []
     duplicated = [c for c, n in Counter(header).items() if n > 1]
     for column in duplicated:

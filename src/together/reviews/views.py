@@ -108,9 +108,14 @@ def round_detail(request, partnership, round_id):
 @require_http_methods(["GET", "POST"])
 def round_edit(request, partnership, round_id):
     round_ = _round(partnership, round_id)
+    if round_.state not in (RoundState.DRAFT, RoundState.OPEN):
+        messages.error(request, _("A round's details can be changed only while it is a draft or open."))
+        return redirect("round", partnership.pk, round_.pk)
     form = RoundForm(request.POST if request.method == "POST" else None, instance=round_)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        # Only the form's own fields: a full save would write back the state this request read,
+        # undoing a close (or a release) made by someone else meanwhile.
+        form.save(commit=False).save(update_fields=list(RoundForm.Meta.fields))
         messages.success(request, _("Round details saved."))
         return redirect("round", partnership.pk, round_.pk)
     return render(
@@ -304,8 +309,21 @@ def import_map(request, partnership, round_id):
         messages.error(request, _("Upload the file first."))
         return redirect("import-upload", partnership.pk, round_.pk)
     framework = round_.framework
-    with path.open("rb") as raw:
-        header = importer.read_header(raw)
+    try:
+        with path.open("rb") as raw:
+            header = importer.read_header(raw)
+    except importer.ImportInvalid as invalid:
+        path.unlink(missing_ok=True)
+        request.session.pop(f"import-{round_.pk}", None)
+        messages.error(
+            request,
+            _("%(file)s: %(problem)s. Nothing was imported.")
+            % {
+                "file": request.session.pop(f"import-{round_.pk}-name", "") or _("The file"),
+                "problem": invalid.problems[0],
+            },
+        )
+        return redirect("import-upload", partnership.pk, round_.pk)
     suggested = importer.suggest_mapping(header, framework)
     choices = [
         ("", _("Choose…")),

@@ -41,7 +41,10 @@ class Command(BaseCommand):
         with path.open("rb") as raw:
             header_mapping = None
             if map:
-                header = importer.read_header(raw)
+                try:
+                    header = importer.read_header(raw)
+                except importer.ImportInvalid as invalid:
+                    raise CommandError(f"{file}: {invalid.problems[0]}; nothing was imported") from None
                 header_mapping = importer.suggest_mapping(header, round_.framework)
                 for item in map:
                     column, _, target = item.partition("=")
