@@ -17,14 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from together.partnerships.models import Organisation
 
 from . import keys
-from .models import Invitation, Response, ResponseState, Round, UsedKey
+from .models import Invitation, Round, UsedKey
 
 MAX_ROWS = 5000
 COLUMNS = ("name", "email", "organisation")
@@ -219,32 +218,3 @@ def send_reminders(round_: Round, base_url: str) -> int:
             reminders_sent=invitation.reminders_sent + 1, last_reminded_at=now
         )
     return sent
-
-
-@dataclass(frozen=True)
-class Rate:
-    label: str
-    invited: int | None
-    responded: int
-
-
-def response_rates(round_: Round) -> dict[str, list[Rate]]:
-    """Counts only: invitations and submitted responses per organisation and per group."""
-    submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
-    by_org = dict(submitted.values_list("organisation").annotate(n=Count("id")).values_list("organisation", "n"))
-    by_group = dict(submitted.values_list("group").annotate(n=Count("id")).values_list("group", "n"))
-    invited = dict(
-        round_.invitations.values_list("organisation").annotate(n=Count("id")).values_list("organisation", "n")
-    )
-    partnership = round_.partnership
-    organisations = [Rate(o.name, invited.get(o.pk, 0), by_org.get(o.pk, 0)) for o in partnership.organisations.all()]
-    organisations.append(Rate("Not given", invited.get(None, 0), by_org.get(None, 0)))
-    groups = [Rate(g.name, None, by_group.get(g.pk, 0)) for g in partnership.groups.all()]
-    groups.append(Rate("Not given", None, by_group.get(None, 0)))
-    status = invitation_status(round_)
-    return {
-        "organisations": organisations,
-        "groups": groups,
-        "total": [Rate("All", status["invited"], submitted.count())],
-        "invited_responded": status["responded"],
-    }
