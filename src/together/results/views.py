@@ -140,7 +140,7 @@ def theme(request, partnership, round_id, theme_id: str):
         raise Http404("No such theme") from None
     context = _context(request, partnership, round_, released, "themes")
     results = context["results"]
-    comments = released.comments(theme_id).order_by("text") if results.visible else []
+    comments = released.comments(theme_id).order_by("text", "id") if results.visible else []
     labels = [level.label.en for level in framework.scale.levels]
     statements = []
     if results.visible:
