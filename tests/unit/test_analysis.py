@@ -290,14 +290,20 @@ linked_tables = st.tuples(
 )
 
 
-@settings(max_examples=250, deadline=None)
-@given(linked_tables)
-def test_no_combination_of_both_breakdowns_isolates_fewer_than_the_threshold(table):
+def _unpack(table):
+    """Organisations, groups, (organisation, group) cell counts, sectors and the threshold."""
     sizes, sectors, (n_orgs, n_groups, threshold) = table
     orgs = [f"org{i}" for i in range(n_orgs)]
     groups = [f"grp{j}" for j in range(n_groups)]
     cells = {(o, g): sizes[i * n_groups + j] for i, o in enumerate(orgs) for j, g in enumerate(groups)}
     parent_of = {o: sector for o, sector in zip(orgs, sectors, strict=True) if sector}
+    return orgs, groups, cells, parent_of, threshold
+
+
+@settings(max_examples=250, deadline=None)
+@given(linked_tables)
+def test_no_combination_of_both_breakdowns_isolates_fewer_than_the_threshold(table):
+    orgs, groups, cells, parent_of, threshold = _unpack(table)
     by_org, by_group = disclosure.suppress_linked(cells, threshold, (orgs, groups), (parent_of, None))
 
     # The unknowns are the non-empty cells (someone may know which are empty); a shown node's
@@ -391,11 +397,7 @@ def test_linked_suppression_reaches_every_output():
 def test_every_crossed_block_is_empty_or_at_least_the_threshold(table):
     # The stronger rule, which also defeats bounds and integer programming: the figures of both
     # breakdowns are all sums of crossed blocks, so none may hold 1 to threshold − 1 people.
-    sizes, sectors, (n_orgs, n_groups, threshold) = table
-    orgs = [f"org{i}" for i in range(n_orgs)]
-    groups = [f"grp{j}" for j in range(n_groups)]
-    cells = {(o, g): sizes[i * n_groups + j] for i, o in enumerate(orgs) for j, g in enumerate(groups)}
-    parent_of = {o: sector for o, sector in zip(orgs, sectors, strict=True) if sector}
+    orgs, groups, cells, parent_of, threshold = _unpack(table)
     if sum(cells.values()) < threshold:
         return  # too few for any results at all: nothing is shown
     found = disclosure.suppress_linked(cells, threshold, (orgs, groups), (parent_of, None))
