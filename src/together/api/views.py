@@ -95,7 +95,7 @@ class RoundList(generics.ListAPIView):
 class RoundResults(APIView):
     """A round's results: scores, agreement, breakdowns, differences and where to pay attention."""
 
-    @extend_schema(responses={200: serializers.ResultsSerializer, **ERRORS})
+    @extend_schema(responses={200: serializers.ResultsSerializer, **ERRORS, 503: serializers.ErrorSerializer})
     def get(self, request, round_id: int):
         round_ = Round.objects.select_related("partnership", "framework_version").filter(pk=round_id).first()
         if round_ is None:
@@ -104,6 +104,11 @@ class RoundResults(APIView):
         try:
             released = releases.obtain(round_, membership.role, request.user)
         except releases.NotAvailable as refused:
+            if refused.code == "sealing":
+                # Closed a moment ago: the results exist in a few seconds.
+                busy = ApiResponse({"detail": str(refused.message)}, status=503)
+                busy["Retry-After"] = "30"
+                return busy
             raise exceptions.PermissionDenied(str(refused.message)) from None
         return ApiResponse(json.loads(exports.results_json(released)))
 

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from together.analysis.histogram import Histogram
 from together.analysis.results import NOT_GIVEN, Dimension, Inputs, RoundResults, ThemeSpec, compute
 from together.partnerships.models import Role, Sector
+from together.reviews import reseal
 from together.reviews.models import Answer, Comment, Priority, Response, ResponseState, Round, RoundState
 
 from .models import Release
@@ -94,8 +95,21 @@ def check(round_: Round, role: str) -> None:
 
 
 def obtain(round_: Round, role: str, user=None) -> Released:
-    """The round's released results for this role, recording the release the first time."""
+    """The round's released results for this role, recording the release the first time.
+
+    A round's results wait until closing has sealed its responses (see
+    :mod:`together.reviews.reseal`): a reader carries the sealing on for a few seconds, the
+    command line (``OPERATOR``) to the end, and then they are told to come back shortly."""
     check(round_, role)
+    if not reseal.is_sealed(round_) and not reseal.seal(round_, None if role == OPERATOR else reseal.VIEW_SECONDS):
+        raise NotAvailable(
+            _(
+                "The results are being prepared: closing the round moves its responses so that nothing in the "
+                "database shows the order they were sent in. This takes about a minute for a very large round. "
+                "Try again shortly."
+            ),
+            "sealing",
+        )
     release = Release.objects.filter(round_id=round_.pk).first()
     if release is None:
         with transaction.atomic():

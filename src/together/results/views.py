@@ -39,7 +39,8 @@ def _round_for(request, partnership, round_id) -> Round:
 
 
 class Waiting:
-    """What a results page shows while the round is open: the count of responses, no results."""
+    """What a results page shows while the round is open (the count of responses, no results),
+    or for the moments while a closed round's responses are being sealed."""
 
     visible = False
     # Nothing to show: the pages' lists are empty until the round closes.
@@ -49,11 +50,13 @@ class Waiting:
     themes: dict = {}  # noqa: RUF012
     chosen: dict = {}  # noqa: RUF012
 
-    def __init__(self, round_, role, message):
+    def __init__(self, round_, role, message, code: str = "open"):
         counts = releases.live_counts(round_, role)
         self.respondents = counts["responses"]
         self.fewer_than = counts["fewer_than"]
         self.message = message
+        # "sealing": the round has closed and its responses are being moved (a few seconds).
+        self.code = code
 
 
 def released_for(request, partnership, round_id):
@@ -62,9 +65,9 @@ def released_for(request, partnership, round_id):
     try:
         return round_, releases.obtain(round_, request.membership.role, request.user)
     except releases.NotAvailable as refused:
-        if refused.code != "open":
+        if refused.code not in ("open", "sealing"):
             raise PermissionDenied from None
-        return round_, Waiting(round_, request.membership.role, refused.message)
+        return round_, Waiting(round_, request.membership.role, refused.message, refused.code)
 
 
 def _context(request, partnership, round_, released, page: str) -> dict:

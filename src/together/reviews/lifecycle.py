@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Answer, Comment, Priority, Response, Round, RoundEvent, RoundState, UsedKey
+from . import reseal
+from .models import Round, RoundEvent, RoundState
 
 
 class TransitionRefused(Exception):
@@ -67,53 +68,6 @@ def _can_publish(round_: Round) -> None:
         raise TransitionRefused(_("A round with no responses cannot be published."))
 
 
-def _reseal(round_: Round) -> None:
-    """Leave nothing in the database that orders the round's sent responses, or pairs a used key
-    with the response it was written with.
-
-    On PostgreSQL each row carries the id of the transaction that last wrote it (``xmin``): the
-    responses would show the order they were sent in, and each used key (a keyed hash of the
-    respondent's link) the response it was written with. Rewriting them all in one statement
-    when the round closes leaves one id for all of them; old row versions stay on disk until
-    PostgreSQL vacuums the tables.
-
-    SQLite keeps no transaction ids, but each row's hidden ``rowid`` (and where it lies in the
-    file) follows the order rows were written: drafts in the order people started, used keys in
-    the order they sent. So responses and used keys are written again in random order;
-    ``secure_delete`` zeroes the old copies, and the write-ahead log is emptied afterwards when
-    the database is quiet. Answers are left where they are: rewriting a large round's answers
-    took 90 s for a million of them, and they still show roughly when each draft was saved (see
-    docs/architecture.md)."""
-    quote = connection.ops.quote_name
-    responses, response_round = quote(Response._meta.db_table), quote(Response._meta.get_field("round").column)
-    response_key, state = quote(Response._meta.pk.column), quote(Response._meta.get_field("state").column)
-    sent = f"{response_round} = %s AND {state} = 'submitted'"
-    of_sent = (
-        f"{quote(Comment._meta.get_field('response').column)} IN (SELECT {response_key} FROM {responses} WHERE {sent})"  # noqa: S608
-    )
-    tables = [(Response, "state", sent)]
-    for model, column in ((Answer, "submitted"), (Priority, "submitted"), (UsedKey, "digest")):
-        tables.append((model, column, f"{quote(model._meta.get_field('round').column)} = %s"))
-    tables.append((Comment, "text", of_sent))
-    with connection.cursor() as cursor:
-        for model, column, where in tables:
-            table = quote(model._meta.db_table)
-            if connection.vendor == "postgresql":
-                name = quote(model._meta.get_field(column).column)
-                cursor.execute(f"UPDATE {table} SET {name} = {name} WHERE {where}", [round_.pk])  # noqa: S608
-            elif connection.vendor == "sqlite" and model in (Response, UsedKey):
-                # Foreign keys are checked at commit (Django declares them deferred on SQLite), so
-                # rows can leave and come back within the transaction.
-                cursor.execute(f"CREATE TEMP TABLE together_reseal AS SELECT * FROM {table} WHERE {where}", [round_.pk])  # noqa: S608
-                cursor.execute(f"DELETE FROM {table} WHERE {where}", [round_.pk])  # noqa: S608
-                cursor.execute(f"INSERT INTO {table} SELECT * FROM together_reseal ORDER BY random()")  # noqa: S608
-                cursor.execute("DROP TABLE together_reseal")
-    if connection.vendor == "sqlite":
-        from .sql import forget_erased_digests
-
-        transaction.on_commit(forget_erased_digests)
-
-
 def _forget_invitees(round_: Round) -> None:
     # The privacy notice promises invitees' names and addresses go when a round is archived.
     round_.invitations.all().delete()
@@ -131,8 +85,8 @@ class Transition:
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("open", RoundState.DRAFT, RoundState.OPEN, _("Open the round"), _can_open),
-    Transition("close", RoundState.OPEN, RoundState.CLOSED, _("Close the round"), effect=_reseal),
-    Transition("close", RoundState.DRAFT, RoundState.CLOSED, _("Close the round"), _can_close_imported),
+    Transition("close", RoundState.OPEN, RoundState.CLOSED, _("Close the round"), effect=reseal.start),
+    Transition("close", RoundState.DRAFT, RoundState.CLOSED, _("Close the round"), _can_close_imported, reseal.start),
     Transition("reopen", RoundState.CLOSED, RoundState.OPEN, _("Reopen the round"), _can_reopen),
     Transition("publish", RoundState.CLOSED, RoundState.PUBLISHED, _("Publish the results"), _can_publish),
     Transition("archive", RoundState.PUBLISHED, RoundState.ARCHIVED, _("Archive the round"), effect=_forget_invitees),

@@ -13,6 +13,8 @@ Anonymity is built into the schema, not left to good behaviour:
   (for an invitation, of its token), which also make repeat submissions harmless and lead
   nowhere.
 - Dates are kept to the day.
+- When a round closes its sent responses' rows are moved to an order drawn at random, so that
+  neither transaction ids nor places in the file say who sent when (:mod:`.reseal`).
 """
 
 from __future__ import annotations
@@ -141,10 +143,14 @@ class Response(models.Model):
     priorities_done = models.BooleanField(default=False)
     updated_on = models.DateField()
     submitted_on = models.DateField(null=True, blank=True)
+    # Whether closing has moved this sent response's rows to a place drawn at random (see
+    # together.reviews.reseal); a round's results wait until all of its responses are sealed.
+    sealed = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["round", "state"], name="response_round_state")]
+        # With "sealed" last, whether a round has responses still to seal is one look.
+        indexes = [models.Index(fields=["round", "state", "sealed"], name="response_round_state_sealed")]
 
     def __str__(self) -> str:
         return "Response"  # deliberately says nothing that could identify it
