@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .agreement import Band, band, disagrees, rwg, rwg_j
+from .differences import LARGE, Compared, Comparison, compare
 from .disclosure import ROOT, Suppression, suppress_linked, suppress_small_groups
 from .histogram import Histogram
 
-GAP_FLAG = 1.0  # scale points between the highest and lowest group
+GAP_FLAG = LARGE  # scale points between the highest and lowest group
 WEIGHT_LOW_SCORE = 0.5
 WEIGHT_CHOSEN = 0.3
 WEIGHT_DISAGREEMENT = 0.2
@@ -64,6 +65,10 @@ class Score:
     agreement: float | None
     histogram: Histogram | None
     hidden: bool = False
+    # The mean's standard error, and the n its degrees of freedom are reckoned from (for a
+    # theme: the mean of its statements' standard errors, and their fewest ratings).
+    se: float | None = None
+    se_n: int = 0
 
     @property
     def band(self) -> Band | None:
@@ -88,6 +93,7 @@ class Gap:
     dimension: str
     highest: GroupScore
     lowest: GroupScore
+    comparison: Comparison | None = None
 
     @property
     def size(self) -> float:
@@ -95,7 +101,13 @@ class Gap:
 
     @property
     def flagged(self) -> bool:
-        return self.size >= GAP_FLAG - 1e-9
+        """Large enough to matter and unlikely to be chance (see :mod:`.differences`)."""
+        return self.comparison is not None and self.comparison.flagged
+
+    @property
+    def evidence(self) -> float:
+        """The Holm-adjusted p-value: the smaller, the stronger the evidence."""
+        return self.comparison.p_adjusted if self.comparison else 1.0
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,10 @@ class Attention:
         if disagrees(self.agreement):
             parts.append("partners disagree")
         return "; ".join(parts)
+
+
+def _stronger(gap: Gap, other: Gap) -> bool:
+    return (gap.evidence, -gap.size, gap.dimension) < (other.evidence, -other.size, other.dimension)
 
 
 def _one_place(value: float) -> str:
@@ -138,16 +154,40 @@ class RoundResults:
     def gaps_for(self, item: str) -> list[Gap]:
         return [gap for gap in self.gaps if gap.item == item]
 
+    def differences(self) -> list[Gap]:
+        """The flagged differences, one an item (its breakdown with the strongest evidence),
+        strongest evidence first, then the largest."""
+        strongest: dict[str, Gap] = {}
+        for gap in self.gaps:
+            if gap.flagged and (gap.item not in strongest or _stronger(gap, strongest[gap.item])):
+                strongest[gap.item] = gap
+        return sorted(strongest.values(), key=lambda g: (g.evidence, -g.size, g.item))
+
 
 def _score(histograms: Sequence[Histogram], n_people: int, hidden: bool, single: bool) -> Score:
     if hidden:
         return Score(n=n_people, mean=None, sd=None, agreement=None, histogram=None, hidden=True)
     if single:
         histogram = histograms[0]
-        return Score(histogram.answered, histogram.mean, histogram.sd, rwg(histogram), histogram)
+        return Score(
+            histogram.answered,
+            histogram.mean,
+            histogram.sd,
+            rwg(histogram),
+            histogram,
+            se=_standard_error(histogram),
+            se_n=histogram.answered,
+        )
     means = [h.mean for h in histograms if h.mean is not None]
     mean = sum(means) / len(means) if means else None
-    return Score(n_people, mean, None, rwg_j(histograms), None)
+    errors = [(e, h.answered) for h in histograms if (e := _standard_error(h)) is not None]
+    se = sum(e for e, _ in errors) / len(errors) if errors else None
+    return Score(n_people, mean, None, rwg_j(histograms), None, se=se, se_n=min((n for _, n in errors), default=0))
+
+
+def _standard_error(histogram: Histogram) -> float | None:
+    variance = histogram.variance
+    return None if variance is None else (variance / histogram.answered) ** 0.5
 
 
 def _roll_up(cells, key_of) -> dict:
@@ -330,7 +370,11 @@ def _add_gap(results: RoundResults, item: str, dimension: str, eligible: list[Gr
     if len(eligible) >= 2:
         highest = max(eligible, key=lambda g: (g.score.mean, str(g.key)))
         lowest = min(eligible, key=lambda g: (g.score.mean, str(g.key)))
-        results.gaps.append(Gap(item, dimension, highest, lowest))
+        comparison = None
+        if all(g.score.se is not None for g in eligible):
+            compared = [Compared(g.score.mean, g.score.se, g.score.se_n) for g in eligible]
+            comparison = compare(compared, eligible.index(highest), eligible.index(lowest))
+        results.gaps.append(Gap(item, dimension, highest, lowest, comparison))
 
 
 def _attention(inputs: Inputs, results: RoundResults) -> None:

@@ -105,7 +105,13 @@ class DifferenceSerializer(serializers.Serializer):
     highest_mean = serializers.FloatField()
     lowest = serializers.CharField()
     lowest_mean = serializers.FloatField()
+    highest_n = serializers.IntegerField(help_text="People who rated it in the highest group.")
+    lowest_n = serializers.IntegerField(help_text="People who rated it in the lowest group.")
     gap = serializers.FloatField()
+    interval_low = serializers.FloatField(help_text="95% Welch interval of the gap, lower end.")
+    interval_high = serializers.FloatField(help_text="95% Welch interval of the gap, upper end.")
+    p_adjusted = serializers.FloatField(help_text="Welch's p for the gap, adjusted by Holm across every pair compared.")
+    pairs_compared = serializers.IntegerField(help_text="Pairs of groups compared in this breakdown.")
 
 
 class FrameworkRefSerializer(serializers.Serializer):

@@ -57,7 +57,7 @@ def context(released: Released, comments_per_theme: int | None = None) -> dict:
         framework.scale.maximum,
     )
     titles = {t.id: t.title for t in framework.themes} | {s.id: s.text for s in framework.statements}
-    flagged = sorted((g for g in results.gaps if g.flagged), key=lambda g: -g.size)
+    flagged = results.differences()
     data["differences"] = [(titles[g.item], g) for g in flagged][:10]
     priorities = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"][:3]
     data["priorities"] = priorities

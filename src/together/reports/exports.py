@@ -156,10 +156,15 @@ def results_json(released: Released) -> bytes:
                 "highest_mean": _round(g.highest.score.mean),
                 "lowest": g.lowest.label,
                 "lowest_mean": _round(g.lowest.score.mean),
+                "highest_n": g.highest.score.n,
+                "lowest_n": g.lowest.score.n,
                 "gap": _round(g.size),
+                "interval_low": _round(g.comparison.low),
+                "interval_high": _round(g.comparison.high),
+                "p_adjusted": round(g.comparison.p_adjusted, 4),
+                "pairs_compared": g.comparison.pairs,
             }
-            for g in results.gaps
-            if g.flagged
+            for g in results.differences()
         ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False).encode()

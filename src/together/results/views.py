@@ -128,7 +128,7 @@ def overview(request, partnership, round_id):
             ),
             sectors=_sizes(results, "sector"),
             attention=[a for a in results.attention if a.kind == "theme"][:3],
-            differences=[g for g in results.gaps if g.flagged and g.item in results.themes][:5],
+            differences=[g for g in results.differences() if g.item in results.themes][:5],
         )
     return render(request, "results/overview.html", context)
 
@@ -187,7 +187,7 @@ def differences(request, partnership, round_id):
     results = context["results"]
     framework = context["framework"]
     titles = {t.id: t.title for t in framework.themes} | {s.id: s.text for s in framework.statements}
-    flagged = sorted((g for g in results.gaps if g.flagged), key=lambda g: -g.size)
+    flagged = results.differences() if results.visible else []
     disagreement = [
         (s, results.statements[s.id])
         for s in framework.statements
@@ -411,9 +411,7 @@ def workshop(request, partnership, round_id, step: int = 1):
         context["strengths"] = sorted((row for row in themes if row[1].mean is not None), key=lambda r: -r[1].mean)[:3]
     elif results.visible and key == "differences":
         titles = {t.id: t.title for t in framework.themes}
-        context["gaps"] = [
-            (titles[g.item], g) for g in sorted(results.gaps, key=lambda g: -g.size) if g.flagged and g.item in titles
-        ][:6]
+        context["gaps"] = [(titles[g.item], g) for g in results.differences() if g.item in titles][:6]
     elif results.visible and key == "attention":
         context["priorities"] = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"][:3]
     elif key == "actions":
