@@ -111,3 +111,47 @@ def test_with_no_real_difference_flags_are_as_rare_as_the_error_rate(weakened):
         assert rate > 2 * ALPHA
     else:
         assert rate < ALPHA
+
+
+def test_a_theme_never_agrees_better_than_most_of_its_statements():
+    """Four statements each with weak agreement (rwg 0.33): rwg(J) would call the theme moderate
+    agreement, "people broadly agree" (0.67); the theme reads as its median statement does, and
+    is flagged as split."""
+    values = [1, 2, 3, 3, 4, 5, 2, 4, 3, 3]  # variance 1.33…, rwg 1 − 1.33/2 ≈ 0.33
+    statements = [f"s{i}" for i in range(4)]
+    cells = {(s, "council", None): Histogram.from_values(values, 5) for s in statements}
+    inputs = Inputs(
+        themes=[ThemeSpec("t", tuple(statements))],
+        points=5,
+        threshold=5,
+        cells=cells,
+        respondents={("council", None): len(values)},
+        priorities={},
+        dimensions=[Dimension("organisation", {"council": "Council", None: "Not given"}, lambda o, g: o)],
+    )
+    results = compute(inputs)
+    theme = results.themes["t"]
+    statement = results.statements["s0"]
+    assert statement.band.label == "Weak agreement" and statement.disagreement
+    assert theme.agreement_j == pytest.approx(2 / 3)  # what the multi-statement index says
+    assert theme.agreement == pytest.approx(statement.agreement)
+    assert theme.band.label == "Weak agreement"
+    assert theme.disagreement and theme.split_share == 1.0
+    entry = next(a for a in results.attention if a.item == "t")
+    assert "partners disagree" in entry.reason(5)
+
+
+def test_a_theme_is_split_only_when_most_of_its_statements_are():
+    agreeing, spread = [3, 3, 3, 3, 4, 3, 3, 3, 3, 3], [1, 5, 1, 5, 1, 5, 1, 5, 3, 3]
+    statements = {"a": agreeing, "b": agreeing, "c": spread, "d": spread}
+    inputs = Inputs(
+        themes=[ThemeSpec("t", tuple(statements))],
+        points=5,
+        threshold=5,
+        cells={(s, "council", None): Histogram.from_values(v, 5) for s, v in statements.items()},
+        respondents={("council", None): 10},
+        priorities={},
+        dimensions=[Dimension("organisation", {"council": "Council", None: "Not given"}, lambda o, g: o)],
+    )
+    theme = compute(inputs).themes["t"]
+    assert theme.split_share == 0.5 and not theme.disagreement  # half is not most

@@ -6,6 +6,7 @@ pages, reports, exports and API all read these results, so none of them can show
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +70,11 @@ class Score:
     # theme: the mean of its statements' standard errors, and their fewest ratings).
     se: float | None = None
     se_n: int = 0
+    # A theme's: rwg(J) over its statements (for the method note and exports; it rises with the
+    # number of statements, so it is not what the pages call the theme's agreement), and the
+    # share of its statements whose own agreement is below the disagreement line.
+    agreement_j: float | None = None
+    split_share: float | None = None
 
     @property
     def band(self) -> Band | None:
@@ -76,6 +82,9 @@ class Score:
 
     @property
     def disagreement(self) -> bool:
+        """A statement: its rwg is below the line. A theme: most of its statements' are."""
+        if self.split_share is not None:
+            return self.split_share > 0.5
         return disagrees(self.agreement)
 
 
@@ -120,10 +129,11 @@ class Attention:
     chosen_share: float
     agreement: float | None
     low_score: float
+    split: bool = False  # the item's Score.disagreement
 
     def reason(self, maximum: int) -> str:
         parts = [f"scored {_one_place(self.score)} of {maximum}", f"{self.chosen_share:.0%} chose it"]
-        if disagrees(self.agreement):
+        if self.split:
             parts.append("partners disagree")
         return "; ".join(parts)
 
@@ -182,7 +192,20 @@ def _score(histograms: Sequence[Histogram], n_people: int, hidden: bool, single:
     mean = sum(means) / len(means) if means else None
     errors = [(e, h.answered) for h in histograms if (e := _standard_error(h)) is not None]
     se = sum(e for e, _ in errors) / len(errors) if errors else None
-    return Score(n_people, mean, None, rwg_j(histograms), None, se=se, se_n=min((n for _, n in errors), default=0))
+    # A theme's agreement is the median of its statements' agreement, so that it never reads
+    # better than most of its statements do.
+    agreements = [a for h in histograms if (a := rwg(h)) is not None]
+    return Score(
+        n_people,
+        mean,
+        None,
+        statistics.median(agreements) if agreements else None,
+        None,
+        se=se,
+        se_n=min((n for _, n in errors), default=0),
+        agreement_j=rwg_j(histograms),
+        split_share=sum(disagrees(a) for a in agreements) / len(agreements) if agreements else None,
+    )
 
 
 def _standard_error(histogram: Histogram) -> float | None:
@@ -397,4 +420,4 @@ def _entry(item, theme_id, kind, score: Score, chosen: float, points: int, span:
     low = (points - score.mean) / span
     disagreement = 1 - score.agreement if score.agreement is not None else 0.0
     value = WEIGHT_LOW_SCORE * low + WEIGHT_CHOSEN * chosen + WEIGHT_DISAGREEMENT * disagreement
-    return Attention(item, theme_id, kind, value, score.mean, chosen, score.agreement, low)
+    return Attention(item, theme_id, kind, value, score.mean, chosen, score.agreement, low, score.disagreement)

@@ -78,8 +78,13 @@ class ResultRowSerializer(serializers.Serializer):
     answered = serializers.IntegerField(allow_null=True)
     mean = serializers.FloatField(allow_null=True)
     sd = serializers.FloatField(allow_null=True)
-    agreement_rwg = serializers.FloatField(allow_null=True)
+    agreement_rwg = serializers.FloatField(
+        allow_null=True, help_text="A statement's rwg; a theme's, the median of its statements' rwg."
+    )
     agreement = serializers.CharField(allow_null=True)
+    agreement_rwg_j = serializers.FloatField(
+        allow_null=True, help_text="A theme's multi-statement rwg(J), for reference; empty for a statement."
+    )
     dont_know = serializers.FloatField(allow_null=True)
     share_1 = serializers.FloatField(allow_null=True)
     share_2 = serializers.FloatField(allow_null=True)

@@ -193,7 +193,9 @@ def differences(request, partnership, round_id):
         for s in framework.statements
         if s.id in results.statements and results.statements[s.id].disagreement
     ]
+    split_themes = [t for t in framework.themes if t.id in results.themes and results.themes[t.id].disagreement]
     context.update(
+        split_themes=split_themes,
         theme_gaps=[(titles[g.item], g) for g in flagged if g.item in results.themes],
         statement_gaps=[
             (titles[g.item], g, framework.theme_of(g.item)) for g in flagged if g.item in results.statements
