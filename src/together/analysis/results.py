@@ -10,11 +10,11 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from .agreement import Band, band, disagrees, rwg, rwg_j
 from .differences import LARGE, Compared, Comparison, compare
 from .disclosure import ROOT, Suppression, suppress_linked, suppress_small_groups
+from .figures import one_place
 from .histogram import Histogram
 
 GAP_FLAG = LARGE  # scale points between the highest and lowest group
@@ -144,7 +144,7 @@ def _stronger(gap: Gap, other: Gap) -> bool:
 
 def _one_place(value: float) -> str:
     """Half up, as the pages round, so 2.25 reads 2.3 everywhere."""
-    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return one_place(value)
 
 
 @dataclass

@@ -9,6 +9,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from together.analysis.figures import one_place
+
 # A colour-blind-safe diverging scale from "not yet in place" to "embedded", light enough that
 # black text on it passes WCAG AA contrast.
 SCALE_COLOURS = ("#d4351c", "#f47738", "#ffdd00", "#85994b", "#00703c")
@@ -62,9 +64,9 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], minimum: int = 1, 
         parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{max(length, 2):.1f}" height="20" fill="#1d70b8"/>')
         parts.append(
             f'<text x="{label_width + max(length, 2) + 6:.1f}" y="{y + 19}" font-size="13" fill="#0b0c0c">'
-            f"{bar.value:.1f}</text>"
+            f"{one_place(bar.value)}</text>"
         )
-        described.append(f"{bar.label}: {bar.value:.1f}")
+        described.append(f"{bar.label}: {one_place(bar.value)}")
     description = f"Scores from {minimum} to {maximum}. " + "; ".join(described) + "."
     return _svg(chart_id, title, description, label_width + plot_width + 50, height, "".join(parts))
 
@@ -122,7 +124,7 @@ def heatmap(
                 f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{heat_colour(value)}" '
                 f'stroke="#ffffff"/>'
             )
-            text = f"{value:.1f}" if value is not None else "–"
+            text = one_place(value) if value is not None else "–"
             parts.append(
                 f'<text x="{x + cell_w / 2 - 1}" y="{y + 21}" font-size="13" text-anchor="middle" fill="#0b0c0c">'
                 f"{text}</text>"
@@ -162,12 +164,12 @@ def line_chart(
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1d70b8"/>')
             parts.append(
                 f'<text x="{x:.1f}" y="{y - 8:.1f}" font-size="11" text-anchor="middle" fill="#0b0c0c">'
-                f"{value:.1f}</text>"
+                f"{one_place(value)}</text>"
             )
     if len(coordinates) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
         parts.insert(0, f'<polyline points="{path}" fill="none" stroke="#1d70b8" stroke-width="3"/>')
     described = "; ".join(
-        f"{label}: {value:.1f}" if value is not None else f"{label}: not shown" for label, value in points
+        f"{label}: {one_place(value)}" if value is not None else f"{label}: not shown" for label, value in points
     )
     return _svg(chart_id, title, described + ".", width, height, "".join(parts))

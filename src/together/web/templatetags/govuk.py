@@ -265,18 +265,19 @@ def scale_details(scale) -> str:
 
 
 @register.filter
+def bound(value) -> str:
+    """An end of an interval (see together.analysis.figures.bound)."""
+    from together.analysis.figures import bound as written
+
+    return "" if value is None else written(value)
+
+
+@register.filter
 def signed(value) -> str:
     """A change to one decimal place with its sign, rounding halves up: +0.4, −0.3, 0.0."""
-    from decimal import ROUND_HALF_UP, Decimal
+    from together.analysis.figures import signed as written
 
-    if value is None:
-        return ""
-    rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if rounded > 0:
-        return f"+{rounded}"
-    if rounded < 0:
-        return f"\u2212{abs(rounded)}"
-    return "0.0"
+    return "" if value is None else written(value)
 
 
 def _tr_html(text: Text, language: str) -> str:
