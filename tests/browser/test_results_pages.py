@@ -50,3 +50,10 @@ def test_the_heatmap_table_can_be_reached_and_scrolled_by_keyboard(page, facilit
     region.focus()
     assert page.evaluate("document.activeElement.classList.contains('app-table-scroll')")
     assert "not shown" in region.inner_text()
+
+
+def test_the_html_report_is_accessible(page, facilitator, closed_round):
+    sign_in(page, facilitator)
+    visit(page, f"/partnerships/{closed_round.partnership_id}/rounds/{closed_round.pk}/report/")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
