@@ -42,8 +42,8 @@ from django.db import connection, transaction
 
 from .models import Answer, Comment, Priority, Response, ResponseState, Round, RoundState, UsedKey
 
-# Responses moved in one transaction: about a quarter of a second of SQLite's write lock for
-# the framework's 42 statements on the machine the benchmarks ran on.
+# Responses moved in one transaction: under a second of SQLite's write lock for the framework's
+# 42 statements on the 2-core machine the measurements in docs/architecture.md ran on.
 BATCH = 200
 CLOSE_SECONDS = 20.0
 VIEW_SECONDS = 8.0
