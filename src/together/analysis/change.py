@@ -86,9 +86,8 @@ class Change:
 
 
 def _mean_se(histogram: Histogram) -> tuple[float, float] | None:
-    if histogram.answered < 2 or histogram.variance is None:
-        return None
-    return histogram.mean, math.sqrt(histogram.variance / histogram.answered)
+    se = histogram.standard_error
+    return None if se is None else (histogram.mean, se)
 
 
 def statement_change(before: Histogram, after: Histogram, threshold: int) -> Change | None:

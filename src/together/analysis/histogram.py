@@ -76,6 +76,12 @@ class Histogram:
         return None if variance is None else math.sqrt(variance)
 
     @property
+    def standard_error(self) -> float | None:
+        """Of the mean: √(s² / n). None below two ratings."""
+        variance = self.variance
+        return None if variance is None else math.sqrt(variance / self.answered)
+
+    @property
     def shares(self) -> tuple[float, ...]:
         """The share of those answering who chose each value."""
         n = self.answered

@@ -12,12 +12,11 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .agreement import Band, band, disagrees, rwg, rwg_j
-from .differences import LARGE, Compared, Comparison, compare
+from .differences import Compared, Comparison, compare
 from .disclosure import ROOT, Suppression, suppress_linked, suppress_small_groups
 from .figures import one_place
 from .histogram import Histogram
 
-GAP_FLAG = LARGE  # scale points between the highest and lowest group
 WEIGHT_LOW_SCORE = 0.5
 WEIGHT_CHOSEN = 0.3
 WEIGHT_DISAGREEMENT = 0.2
@@ -132,7 +131,7 @@ class Attention:
     split: bool = False  # the item's Score.disagreement
 
     def reason(self, maximum: int) -> str:
-        parts = [f"scored {_one_place(self.score)} of {maximum}", f"{self.chosen_share:.0%} chose it"]
+        parts = [f"scored {one_place(self.score)} of {maximum}", f"{self.chosen_share:.0%} chose it"]
         if self.split:
             parts.append("partners disagree")
         return "; ".join(parts)
@@ -140,11 +139,6 @@ class Attention:
 
 def _stronger(gap: Gap, other: Gap) -> bool:
     return (gap.evidence, -gap.size, gap.dimension) < (other.evidence, -other.size, other.dimension)
-
-
-def _one_place(value: float) -> str:
-    """Half up, as the pages round, so 2.25 reads 2.3 everywhere."""
-    return one_place(value)
 
 
 @dataclass
@@ -185,12 +179,12 @@ def _score(histograms: Sequence[Histogram], n_people: int, hidden: bool, single:
             histogram.sd,
             rwg(histogram),
             histogram,
-            se=_standard_error(histogram),
+            se=histogram.standard_error,
             se_n=histogram.answered,
         )
     means = [h.mean for h in histograms if h.mean is not None]
     mean = sum(means) / len(means) if means else None
-    errors = [(e, h.answered) for h in histograms if (e := _standard_error(h)) is not None]
+    errors = [(e, h.answered) for h in histograms if (e := h.standard_error) is not None]
     se = sum(e for e, _ in errors) / len(errors) if errors else None
     # A theme's agreement is the median of its statements' agreement, so that it never reads
     # better than most of its statements do.
@@ -206,11 +200,6 @@ def _score(histograms: Sequence[Histogram], n_people: int, hidden: bool, single:
         agreement_j=rwg_j(histograms),
         split_share=sum(disagrees(a) for a in agreements) / len(agreements) if agreements else None,
     )
-
-
-def _standard_error(histogram: Histogram) -> float | None:
-    variance = histogram.variance
-    return None if variance is None else (variance / histogram.answered) ** 0.5
 
 
 def _roll_up(cells, key_of) -> dict:
