@@ -31,6 +31,11 @@ from dataclasses import dataclass
 
 ROOT = "__all__"
 
+# Why a node is hidden, as a reader may be told it (see :func:`hidden_reasons`).
+FEWER = "fewer"  # it has fewer than the threshold
+PROTECTS = "protects"  # it has at least the threshold, and is hidden to protect a smaller group
+WITHHELD = "withheld"  # either: telling which would itself narrow down a small group
+
 
 @dataclass(frozen=True)
 class Suppression:

@@ -74,6 +74,9 @@ class Score:
     # share of its statements whose own agreement is below the disagreement line.
     agreement_j: float | None = None
     split_share: float | None = None
+    # Why a hidden score is hidden, as far as saying so discloses nothing: one of
+    # :data:`.disclosure.FEWER`, :data:`.disclosure.PROTECTS` or :data:`.disclosure.WITHHELD`.
+    hidden_reason: str | None = None
 
     @property
     def band(self) -> Band | None:

@@ -331,3 +331,11 @@ def answer_summaries(sections, round_) -> str:
             f"  </div>\n</dl>\n\n"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@register.filter
+def hidden_words(score, threshold) -> str:
+    """Why a hidden score is not shown: ``{{ score|hidden_words:threshold }}``."""
+    from together.results.wording import hidden_words as words
+
+    return words(getattr(score, "hidden_reason", None), int(threshold))
