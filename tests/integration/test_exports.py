@@ -44,7 +44,14 @@ def test_results_csv_leaves_hidden_groups_blank(round_):
     elected = [r for r in rows if r["group"] == "Elected member"]
     assert elected and all(r["mean"] == "" for r in elected)
     everyone = next(r for r in rows if r["level"] == "theme" and r["breakdown"] == "all")
-    assert everyone["people"] == "25" and everyone["shown"] == "yes"
+    assert everyone["people"] == "25" and everyone["shown"] == "yes" and everyone["hidden_because"] == ""
+    because = {(r["breakdown"], r["group"]): r["hidden_because"] for r in rows if r["shown"] == "no"}
+    # One elected member among 25: told apart, as the 24 frontline staff leave it 1 to 4 whatever.
+    assert because[("group", "Elected member")] == "fewer_than_threshold"
+    assert because[("group", "Frontline staff")] == "protects_smaller_group"
+    # The charity (2) and the police (6) hide 8 between them: "fewer than 5" for the charity and
+    # "protecting" for the police would say that the charity has 1 to 3, so neither is told.
+    assert because[("organisation", "Small Charity")] == because[("organisation", "Northbridge Police")] == "withheld"
 
 
 def test_response_level_labels_never_single_anyone_out(round_):

@@ -206,3 +206,61 @@ def _blocks(cells, suppressions, parent_of) -> dict[tuple, int]:
             key = (_owner(a, suppressions[0], parent_of[0]), _owner(b, suppressions[1], parent_of[1]))
             blocks[key] = blocks.get(key, 0) + count
     return blocks
+
+
+def hidden_reasons(
+    suppression: Suppression,
+    threshold: int,
+    parent_of: Mapping[Hashable, Hashable] | None = None,
+    fixed: Iterable[Hashable] = (),
+) -> dict[Hashable, str]:
+    """Why each hidden node is hidden, in words a reader may be given: :data:`FEWER`,
+    :data:`PROTECTS`, or :data:`WITHHELD` where telling which would itself disclose.
+
+    For every shown node a reader can work out how many people its hidden parts hold between
+    them (its residual, see the module notes). Being told that a part has fewer than the
+    threshold is fair; being told as well that the others hold at least the threshold each can
+    narrow that part down, to exactly one person at worst. With ``k`` hidden leaves in a residual
+    of ``r`` people, whatever their sizes, a part with fewer than the threshold can still hold
+    anything from 1 to ``threshold − 1`` however the others are labelled exactly when
+    ``r ≥ k × threshold − 1``. Only then are the two reasons told apart in that residual; else its
+    parts are all :data:`WITHHELD`. The test uses only what the reader already has (``r`` and
+    ``k``), so falling back says nothing about which parts are small.
+
+    A hidden parent with two or more hidden, non-empty parts is always :data:`WITHHELD` (calling
+    it small would bound each of its parts more tightly), and so is everything when no one at all
+    is shown. ``fixed`` names nodes whose reason the caller gives from another breakdown (a
+    statement's cells take a group's reason from the people breakdown); a residual holding one of
+    them is :data:`WITHHELD` throughout, as its reason would bound the others'.
+    """
+    parent_of = parent_of or {}
+    counts, hidden, fixed = suppression.counts, suppression.hidden, set(fixed)
+    parents = set(parent_of.values())
+    children: dict[Hashable, list] = {ROOT: []}
+    for node in counts:
+        if node == ROOT:
+            continue
+        owner = parent_of.get(node, ROOT) if node not in parents else ROOT
+        children.setdefault(owner, []).append(node)
+
+    reasons = dict.fromkeys(hidden - {ROOT}, WITHHELD)
+    for owner in [ROOT, *parents]:
+        if owner in hidden or owner not in counts:
+            continue
+        parts = [child for child in children.get(owner, []) if child in hidden]
+        leaves = [p for p in parts if p not in parents]
+        inner = [p for p in parts if p in parents]
+        for parent in inner:
+            leaves.extend(child for child in children.get(parent, []) if child in hidden)
+        residual = sum(counts[leaf] for leaf in leaves)
+        if fixed & {*parts, *leaves} or residual < len(leaves) * threshold - 1:
+            continue
+        for node in leaves:
+            reasons[node] = FEWER if counts[node] < threshold else PROTECTS
+        for parent in inner:
+            parts_within = [c for c in children.get(parent, []) if c in hidden and counts[c] > 0]
+            if len(parts_within) < 2:
+                reasons[parent] = FEWER if counts[parent] < threshold else PROTECTS
+    for node in fixed:
+        reasons.pop(node, None)
+    return reasons

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .agreement import Band, band, disagrees, rwg, rwg_j
 from .differences import Compared, Comparison, compare
-from .disclosure import ROOT, Suppression, suppress_linked, suppress_small_groups
+from .disclosure import FEWER, ROOT, Suppression, hidden_reasons, suppress_linked, suppress_small_groups
 from .figures import one_place
 from .histogram import Histogram
 
@@ -171,9 +171,11 @@ class RoundResults:
         return sorted(strongest.values(), key=lambda g: (g.evidence, -g.size, g.item))
 
 
-def _score(histograms: Sequence[Histogram], n_people: int, hidden: bool, single: bool) -> Score:
+def _score(
+    histograms: Sequence[Histogram], n_people: int, hidden: bool, single: bool, reason: str | None = None
+) -> Score:
     if hidden:
-        return Score(n=n_people, mean=None, sd=None, agreement=None, histogram=None, hidden=True)
+        return Score(n=n_people, mean=None, sd=None, agreement=None, histogram=None, hidden=True, hidden_reason=reason)
     if single:
         histogram = histograms[0]
         return Score(
@@ -241,7 +243,7 @@ def compute(inputs: Inputs) -> RoundResults:
         for statement in theme.statement_ids:
             histogram = overall.get((statement, ROOT), empty)
             hidden = histogram.answered < threshold
-            results.statements[statement] = _score([histogram], histogram.answered, hidden, True)
+            results.statements[statement] = _score([histogram], histogram.answered, hidden, True, FEWER)
             if not hidden:
                 # A theme is built only from statements shown in their own right, so that it
                 # cannot be used to work out a hidden one.
@@ -316,15 +318,26 @@ def _breakdown(
     by_people: Suppression,
     by_statement: Mapping[str, Suppression],
 ) -> None:
-    points = inputs.points
+    points, threshold = inputs.points, inputs.threshold
     empty = Histogram.empty(points)
     keys = list(dimension.labels)
+    # What a reader may be told of why a group is hidden: for the group (and its themes), and for
+    # its answers to each statement, where a group shown in its own right may still be hidden.
+    reasons = hidden_reasons(by_people, threshold, dimension.parent_of)
     results.group_sizes[dimension.key] = [
         GroupScore(
             key,
             dimension.labels[key],
             by_people.counts.get(key, 0),
-            Score(by_people.counts.get(key, 0), None, None, None, None, not by_people.shown(key)),
+            Score(
+                by_people.counts.get(key, 0),
+                None,
+                None,
+                None,
+                None,
+                not by_people.shown(key),
+                hidden_reason=reasons.get(key),
+            ),
         )
         for key in keys
     ]
@@ -339,6 +352,7 @@ def _breakdown(
         for statement in theme.statement_ids:
             # Suppression by the people who actually rated this statement, not all in the group.
             by_answers = by_statement[statement]
+            answer_reasons = reasons | hidden_reasons(by_answers, threshold, dimension.parent_of, by_people.hidden)
             items[statement] = [
                 GroupScore(
                     key,
@@ -349,6 +363,7 @@ def _breakdown(
                         0,
                         not by_answers.shown(key) or not by_people.shown(key),
                         True,
+                        answer_reasons.get(key),
                     ),
                 )
                 for key in keys
@@ -367,6 +382,7 @@ def _breakdown(
                     by_people.counts.get(key, 0),
                     not by_people.shown(key),
                     False,
+                    reasons.get(key),
                 ),
             )
             for key in keys

@@ -93,6 +93,12 @@ class ResultRowSerializer(serializers.Serializer):
     share_5 = serializers.FloatField(allow_null=True)
     chose_as_priority = serializers.FloatField(allow_null=True)
     shown = serializers.ChoiceField(choices=["yes", "no"])
+    hidden_because = serializers.ChoiceField(
+        choices=["fewer_than_threshold", "protects_smaller_group", "withheld"],
+        allow_null=True,
+        help_text="Why a hidden row is hidden: fewer than the threshold responded, it is hidden to protect a "
+        "smaller group, or telling which would itself narrow a small group down; null when shown.",
+    )
 
 
 class AttentionSerializer(serializers.Serializer):

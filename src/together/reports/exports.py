@@ -15,6 +15,7 @@ import json
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from together.analysis.disclosure import FEWER, PROTECTS, WITHHELD
 from together.releases.services import Released
 
 RESULT_COLUMNS = (
@@ -39,7 +40,15 @@ RESULT_COLUMNS = (
     "share_5",
     "chose_as_priority",
     "shown",
+    "hidden_because",
 )
+
+# Why a hidden row is hidden, in the words of docs/statistics.md ("Hidden figures").
+HIDDEN_BECAUSE = {
+    FEWER: "fewer_than_threshold",
+    PROTECTS: "protects_smaller_group",
+    WITHHELD: "withheld",
+}
 
 
 def _safe(value):
@@ -82,6 +91,7 @@ def result_rows(released: Released) -> list[dict]:
                 **{f"share_{i + 1}": _round(v) for i, v in enumerate(shares[:5])},
                 "chose_as_priority": _round(chosen),
                 "shown": "no" if score.hidden else "yes",
+                "hidden_because": HIDDEN_BECAUSE.get(score.hidden_reason or WITHHELD) if score.hidden else None,
             }
         )
 
