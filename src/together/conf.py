@@ -134,6 +134,19 @@ SETTINGS: tuple[Setting, ...] = (
         _rate,
     ),
     Setting(
+        "MAX_REQUEST_MB",
+        50,
+        "Largest request body accepted, in megabytes (imports are the largest); bigger ones get 413.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "HEALTH_MIN_FREE_MB",
+        200,
+        "The health check (/healthz) answers 503 when the disk holding the database or temporary "
+        "files has less free space than this, in megabytes.",
+        _int_at_least(0),
+    ),
+    Setting(
         "OPERATOR_NAME",
         "",
         "Organisation that runs this installation, named in the privacy notice and accessibility statement.",

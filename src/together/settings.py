@@ -20,6 +20,8 @@ OPERATOR_NAME = _env["OPERATOR_NAME"]
 SUPPORT_EMAIL = _env["SUPPORT_EMAIL"]
 RESPONSE_RATE_LIMIT = _env["RESPONSE_RATE_LIMIT"]
 SIGN_IN_RATE_LIMIT = _env["SIGN_IN_RATE_LIMIT"]
+MAX_REQUEST_BYTES = _env["MAX_REQUEST_MB"] * 1024 * 1024
+HEALTH_MIN_FREE_BYTES = _env["HEALTH_MIN_FREE_MB"] * 1024 * 1024
 
 INSTALLED_APPS = [
     "together.accounts",
@@ -52,8 +54,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "together.web.csrf.SendCsrfCookieOnlyWhenChanged",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "together.web.middleware.RefuseUnstorableText",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "together.web.middleware.UnavailableWhenFull",
 ]
 
 ROOT_URLCONF = "together.urls"

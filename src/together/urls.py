@@ -90,5 +90,6 @@ urlpatterns = [
     path("respond/<uuid:public_id>/done/", respond.done, name="respond-done"),
 ]
 
+handler400 = "together.web.views.bad_request"
 handler404 = "together.web.views.not_found"
 handler500 = "together.web.views.server_error"

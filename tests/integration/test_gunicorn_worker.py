@@ -1,6 +1,7 @@
 """The production gunicorn set-up keeps connections open, and no client can hold a worker long."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,18 +21,38 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    port = _free_port()
-    env = {
+def _environment(database: Path) -> dict:
+    return {
         "PATH": os.environ["PATH"],
         "SECRET_KEY": "worker-test-" + "k" * 50,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "GUNICORN_STALL_SECONDS": "1",
         "GUNICORN_KEEPALIVE": "5",
+        "MAX_REQUEST_MB": "1",
     }
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A database with the service's tables (the health check writes to one), made once."""
+    database = tmp_path_factory.mktemp("worker") / "template.sqlite3"
+    subprocess.run(
+        [sys.executable, "-m", "together.cli", "migrate", "--verbosity", "0"],
+        cwd=ROOT,
+        env=_environment(database),
+        check=True,
+    )
+    return database
+
+
+@pytest.fixture
+def server(tmp_path, migrated):
+    port = _free_port()
+    database = tmp_path / "worker.sqlite3"
+    shutil.copyfile(migrated, database)
+    env = _environment(database)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [gunicorn, "-c", "python:together.gunicorn_conf", "together.wsgi", "--bind", f"127.0.0.1:{port}"]
@@ -140,3 +161,42 @@ def test_a_burst_of_new_connections_is_answered_whether_or_not_each_has_sent_yet
     finally:
         for connection in connections:
             connection.close()
+
+
+def _reply(connection: socket.socket) -> bytes:
+    data = b""
+    while True:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
+def test_a_body_that_ends_before_its_length_is_refused(server):
+    body = b"csrfmiddlewaretoken=x&username=someone&password=secret"
+    head = (
+        b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: " + str(len(body) + 40).encode() + b"\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        connection.sendall(head + body)
+        connection.shutdown(socket.SHUT_WR)  # and nothing more
+        reply = _reply(connection)
+    assert reply.startswith(b"HTTP/1.1 400 "), reply[:200]
+    assert b"ended before all of it arrived" in reply
+    # The same body, whole, reaches the service (which refuses it for want of a CSRF cookie).
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        connection.sendall(head.replace(str(len(body) + 40).encode(), str(len(body)).encode()) + body)
+        connection.shutdown(socket.SHUT_WR)
+        assert _reply(connection).startswith(b"HTTP/1.1 403 ")
+
+
+def test_a_body_larger_than_the_limit_is_refused_unread(server):
+    head = (
+        b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 2000000\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        connection.sendall(head)
+        assert _reply(connection).startswith(b"HTTP/1.1 413 ")

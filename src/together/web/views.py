@@ -1,12 +1,17 @@
 """Public pages: home, the framework, accessibility and privacy, and signing in and out."""
 
+import os
+import shutil
+import tempfile
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import connection
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,6 +20,7 @@ from together.frameworks import services
 from together.reviews import ratelimit
 
 from .forms import SignInForm
+from .models import Heartbeat
 
 
 @require_GET
@@ -93,10 +99,44 @@ class SignOutView(auth_views.LogoutView):
 @never_cache
 @require_GET
 def health(request):
-    """For load balancers and uptime checks: the service and its database answer."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers and uptime checks: 200 "ok" when the database takes a write and the
+    disks it and temporary files live on have room; else 503 with what is wrong, one a line."""
+    problems = []
+    try:
+        with transaction.atomic():
+            Heartbeat.objects.update_or_create(id=1, defaults={"at": timezone.now()})
+    except DatabaseError as error:
+        problems.append(f"database: does not take writes ({type(error).__name__})")
+    for label, folder in _disks():
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError as error:
+            problems.append(f"{label}: cannot be checked ({error.strerror})")
+            continue
+        if free < settings.HEALTH_MIN_FREE_BYTES:
+            problems.append(
+                f"{label}: {free // (1024 * 1024)} MB free, below {settings.HEALTH_MIN_FREE_BYTES // (1024 * 1024)} MB"
+            )
+    if problems:
+        return HttpResponse("\n".join(problems) + "\n", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _disks() -> list[tuple[str, str]]:
+    """The folders whose disks must have room: the SQLite database's, and temporary files'."""
+    folders = [("temporary files", tempfile.gettempdir())]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folders.append(("database disk", os.path.dirname(os.path.abspath(str(database["NAME"])))))
+    return folders
+
+
+def bad_request(request, exception=None):
+    """The service's page for a request it cannot read. Django's own handler checks the CSRF
+    token again, reading the unreadable body a second time, and so fails with a 500."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return render(request, "400.html", status=400)
 
 
 def not_found(request, exception=None):
