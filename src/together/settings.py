@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "together.imports",
     "together.reports",
     "together.api",
+    "together.backups",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
