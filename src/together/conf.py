@@ -36,11 +36,22 @@ _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
 def _rate(value: str) -> tuple[int, int]:
-    """``"200/hour"`` becomes ``(200, 3600)``."""
-    count, _, unit = value.strip().partition("/")
-    if not count.isdigit() or int(count) < 1 or unit not in _UNITS:
-        raise ValueError("must be a count per second, minute, hour or day, like 200/hour")
-    return int(count), _UNITS[unit]
+    """``"200/hour"`` becomes ``(200, 3600)``, and ``"10/15minutes"`` ``(10, 900)``."""
+    count, _, period = value.strip().partition("/")
+    times = period.rstrip("abcdefghijklmnopqrstuvwxyz") or "1"
+    unit = period[len(times) :] if period[:1].isdigit() else period
+    unit = unit[:-1] if unit.endswith("s") and unit[:-1] in _UNITS else unit
+    if not count.isdigit() or int(count) < 1 or unit not in _UNITS or not times.isdigit() or int(times) < 1:
+        raise ValueError("must be a count per period, like 200/hour or 10/15minutes (second, minute, hour, day)")
+    return int(count), int(times) * _UNITS[unit]
+
+
+def _shown_rate(count: int, seconds: int) -> str:
+    for name, size in reversed(_UNITS.items()):
+        if seconds % size == 0:
+            times = seconds // size
+            return f"{count}/{name}" if times == 1 else f"{count}/{times}{name}s"
+    return f"{count}/{seconds}seconds"
 
 
 def _int_at_least(minimum: int) -> Callable[[str], int]:
@@ -76,8 +87,7 @@ class Setting:
         if isinstance(self.default, list):
             return ",".join(self.default)
         if self.parse is _rate:
-            count, seconds = self.default
-            return f"{count}/{next(name for name, size in _UNITS.items() if size == seconds)}"
+            return _shown_rate(*self.default)
         return str(self.default).replace(f"{BASE_DIR}/", "")
 
 
@@ -157,6 +167,21 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "Redirect plain HTTP to HTTPS when DEBUG is off. Turn off only if a proxy already does it.",
         _bool,
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        [],
+        "Comma-separated addresses or networks of the proxies in front of the service (such as "
+        "127.0.0.1 or 10.0.0.0/8), whose X-Forwarded-For header gives the client's address for rate "
+        "limits and sign-in lockout. Empty: the connection's own address is used.",
+        _list,
+    ),
+    Setting(
+        "SIGN_IN_LOCKOUT",
+        (10, 900),
+        "Wrong passwords for one account, from anywhere, before that account is locked for the "
+        "period, like 10/15minutes (minute, hour and day also work).",
+        _rate,
     ),
     Setting(
         "SECURE_PROXY_SSL_HEADER",

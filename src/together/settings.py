@@ -1,5 +1,6 @@
 """Django settings. Values that vary between installations come from :mod:`together.conf`."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +21,7 @@ OPERATOR_NAME = _env["OPERATOR_NAME"]
 SUPPORT_EMAIL = _env["SUPPORT_EMAIL"]
 RESPONSE_RATE_LIMIT = _env["RESPONSE_RATE_LIMIT"]
 SIGN_IN_RATE_LIMIT = _env["SIGN_IN_RATE_LIMIT"]
+TRUSTED_PROXIES = _env["TRUSTED_PROXIES"]
 MAX_REQUEST_BYTES = _env["MAX_REQUEST_MB"] * 1024 * 1024
 HEALTH_MIN_FREE_BYTES = _env["HEALTH_MIN_FREE_MB"] * 1024 * 1024
 
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "together.reports",
     "together.api",
     "together.backups",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "together.web.csrf.SendCsrfCookieOnlyWhenChanged",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "together.web.middleware.RefuseUnstorableText",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "together.web.middleware.UnavailableWhenFull",
@@ -115,6 +119,23 @@ DATABASES = {"default": _database(_env["DATABASE_URL"], prepared_statements=_env
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Per-account lockout (django-axes): wrong passwords for one account, from any address, lock that
+# account for a while; the per-address limit (SIGN_IN_RATE_LIMIT) slows anyone trying many accounts.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT, _lockout_seconds = _env["SIGN_IN_LOCKOUT"]
+AXES_COOLOFF_TIME = timedelta(seconds=_lockout_seconds)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "together.web.clients.sign_in_name"
+AXES_CLIENT_IP_CALLABLE = "together.web.clients.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful sign-ins here
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# axes.W006 asks for lockout by address as well. Deliberately not: a council office or a school
+# shares one address, and ten mistakes there would lock everyone in it out. Addresses are
+# throttled instead (SIGN_IN_RATE_LIMIT, per minute), and accounts are locked by the name tried.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -170,7 +191,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a domain owner's choice, not ours
+    SILENCED_SYSTEM_CHECKS += ["security.W021"]  # HSTS preload is a domain owner's choice, not ours
 
 # Request logs never hold the token of a respondent's or joining link: "Not Found: /i/…/".
 # django.server (the development server's request lines) keeps Django's own handler and format.

@@ -1,84 +1,22 @@
 """The production gunicorn set-up keeps connections open, and no client can hold a worker long."""
 
-import os
-import shutil
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.integration.servers import gunicorn
 
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _environment(database: Path) -> dict:
-    return {
-        "PATH": os.environ["PATH"],
-        "SECRET_KEY": "worker-test-" + "k" * 50,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "GUNICORN_STALL_SECONDS": "1",
-        "GUNICORN_KEEPALIVE": "5",
-        "MAX_REQUEST_MB": "1",
-    }
-
-
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """A database with the service's tables (the health check writes to one), made once."""
-    database = tmp_path_factory.mktemp("worker") / "template.sqlite3"
-    subprocess.run(
-        [sys.executable, "-m", "together.cli", "migrate", "--verbosity", "0"],
-        cwd=ROOT,
-        env=_environment(database),
-        check=True,
-    )
-    return database
-
-
 @pytest.fixture
-def server(tmp_path, migrated):
-    port = _free_port()
-    database = tmp_path / "worker.sqlite3"
-    shutil.copyfile(migrated, database)
-    env = _environment(database)
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [gunicorn, "-c", "python:together.gunicorn_conf", "together.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("gunicorn did not start: " + process.stderr.read().decode())
-            time.sleep(0.1)
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as first:
-        first.sendall(REQUEST)  # the worker's first request sets Django up: not part of any test
-        _answer(first)
-    yield port
-    process.terminate()
-    process.wait(timeout=30)
+def server(migrated):
+    with gunicorn(migrated) as port:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as first:
+            first.sendall(REQUEST)  # the worker's first request sets Django up: not part of any test
+            _answer(first)
+        yield port
 
 
 def _answer(connection: socket.socket) -> bytes:

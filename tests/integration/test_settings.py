@@ -74,7 +74,7 @@ def test_production_settings_pass_the_deploy_check():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (1 silenced)." in result.stdout
+    assert "System check identified no issues (2 silenced)." in result.stdout
 
 
 @pytest.mark.django_db

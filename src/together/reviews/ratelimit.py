@@ -15,11 +15,14 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import connections, router
 
+from together.web.clients import client_address
+
 from .models import RateLimitWindow
 
 
 def client_id(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, read through trusted proxies (see :mod:`together.web.clients`)."""
+    return client_address(request)
 
 
 def allow(request, purpose: str, limit: tuple[int, int]) -> bool:

@@ -339,3 +339,9 @@ def hidden_words(score, threshold) -> str:
     from together.results.wording import hidden_words as words
 
     return words(getattr(score, "hidden_reason", None), int(threshold))
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta in whole minutes, rounded up: how long to wait."""
+    return max(1, -(-int(duration.total_seconds()) // 60))
