@@ -195,6 +195,19 @@ def theme(request, partnership, round_id, theme_id: str):
     return render(request, "results/theme.html", context)
 
 
+def _by_breakdown(themes: list, statements: list) -> list:
+    """The differences a table per breakdown: its themes, then its statements, each as (title,
+    gap, theme, is_theme) in the order given (the strongest evidence first). Breakdowns without
+    a difference are left out."""
+    tables = []
+    for key, name in BREAKDOWNS.items():
+        rows = [(*entry, True) for entry in themes if entry[1].dimension == key]
+        rows += [(*entry, False) for entry in statements if entry[1].dimension == key]
+        if rows:
+            tables.append((key, name, rows))
+    return tables
+
+
 @member_required(READ)
 def differences(request, partnership, round_id):
     round_, released = released_for(request, partnership, round_id)
@@ -209,12 +222,13 @@ def differences(request, partnership, round_id):
         if s.id in results.statements and results.statements[s.id].disagreement
     ]
     split_themes = [t for t in framework.themes if t.id in results.themes and results.themes[t.id].disagreement]
+    theme_gaps = [(titles[g.item], g, framework.theme(g.item)) for g in flagged if g.item in results.themes]
+    statement_gaps = [(titles[g.item], g, framework.theme_of(g.item)) for g in flagged if g.item in results.statements]
     context.update(
         split_themes=split_themes,
-        theme_gaps=[(titles[g.item], g) for g in flagged if g.item in results.themes],
-        statement_gaps=[
-            (titles[g.item], g, framework.theme_of(g.item)) for g in flagged if g.item in results.statements
-        ],
+        theme_gaps=theme_gaps,
+        statement_gaps=statement_gaps,
+        tables=_by_breakdown(theme_gaps, statement_gaps),
         disagreement=disagreement,
         breakdown_names=BREAKDOWNS,
     )
