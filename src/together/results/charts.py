@@ -120,10 +120,17 @@ def heatmap(
     the page's; full names wrap, and the group names run upwards over their columns."""
     label_width = HEAT_LABEL_WIDTH
     cell_w = min(96.0, max(52.0, (MAX_WIDTH - label_width - 10) / max(1, len(columns))))
-    # Each group's name on as few lines as fit side by side across its column.
-    fits = max(1, int((cell_w - 8) // LINE))
-    heads = [_wrap_to_lines(column, fits) for column in columns]
-    head = max((_text_width(line) for lines in heads for line in lines), default=0) + 16
+    # The groups' names across their columns where each fits on three lines or fewer; otherwise
+    # running upwards, each on as few lines as fit side by side across its column.
+    level = [_wrap(column, cell_w - 8) for column in columns]
+    across = all(len(lines) <= 3 and _text_width(max(lines, key=_text_width)) <= cell_w - 8 for lines in level)
+    if across:
+        heads = level
+        head = max((len(lines) for lines in heads), default=1) * LINE + 14
+    else:
+        fits = max(1, int((cell_w - 8) // LINE))
+        heads = [_wrap_to_lines(column, fits) for column in columns]
+        head = max((_text_width(line) for lines in heads for line in lines), default=0) + 16
     row_lines = [_wrap(row, label_width - 14) for row in rows]
     row_heights = [max(40.0, LINE * len(lines) + 14) for lines in row_lines]
     width = label_width + cell_w * len(columns) + 10
@@ -131,10 +138,16 @@ def heatmap(
     parts = []
     for c, lines in enumerate(heads):
         x = label_width + c * cell_w + cell_w / 2
-        parts.append(
-            f'<text transform="translate({x:.1f},{head - 8:.1f}) rotate(-90)" font-size="{FONT}" fill="#0b0c0c">'
-            f"{_lines(lines, 0, 5 - (len(lines) - 1) * LINE / 2)}</text>"
-        )
+        if across:  # the last line just above the cells
+            parts.append(
+                f'<text font-size="{FONT}" text-anchor="middle" fill="#0b0c0c">'
+                f"{_lines(lines, x, head - 10 - (len(lines) - 1) * LINE)}</text>"
+            )
+        else:
+            parts.append(
+                f'<text transform="translate({x:.1f},{head - 8:.1f}) rotate(-90)" font-size="{FONT}" '
+                f'fill="#0b0c0c">{_lines(lines, 0, 5 - (len(lines) - 1) * LINE / 2)}</text>'
+            )
     described = []
     y = head
     for r, (row, lines, row_h) in enumerate(zip(rows, row_lines, row_heights, strict=True)):
