@@ -209,3 +209,51 @@ def test_change_page_compares_with_the_previous_round_and_shows_actions(client, 
     assert html.count('class="app-chart"') == len(framework_version.framework.themes)
     first_html = client.get(f"/partnerships/{partnership.pk}/rounds/{first.pk}/results/change/").content.decode()
     assert "There is no earlier closed round to compare with" in first_html
+
+
+def test_the_differences_page_lists_each_difference_once_with_its_figures(client, facilitator, framework_version):
+    from django.template.defaultfilters import floatformat
+
+    from tests.integration.test_chart_figures import Page
+    from together.analysis.figures import bound
+    from together.partnerships.models import Membership
+    from together.releases import services as releases
+    from together.reviews.models import Round
+    from together.web import demo
+
+    partnership = demo.seed(facilitator, framework_version)
+    Membership.objects.update_or_create(partnership=partnership, user=facilitator, defaults={"role": Role.OWNER})
+    closed = Round.objects.get(partnership=partnership, state="closed")
+    client.force_login(facilitator)
+    html = client.get(f"/partnerships/{partnership.pk}/rounds/{closed.pk}/results/differences/").content.decode()
+    gaps = releases.obtain(closed, Role.OWNER, facilitator).results.differences()
+    assert gaps, "the demo round has differences to show"
+    framework = closed.framework
+    titles = {t.id: t.title.en for t in framework.themes} | {s.id: s.text.en for s in framework.statements}
+    tables = [t for t in Page(html).tables if t.caption.startswith("Themes and statements seen differently by")]
+    rows = {}
+    for table in tables:
+        order = [header.removeprefix("Theme ") for header, _cells in table.rows]
+        # Within a breakdown: its themes, then its statements, each the strongest evidence first.
+        dimension = table.caption.split(" by ")[1].split(",")[0]
+        expected = [titles[g.item] for g in gaps if g.item in results_themes(framework) and _named(g, dimension)]
+        expected += [titles[g.item] for g in gaps if g.item not in results_themes(framework) and _named(g, dimension)]
+        assert order == expected
+        rows.update(table.rows)
+    assert sum(len(table.rows) for table in tables) == len(rows) == len(gaps)  # each once
+    for gap in gaps:
+        header = f"Theme {titles[gap.item]}" if gap.item in results_themes(framework) else titles[gap.item]
+        highest, lowest, size = rows[header]
+        assert highest == f"{gap.highest.label}: {floatformat(gap.highest.score.mean, 1)} (n = {gap.highest.score.n})"
+        assert lowest == f"{gap.lowest.label}: {floatformat(gap.lowest.score.mean, 1)} (n = {gap.lowest.score.n})"
+        assert size == (f"{floatformat(gap.size, 1)} ({bound(gap.comparison.low)} to {bound(gap.comparison.high)})")
+        assert gap.flagged
+    assert "Where people disagree" in html
+
+
+def results_themes(framework):
+    return {t.id for t in framework.themes}
+
+
+def _named(gap, dimension: str) -> bool:
+    return {"organisation": "organisation", "sector": "sector", "group": "respondent group"}[gap.dimension] == dimension

@@ -20,6 +20,7 @@ from together.releases import services as releases
 from together.reviews.models import Comment, CommentModeration, Round, RoundState
 
 from . import charts
+from .wording import hidden_words
 
 VISIBLE_TO_VIEWERS = releases.VISIBLE_TO_VIEWERS
 BREAKDOWNS = {
@@ -98,6 +99,15 @@ def _groups(results, dimension: str, item: str) -> list:
     return groups
 
 
+def _missing(score, threshold: int) -> str:
+    """What a cell without a figure reads, in a chart as in the table beside it."""
+    return hidden_words(score.hidden_reason, threshold) if score.hidden else _("no responses")
+
+
+def _bar(theme, score, threshold: int) -> charts.Bar:
+    return charts.Bar(theme.title.en, score.mean, "" if score.mean is not None else _missing(score, threshold))
+
+
 def _sizes(results, dimension: str) -> list:
     source = "organisation" if dimension in ("organisation", "sector") else "group"
     groups = results.group_sizes[source]
@@ -122,7 +132,7 @@ def overview(request, partnership, round_id):
             chart=charts.bar_chart(
                 "theme-scores",
                 _("Average score for each theme"),
-                [charts.Bar(t.title.en, score.mean) for t, score, _chosen in themes],
+                [_bar(t, score, context["threshold"]) for t, score, _chosen in themes],
                 framework.scale.minimum,
                 framework.scale.maximum,
             ),
@@ -161,7 +171,12 @@ def theme(request, partnership, round_id, theme_id: str):
                     )
                     if score.histogram
                     else None,
-                    "shares": list(zip(labels, score.histogram.shares, score.histogram.counts, strict=True))
+                    "shares": [
+                        (label, charts.percent(share), count)
+                        for label, share, count in zip(
+                            labels, score.histogram.shares, score.histogram.counts, strict=True
+                        )
+                    ]
                     if score.histogram
                     else [],
                     "gaps": results.gaps_for(statement.id),
@@ -180,6 +195,19 @@ def theme(request, partnership, round_id, theme_id: str):
     return render(request, "results/theme.html", context)
 
 
+def _by_breakdown(themes: list, statements: list) -> list:
+    """The differences a table per breakdown: its themes, then its statements, each as (title,
+    gap, theme, is_theme) in the order given (the strongest evidence first). Breakdowns without
+    a difference are left out."""
+    tables = []
+    for key, name in BREAKDOWNS.items():
+        rows = [(*entry, True) for entry in themes if entry[1].dimension == key]
+        rows += [(*entry, False) for entry in statements if entry[1].dimension == key]
+        if rows:
+            tables.append((key, name, rows))
+    return tables
+
+
 @member_required(READ)
 def differences(request, partnership, round_id):
     round_, released = released_for(request, partnership, round_id)
@@ -194,12 +222,13 @@ def differences(request, partnership, round_id):
         if s.id in results.statements and results.statements[s.id].disagreement
     ]
     split_themes = [t for t in framework.themes if t.id in results.themes and results.themes[t.id].disagreement]
+    theme_gaps = [(titles[g.item], g, framework.theme(g.item)) for g in flagged if g.item in results.themes]
+    statement_gaps = [(titles[g.item], g, framework.theme_of(g.item)) for g in flagged if g.item in results.statements]
     context.update(
         split_themes=split_themes,
-        theme_gaps=[(titles[g.item], g) for g in flagged if g.item in results.themes],
-        statement_gaps=[
-            (titles[g.item], g, framework.theme_of(g.item)) for g in flagged if g.item in results.statements
-        ],
+        theme_gaps=theme_gaps,
+        statement_gaps=statement_gaps,
+        tables=_by_breakdown(theme_gaps, statement_gaps),
         disagreement=disagreement,
         breakdown_names=BREAKDOWNS,
     )
@@ -237,21 +266,20 @@ def heatmap(request, partnership, round_id):
         for item in framework.themes:
             by_key = {g.key: g for g in _groups(results, dimension, item.id)}
             rows.append((item, [by_key[c.key] for c in columns]))
-        hidden_text = _("not shown")
+        threshold = context["threshold"]
         context.update(
             dimension=dimension,
             dimension_name=BREAKDOWNS[dimension],
             breakdown_names=BREAKDOWNS,
             columns=columns,
             rows=rows,
-            hidden_text=hidden_text,
             chart=charts.heatmap(
                 "heatmap",
                 _("Theme scores by %(d)s") % {"d": str(BREAKDOWNS[dimension]).lower()},
                 [t.title.en for t, _cells in rows],
                 [c.label for c in columns],
                 [[cell.score.mean for cell in cells] for _t, cells in rows],
-                hidden_text,
+                [[_missing(cell.score, threshold) for cell in cells] for _t, cells in rows],
             ),
         )
     return render(request, "results/heatmap.html", context)
@@ -405,7 +433,7 @@ def workshop(request, partnership, round_id, step: int = 1):
         context["chart"] = charts.bar_chart(
             "workshop-scores",
             _("Average score for each theme"),
-            [charts.Bar(t.title.en, score.mean) for t, score in themes],
+            [_bar(t, score, context["threshold"]) for t, score in themes],
             framework.scale.minimum,
             framework.scale.maximum,
         )
