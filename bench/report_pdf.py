@@ -10,7 +10,7 @@ database with ``together migrate`` and ``together framework load``, then, in a f
 - builds the PDF once as a warm-up, then times ``build.pdf`` end to end (results, context, HTML,
   WeasyPrint) ``--repeats`` times, interleaved with its parts: ``round_results``, ``build.context``,
   the template alone, ``build.html``, and WeasyPrint alone on the finished HTML (layout, then
-  ``write_pdf``);
+  ``write_pdf`` tagged as ``build.pdf`` writes it);
 - counts the PDF's pages and bytes with pypdf, and keeps a cProfile of one more ``build.pdf``;
 - records the CPU used by other processes during the timed runs and a fixed pure-Python reference
   loop before and after them, as this shared machine's speed varies from one run to the next.
@@ -832,12 +832,13 @@ def phase_run(args: argparse.Namespace) -> dict:
         for run in range(1, args.repeats + 1):
             pdf = record("pdf", lambda: build.pdf(fresh_round()))
             # The PDF's own HTML: it prints at most build.PDF_COMMENTS_PER_THEME comments a theme.
-            html = record("html", lambda: build.html(fresh_round(), build.PDF_COMMENTS_PER_THEME))
+            html = record("html", lambda: build.html(fresh_round(), build.PDF_COMMENTS_PER_THEME, for_pdf=True))
             record("round_results", lambda: fresh_round().results)
-            data = record("context", lambda: build.context(fresh_round(), build.PDF_COMMENTS_PER_THEME))
+            data = record("context", lambda: build.context(fresh_round(), build.PDF_COMMENTS_PER_THEME, for_pdf=True))
             record("template", lambda data=data: render_to_string("reports/report.html", data))
             document = record("weasyprint_layout", lambda html=html: weasyprint_layout(html))
-            record("weasyprint_write_pdf", lambda document=document: document.write_pdf())
+            # Tagged as build.pdf writes it (build.PDF_VARIANT).
+            record("weasyprint_write_pdf", lambda document=document: document.write_pdf(pdf_variant=build.PDF_VARIANT))
             del data, document
             progress(
                 f"{vendor}: run {run}/{args.repeats}: pdf {times['pdf'][-1]:.2f} s (CPU {cpu_times['pdf'][-1]:.2f}), "
@@ -859,6 +860,8 @@ def phase_run(args: argparse.Namespace) -> dict:
         "bytes": len(pdf),
         "html_bytes": len(html.encode()),
         "svg_charts": html.count("<svg"),
+        "pdf_variant": build.PDF_VARIANT,
+        "tagged": "/StructTreeRoot" in reader.trailer["/Root"],
         "comment_blocks": html.count('class="comment"'),
         "comments_per_theme_limit": build.PDF_COMMENTS_PER_THEME,
     }
@@ -989,7 +992,8 @@ def format_report(report: dict) -> str:
     lines.append("-" * len(header))
     lines.append(
         "build.pdf: results, context, template and WeasyPrint, end to end; build.html: all but WeasyPrint; "
-        "WeasyPrint alone: HTML(string=...).render() then .write_pdf() on the finished HTML."
+        "WeasyPrint alone: HTML(string=...).render() then .write_pdf() tagged as build.pdf writes it, on the finished "
+        "HTML."
     )
     lines.append("")
     lines.append(f"Target: build.pdf under {TARGET['pdf_median_seconds']:g} s (median)")

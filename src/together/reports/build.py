@@ -4,20 +4,30 @@ pages show."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from together.actions.models import Action
+from together.analysis.change import DECLINED, IMPROVED
+from together.analysis.figures import rounded
 from together.releases.services import Released
 from together.results import charts
+from together.results.changes import earlier_releases, since_previous
 
 # The PDF is for reading at a board meeting: past this many comments on a theme it prints a fair
 # selection and says where the rest are. The web report and the theme pages show every comment.
 PDF_COMMENTS_PER_THEME = 25
 
+# The board summary lists at most this many strengths, priorities and differences: one page.
+SUMMARY_ITEMS = 3
 
-def context(released: Released, comments_per_theme: int | None = None) -> dict:
+
+def context(released: Released, comments_per_theme: int | None = None, user=None, for_pdf: bool = False) -> dict:
     round_ = released.round
     results = released.results
     framework = round_.framework
@@ -48,20 +58,25 @@ def context(released: Released, comments_per_theme: int | None = None) -> dict:
         return data
     themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
     data["themes"] = themes
-    data["strengths"] = sorted((row for row in themes if row[1].mean is not None), key=lambda r: -r[1].mean)[:3]
-    data["chart"] = charts.bar_chart(
+    data.update(_strengths(framework, themes))
+    chart = charts.bar_chart(
         "report-theme-scores",
         "Average score for each theme",
         [charts.Bar(t.title.en, score.mean) for t, score, _c in themes],
         framework.scale.minimum,
         framework.scale.maximum,
     )
+    data["chart"] = _figures_in_title(chart) if for_pdf else chart
     titles = {t.id: t.title for t in framework.themes} | {s.id: s.text for s in framework.statements}
-    flagged = results.differences()
-    data["differences"] = [(titles[g.item], g) for g in flagged][:10]
-    priorities = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"][:3]
+    flagged = [_as_organisations(g, results) for g in results.differences()]
+    # A statement's full stop would run into the colon that follows it in a list of differences.
+    data["differences"] = [(titles[g.item].en.rstrip("."), g) for g in flagged][:10]
+    largest = sorted(flagged, key=lambda g: (-g.size, g.evidence, g.item))[:SUMMARY_ITEMS]
+    data["largest_differences"] = [(titles[g.item].en.rstrip("."), g) for g in largest]
+    priorities = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"][:SUMMARY_ITEMS]
     data["priorities"] = priorities
     priority_ids = {theme.id for _a, theme in priorities}
+    data.update(_since(released, user))
     comments: dict[str, list[str]] = {}
     comment_totals: dict[str, int] = {}
     # Comment ids are random, so taking them in id order picks a fair sample when there is a limit.
@@ -79,19 +94,13 @@ def context(released: Released, comments_per_theme: int | None = None) -> dict:
         statements = []
         for statement in theme.statements:
             statement_score = results.statements[statement.id]
+            histogram = statement_score.histogram
             statements.append(
                 {
                     "statement": statement,
                     "score": statement_score,
-                    # Plain boxes rather than SVG: the PDF draws dozens of these, and boxes lay out fastest.
-                    "shares": [
-                        (label, share, colour)
-                        for label, share, colour in zip(
-                            labels, statement_score.histogram.shares, charts.SCALE_COLOURS, strict=False
-                        )
-                    ]
-                    if statement_score.histogram
-                    else None,
+                    "dont_know": _percent(histogram.dont_know_share) if histogram else None,
+                    "bar": _share_bar(f"shares-{statement.id}", histogram, labels) if histogram else None,
                 }
             )
         sections.append(
@@ -100,7 +109,7 @@ def context(released: Released, comments_per_theme: int | None = None) -> dict:
                 "score": score,
                 "chosen": chosen,
                 "statements": statements,
-                "gaps": [g for g in results.gaps_for(theme.id) if g.flagged],
+                "gaps": _distinct([g for g in results.gaps_for(theme.id) if g.flagged], results),
                 "priority": theme.id in priority_ids,
                 "comments": comments.get(theme.id, []),
                 "comments_total": comment_totals.get(theme.id, 0),
@@ -113,6 +122,100 @@ def context(released: Released, comments_per_theme: int | None = None) -> dict:
     return data
 
 
+def _strengths(framework, themes) -> dict:
+    """Themes whose score is nearer the level just below the top of the scale than the one
+    below it (3.5 or more on a 1 to 5 scale, written to one place), highest first. A theme
+    scoring 3.4 is "partly in place", not a strength, and is never listed as one."""
+    levels = framework.scale.levels
+    level = levels[-2] if len(levels) > 1 else levels[-1]
+    cut = level.value - 0.5
+    strong = [row for row in themes if row[1].mean is not None and rounded(row[1].mean) >= rounded(cut)]
+    strong.sort(key=lambda row: (-row[1].mean, row[0].title.en))
+    return {"strengths": strong[:SUMMARY_ITEMS], "strength_cut": cut, "strength_level": level}
+
+
+def _since(released: Released, user=None) -> dict:
+    """What changed since the last round, computed as the Change page computes it."""
+    earlier = earlier_releases(released.round, released.role, user)
+    since = since_previous(released, earlier, trend_charts=False)
+    if since.previous is None:
+        return {"since": since}
+    compared = [row for row in since.rows if row["change"] is not None]
+    return {
+        "since": since,
+        "improved": [row for row in compared if row["change"].label == IMPROVED],
+        "declined": [row for row in compared if row["change"].label == DECLINED],
+        "unclear": [row for row in compared if row["change"].label not in (IMPROVED, DECLINED)],
+        "not_compared": [row for row in since.rows if row["change"] is None],
+    }
+
+
+def _same_people(a, b) -> bool:
+    return (a.respondents, a.score.n, a.score.mean) == (b.respondents, b.score.n, b.score.mean)
+
+
+def _twin(gap, results):
+    """The organisation comparison a sector comparison repeats: where each of the two sectors
+    holds just one responding organisation, both compare the same people."""
+    if gap.dimension != "sector":
+        return None
+    for other in results.gaps_for(gap.item):
+        if (
+            other.dimension == "organisation"
+            and other.flagged
+            and _same_people(other.highest, gap.highest)
+            and _same_people(other.lowest, gap.lowest)
+        ):
+            return other
+    return None
+
+
+def _as_organisations(gap, results):
+    """A difference between two one-organisation sectors is told by organisation."""
+    return _twin(gap, results) or gap
+
+
+def _distinct(gaps: list, results) -> list:
+    """The flagged comparisons of an item without one told twice (by sector and by organisation)."""
+    return [g for g in gaps if _twin(g, results) is None]
+
+
+def _percent(share: float) -> int:
+    """A share as a whole percentage, halves rounded up as every figure is."""
+    return int(rounded(share, 2) * 100)
+
+
+def _share_bar(chart_id: str, histogram, labels) -> SafeString:
+    """A statement's answers as one bar split by the share choosing each point of the scale,
+    with the figures as its text alternative (the <title>, which the tagged PDF uses as the
+    figure's /Alt and browsers as the image's name)."""
+    parts = []
+    x = 0.0
+    for share, colour in zip(histogram.shares, charts.SCALE_COLOURS, strict=False):
+        if share > 0:
+            parts.append(f'<rect x="{x:.2f}" y="0" width="{share * 100:.2f}" height="4" fill="{colour}"/>')
+        x += share * 100
+    shares = ", ".join(f"{label} {_percent(share)}%" for label, share in zip(labels, histogram.shares, strict=False))
+    alt = f"Of those who rated it: {shares}. Don't know: {_percent(histogram.dont_know_share)}% of those asked."
+    return mark_safe(  # noqa: S308 - the labels are escaped here, the rest are numbers
+        f'<svg class="bar" role="img" aria-labelledby="{chart_id}-title" viewBox="0 0 100 4" '
+        f'preserveAspectRatio="none" width="100%" height="10" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-title">{escape(alt)}</title>{"".join(parts)}</svg>'
+    )
+
+
+_TITLE_AND_DESC = re.compile(r'(<title id="[^"]*">)(.*?)(</title><desc id="[^"]*">)(.*?)(</desc>)', re.S)
+
+
+def _figures_in_title(svg: SafeString) -> SafeString:
+    """A chart whose <title> carries its figures as well. The tagged PDF takes a chart's text
+    alternative from its <title> alone; the web report keeps the title short, as a browser reads
+    the <desc> too."""
+    return mark_safe(  # noqa: S308 - both parts were escaped when the chart was drawn
+        _TITLE_AND_DESC.sub(lambda m: f"{m[1]}{m[2]}. {m[4]}{m[3]}{m[4]}{m[5]}", svg, count=1)
+    )
+
+
 def _imported(round_) -> dict | None:
     """How many of the round's responses came from files, and which files: readers should know."""
     from together.imports.models import ImportBatch
@@ -123,16 +226,22 @@ def _imported(round_) -> dict | None:
     return {"responses": sum(b.rows for b in batches), "files": ", ".join(b.file_name for b in batches)}
 
 
-def html(released: Released, comments_per_theme: int | None = None) -> str:
-    return render_to_string("reports/report.html", context(released, comments_per_theme))
+def html(released: Released, comments_per_theme: int | None = None, user=None, for_pdf: bool = False) -> str:
+    return render_to_string("reports/report.html", context(released, comments_per_theme, user, for_pdf))
 
 
-def pdf(released: Released) -> bytes:
+# Tagged PDF for accessibility (ISO 14289-1): a structure tree of headings, lists, tables with
+# header cells, and figures with their text alternatives, the document's language and title, and
+# XMP metadata saying which standard it follows.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def pdf(released: Released, user=None) -> bytes:
     from weasyprint import HTML
 
-    markup = html(released, PDF_COMMENTS_PER_THEME)
+    markup = html(released, PDF_COMMENTS_PER_THEME, user, for_pdf=True)
     # Only the report's own markup is rendered: no fetching of outside resources.
-    return HTML(string=markup, base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return HTML(string=markup, base_url=None, url_fetcher=_no_fetch).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def _no_fetch(url: str, *args, **kwargs):

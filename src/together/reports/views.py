@@ -38,11 +38,11 @@ def report(request, partnership, round_id, fmt: str = "html"):
     if not isinstance(released, releases.Released):
         return released
     if fmt == "pdf":
-        response = HttpResponse(build.pdf(released), content_type="application/pdf")
+        response = HttpResponse(build.pdf(released, request.user), content_type="application/pdf")
         name = slugify(f"{partnership.name} {round_.name}")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
-    return HttpResponse(build.html(released))
+    return HttpResponse(build.html(released, user=request.user))
 
 
 @never_cache

@@ -330,69 +330,22 @@ def change(request, partnership, round_id):
 
     Only rounds this member may see the results of take part, each through its own release: a
     viewer never sees an unpublished round's figures here, and nothing is read live."""
-    from together.actions.models import Action
-    from together.analysis import change as changes
-
-    from .queries import earlier_rounds
+    from .changes import earlier_releases, since_previous
 
     round_, released = released_for(request, partnership, round_id)
     context = _context(request, partnership, round_, released, "change")
     results = context["results"]
-    framework = round_.framework
-    role = request.membership.role
-    earlier = [releases.obtain(r, role, request.user) for r in earlier_rounds(round_) if releases.may_see(r, role)]
-    earlier = [r for r in earlier if r.results.visible]
-    previous = earlier[-1] if earlier else None
-    context["previous"] = previous.round if previous else None
+    earlier = earlier_releases(round_, request.membership.role, request.user)
+    context["previous"] = earlier[-1].round if earlier else None
     if not results.visible:
         return render(request, "results/change.html", context)
-    threshold = released.threshold
-    current = released.statement_histograms()
-    rows = []
-    if previous is not None:
-        # Each round keeps the threshold it was released with; comparing them uses the larger, so
-        # a later change of the setting never shows what an earlier release hid.
-        compare_at = max(threshold, previous.threshold)
-        before = previous.statement_histograms()
-        shared = {s.id for s in framework.statements} & {s.id for s in previous.round.framework.statements}
-        actions = list(
-            Action.objects.filter(partnership=partnership).exclude(theme_id="").select_related("lead_organisation")
-        )
-        for theme in framework.themes:
-            ids = [s.id for s in theme.statements if s.id in shared]
-            theme_diff, compared = changes.theme_change(ids, before, current, compare_at)
-            rows.append(
-                {
-                    "theme": theme,
-                    "change": theme_diff,
-                    "compared": compared,
-                    "statements": [
-                        (s, changes.statement_change(before[s.id], current[s.id], compare_at))
-                        for s in theme.statements
-                        if s.id in shared and s.id in before and s.id in current
-                    ],
-                    "actions": [a for a in actions if a.theme_id == theme.id],
-                }
-            )
-        context["same_version"] = previous.round.framework_version_id == round_.framework_version_id
-        context["shared_count"] = len(shared)
-    context["rows"] = rows
-    # Trends over every round this member may see, oldest first.
-    series = [(r.round, r.statement_histograms(), max(threshold, r.threshold)) for r in earlier]
-    series.append((round_, current, threshold))
-    trends = []
-    for theme in framework.themes:
-        ids = [s.id for s in theme.statements]
-        points = [(r.name, changes.theme_score(ids, h, at)) for r, h, at in series]
-        trends.append(
-            {
-                "theme": theme,
-                "points": points,
-                "chart": charts.line_chart(f"trend-{theme.id}", _("Trend: %(t)s") % {"t": theme.title.en}, points),
-            }
-        )
-    context["trends"] = trends
-    context["trend_rounds"] = [r for r, _h, _at in series]
+    since = since_previous(released, earlier)
+    if since.previous is not None:
+        context["same_version"] = since.same_version
+        context["shared_count"] = since.shared_count
+    context["rows"] = since.rows
+    context["trends"] = since.trends
+    context["trend_rounds"] = since.trend_rounds
     return render(request, "results/change.html", context)
 
 

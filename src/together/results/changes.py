@@ -1,0 +1,97 @@
+"""What changed since the last round: one computation for the Change page and the report.
+
+Only rounds the reader may see the results of take part, each through its own release, so a
+viewer never sees an unpublished round's figures and nothing is read live. The arithmetic is in
+:mod:`together.analysis.change`; this module picks the rounds and the statements to compare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from together.analysis import change as changes
+from together.releases import services as releases
+from together.releases.services import Released
+
+from . import charts
+
+
+def earlier_releases(round_, role: str, user=None) -> list[Released]:
+    """The releases of the partnership's earlier rounds this role may see, with results shown,
+    oldest first."""
+    from .queries import earlier_rounds
+
+    earlier = [releases.obtain(r, role, user) for r in earlier_rounds(round_) if releases.may_see(r, role)]
+    return [r for r in earlier if r.results.visible]
+
+
+@dataclass
+class Since:
+    """The change from the previous round to this one, theme by theme, and each theme's trend."""
+
+    previous: Released | None
+    rows: list[dict] = field(default_factory=list)
+    same_version: bool | None = None
+    shared_count: int | None = None
+    trends: list[dict] = field(default_factory=list)
+    trend_rounds: list = field(default_factory=list)
+
+
+def since_previous(released: Released, earlier: list[Released], trend_charts: bool = True) -> Since:
+    """Compare ``released`` with the last of ``earlier`` (see :func:`earlier_releases`).
+
+    Each round keeps the threshold it was released with; comparing two uses the larger, so a
+    later change of the setting never shows what an earlier release hid."""
+    from together.actions.models import Action
+
+    round_ = released.round
+    framework = round_.framework
+    previous = earlier[-1] if earlier else None
+    since = Since(previous)
+    threshold = released.threshold
+    current = released.statement_histograms()
+    if previous is not None:
+        compare_at = max(threshold, previous.threshold)
+        before = previous.statement_histograms()
+        shared = {s.id for s in framework.statements} & {s.id for s in previous.round.framework.statements}
+        actions = list(
+            Action.objects.filter(partnership=round_.partnership)
+            .exclude(theme_id="")
+            .select_related("lead_organisation")
+        )
+        for theme in framework.themes:
+            ids = [s.id for s in theme.statements if s.id in shared]
+            theme_diff, compared = changes.theme_change(ids, before, current, compare_at)
+            since.rows.append(
+                {
+                    "theme": theme,
+                    "change": theme_diff,
+                    "compared": compared,
+                    "statements": [
+                        (s, changes.statement_change(before[s.id], current[s.id], compare_at))
+                        for s in theme.statements
+                        if s.id in shared and s.id in before and s.id in current
+                    ],
+                    "actions": [a for a in actions if a.theme_id == theme.id],
+                }
+            )
+        since.same_version = previous.round.framework_version_id == round_.framework_version_id
+        since.shared_count = len(shared)
+    # Trends over every round the reader may see, oldest first.
+    series = [(r.round, r.statement_histograms(), max(threshold, r.threshold)) for r in earlier]
+    series.append((round_, current, threshold))
+    for theme in framework.themes:
+        ids = [s.id for s in theme.statements]
+        points = [(r.name, changes.theme_score(ids, h, at)) for r, h, at in series]
+        since.trends.append(
+            {
+                "theme": theme,
+                "points": points,
+                "chart": charts.line_chart(f"trend-{theme.id}", _("Trend: %(t)s") % {"t": theme.title.en}, points)
+                if trend_charts
+                else None,
+            }
+        )
+    since.trend_rounds = [r for r, _h, _at in series]
+    return since
