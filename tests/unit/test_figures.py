@@ -42,4 +42,27 @@ def test_an_interval_end_near_zero_keeps_its_sign_in_view():
     from together.analysis.figures import bound
 
     # "+0.4 (0.04 to 0.8), improved" rather than "(0.0 to 0.8), improved".
-    assert [bound(v) for v in (0.04, -0.03, 0.0, 0.004, 0.81, 0.05)] == ["0.04", "-0.03", "0.0", "0.0", "0.8", "0.1"]
+    assert [bound(v) for v in (0.04, -0.03, 0.0, 0.004, 0.81, 0.05)] == [
+        "0.04",
+        "\u22120.03",
+        "0.0",
+        "0.0",
+        "0.8",
+        "0.1",
+    ]
+    assert bound(-0.26) == "\u22120.3"
+
+
+def test_shares_are_whole_percentages_with_halves_rounded_up():
+    from together.analysis.figures import percent
+
+    # Python's own "{:.0%}" writes 0.125 as 12% (a half, to even); 0.145 is 0.14499… in binary.
+    assert [percent(v) for v in (0.125, 0.375, 0.145, 0.0, 1.0, 0.004, 0.995)] == [
+        "13%",
+        "38%",
+        "15%",
+        "0%",
+        "100%",
+        "0%",
+        "100%",
+    ]

@@ -1,6 +1,7 @@
 """How a figure is written wherever it is shown: one place of decimals, halves rounded up.
 
 Charts, tables, descriptions, the report and reasons all write figures through :func:`one_place`
+and shares through :func:`percent`
 (templates through Django's ``floatformat:1``, which rounds the same way), so 3.55 reads 3.6 in
 a chart and in the table beneath it. Binary floating point would round 3.55 down (it is stored
 as 3.54999…); the figure is taken as its shortest decimal form, as it would be printed.
@@ -39,5 +40,12 @@ def bound(value: float) -> str:
     never seems to touch zero."""
     figure = rounded(value)
     if figure == 0 and rounded(value, 2) != 0:
-        return str(rounded(value, 2))
-    return one_place(value)
+        figure = rounded(value, 2)
+    if figure < 0:
+        return f"{MINUS}{abs(figure)}"  # as signed() writes it: −0.3 to +0.5 reads "minus"
+    return "0.0" if figure == 0 else str(figure)
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage, halves rounded up: 0.125 → "13%", 0.375 → "38%"."""
+    return f"{int(rounded(share, 2) * 100)}%"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .agreement import Band, band, disagrees, rwg, rwg_j
 from .differences import Compared, Comparison, compare
 from .disclosure import FEWER, ROOT, Suppression, hidden_reasons, suppress_linked, suppress_small_groups
-from .figures import one_place
+from .figures import one_place, percent
 from .histogram import Histogram
 
 WEIGHT_LOW_SCORE = 0.5
@@ -134,7 +134,7 @@ class Attention:
     split: bool = False  # the item's Score.disagreement
 
     def reason(self, maximum: int) -> str:
-        parts = [f"scored {one_place(self.score)} of {maximum}", f"{self.chosen_share:.0%} chose it"]
+        parts = [f"scored {one_place(self.score)} of {maximum}", f"{percent(self.chosen_share)} chose it"]
         if self.split:
             parts.append("partners disagree")
         return "; ".join(parts)

@@ -10,7 +10,7 @@ from html import escape
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from together.analysis.figures import one_place, rounded
+from together.analysis.figures import one_place, percent
 from together.results.wording import hidden_words
 
 # A colour-blind-safe diverging scale from "not yet in place" to "embedded", light enough that
@@ -91,11 +91,6 @@ def distribution_bar(chart_id: str, title: str, shares: Sequence[float], labels:
         x += segment
     description = "; ".join(f"{label}: {percent(share)}" for label, share in zip(labels, shares, strict=True))
     return _svg(chart_id, title, description, width, height, "".join(parts))
-
-
-def percent(share: float) -> str:
-    """A share as a whole percentage, halves rounded up as every figure is: 0.125 → "13%"."""
-    return f"{int(rounded(share, 2) * 100)}%"
 
 
 def heat_colour(value: float | None, minimum: int = 1, maximum: int = 5) -> str:

@@ -345,3 +345,11 @@ def hidden_words(score, threshold) -> str:
 def minutes(duration) -> int:
     """A timedelta in whole minutes, rounded up: how long to wait."""
     return max(1, -(-int(duration.total_seconds()) // 60))
+
+
+@register.filter
+def percent(share) -> str:
+    """A share as a whole percentage, halves rounded up (see together.analysis.figures.percent)."""
+    from together.analysis.figures import percent as written
+
+    return "" if share is None else written(share)
