@@ -217,3 +217,36 @@ def test_the_summary_says_what_changed_since_the_last_round_as_the_change_page_d
     text = " ".join(pdf_text(build.pdf(current))[0].split())
     assert f"Since {first.name}" in text
     assert f"improved: 2.5 to 3.5, +1.0 (95% interval {bound(change.low)} to {bound(change.high)})" in text
+
+
+def test_the_summary_gives_response_rates_by_sector_only_where_everyone_was_invited(round_):
+    from django.utils import timezone
+
+    from together.reports import build
+    from together.reviews.models import Invitation
+
+    named = {o.name: o for o in Organisation.objects.filter(partnership=round_.partnership)}
+    for index in range(12):
+        Invitation.objects.create(
+            round=round_, email=f"council{index}@example.org", organisation=named["Northbridge Council"],
+            seed=f"c{index}", token_digest=f"c{index}", sent_at=timezone.now(),
+        )  # fmt: skip
+    for index in range(10):
+        Invitation.objects.create(
+            round=round_, email=f"nhs{index}@example.org", organisation=named["Northbridge NHS"],
+            seed=f"n{index}", token_digest=f"n{index}", sent_at=timezone.now(),
+        )  # fmt: skip
+    # Not sent: not counted.
+    Invitation.objects.create(round=round_, email="later@example.org", organisation=named["Northbridge NHS"],
+                              seed="x", token_digest="x")  # fmt: skip
+    assert build.context(released(round_))["invited"] is None  # the open link was on
+    type(round_).objects.filter(pk=round_.pk).update(open_link_enabled=False)
+    round_.refresh_from_db()
+    invited = build.context(released(round_))["invited"]
+    assert invited["total"] == 22 and invited["rate"] == "86%"  # 19 of 22
+    rows = {group.label: (sent, rate) for group, sent, rate in invited["rows"]}
+    # The council's sector (8 of 12) and the charity's are hidden here, so their rates are too.
+    shown = {label: rate for label, (sent, rate) in rows.items() if rate}
+    assert shown == {"NHS and health": "90%"}  # 9 of 10
+    text, _pages = pdf_text(build.pdf(released(round_)))
+    assert "Invited" in text and "90%" in text

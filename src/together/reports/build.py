@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from together.actions.models import Action
 from together.analysis.change import DECLINED, IMPROVED
-from together.analysis.figures import rounded
+from together.analysis.figures import percent, rounded
 from together.releases.services import Released
 from together.results import charts
 from together.results.changes import earlier_releases, since_previous
@@ -99,7 +99,7 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
                 {
                     "statement": statement,
                     "score": statement_score,
-                    "dont_know": _percent(histogram.dont_know_share) if histogram else None,
+                    "dont_know": percent(histogram.dont_know_share) if histogram else None,
                     "bar": _share_bar(f"shares-{statement.id}", histogram, labels) if histogram else None,
                 }
             )
@@ -118,8 +118,37 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
         )
     data["sections"] = sections
     data["sectors"] = [g for g in results.group_sizes["organisation"] if isinstance(g.key, str) or g.key is None]
+    data["invited"] = _invited(round_, data["sectors"], released.respondents_shown)
     data["scale_labels"] = labels
     return data
+
+
+def _invited(round_, sectors, respondents) -> dict | None:
+    """Invitations sent by sector and each shown sector's response rate, where rates mean
+    something: only when every answer came through a personal invitation (no open link), as
+    people answering through a shared link have no invitation to count against."""
+    from django.db.models import Count
+
+    from together.releases.services import sector_key
+    from together.reviews.models import Invitation
+
+    if round_.open_link_enabled:
+        return None
+    sent = (
+        Invitation.objects.filter(round=round_, sent_at__isnull=False)
+        .values_list("organisation__sector")
+        .annotate(count=Count("id"))
+    )
+    by_sector = {sector_key(sector) if sector else None: count for sector, count in sent}
+    total = sum(by_sector.values())
+    if not total:
+        return None
+    rows = []
+    for group in sectors:
+        invited = by_sector.get(group.key, 0) if group.key is not None else None
+        shown = not group.score.hidden and invited
+        rows.append((group, invited, percent(group.respondents / invited) if shown else None))
+    return {"rows": rows, "total": total, "rate": percent(respondents / total) if respondents is not None else None}
 
 
 def _strengths(framework, themes) -> dict:
@@ -180,11 +209,6 @@ def _distinct(gaps: list, results) -> list:
     return [g for g in gaps if _twin(g, results) is None]
 
 
-def _percent(share: float) -> int:
-    """A share as a whole percentage, halves rounded up as every figure is."""
-    return int(rounded(share, 2) * 100)
-
-
 def _share_bar(chart_id: str, histogram, labels) -> SafeString:
     """A statement's answers as one bar split by the share choosing each point of the scale,
     with the figures as its text alternative (the <title>, which the tagged PDF uses as the
@@ -195,8 +219,8 @@ def _share_bar(chart_id: str, histogram, labels) -> SafeString:
         if share > 0:
             parts.append(f'<rect x="{x:.2f}" y="0" width="{share * 100:.2f}" height="4" fill="{colour}"/>')
         x += share * 100
-    shares = ", ".join(f"{label} {_percent(share)}%" for label, share in zip(labels, histogram.shares, strict=False))
-    alt = f"Of those who rated it: {shares}. Don't know: {_percent(histogram.dont_know_share)}% of those asked."
+    shares = ", ".join(f"{label} {percent(share)}" for label, share in zip(labels, histogram.shares, strict=False))
+    alt = f"Of those who rated it: {shares}. Don't know: {percent(histogram.dont_know_share)} of those asked."
     return mark_safe(  # noqa: S308 - the labels are escaped here, the rest are numbers
         f'<svg class="bar" role="img" aria-labelledby="{chart_id}-title" viewBox="0 0 100 4" '
         f'preserveAspectRatio="none" width="100%" height="10" xmlns="http://www.w3.org/2000/svg">'
