@@ -62,7 +62,7 @@ test: install chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-postgres: install
-	scripts/with-postgres.sh $(MAKE) test
+	PG_FAST=1 scripts/with-postgres.sh $(MAKE) test
 
 lint: install
 	$(BIN)/ruff check .

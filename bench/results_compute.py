@@ -328,6 +328,9 @@ def _database_info(connection) -> dict:
                 "effective_cache_size",
                 "jit",
                 "max_parallel_workers_per_gather",
+                "fsync",
+                "synchronous_commit",
+                "full_page_writes",
             ):
                 cursor.execute(f"SHOW {name}")
                 settings[name] = cursor.fetchone()[0]

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Run a command against a throwaway PostgreSQL cluster: initdb into a temporary folder, trust
 # authentication on 127.0.0.1 and a free port, DATABASE_URL exported, everything removed after.
+#
+# The cluster keeps PostgreSQL's production durability (fsync, synchronous_commit and
+# full_page_writes on), so benchmarks measure what a real installation gives. Tests may trade it
+# for speed: PG_FAST=1 turns the three off (nothing here needs to survive a crash).
 set -euo pipefail
 
 find_bindir() {
@@ -40,11 +44,13 @@ stop() {
 trap stop EXIT
 
 "${run_as[@]}" "$bindir/initdb" -D "$workdir/data" -A trust -U postgres -E UTF8 --no-sync >/dev/null
-"${run_as[@]}" "$bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w \
-  -o "-h 127.0.0.1 -p $port -k $workdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-  start >/dev/null
+options="-h 127.0.0.1 -p $port -k $workdir -c max_connections=200"
+if [ "${PG_FAST:-}" = "1" ]; then
+  options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+"${run_as[@]}" "$bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -o "$options" start >/dev/null
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres together
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/together"
-echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($([ "${PG_FAST:-}" = "1" ] && echo "fsync off, for tests" || echo "durable: fsync on"))"
 "$@"
