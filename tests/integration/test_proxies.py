@@ -109,6 +109,7 @@ class _Proxy(BaseHTTPRequestHandler):
     it received the request from."""
 
     upstream: int = 0
+    upstreams = None  # an iterator of ports: each request goes to the next (round robin)
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
@@ -120,7 +121,8 @@ class _Proxy(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "x-forwarded-for")}
         previous = self.headers.get("X-Forwarded-For")
         headers["X-Forwarded-For"] = f"{previous}, {self.client_address[0]}" if previous else self.client_address[0]
-        upstream = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=30)
+        port = next(self.upstreams) if self.upstreams is not None else self.upstream
+        upstream = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         upstream.request(self.command, self.path, body=body, headers=headers)
         reply = upstream.getresponse()
         data = reply.read()
