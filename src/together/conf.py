@@ -144,6 +144,13 @@ SETTINGS: tuple[Setting, ...] = (
         _rate,
     ),
     Setting(
+        "SESSION_HOURS",
+        12,
+        "How long a signed-in session lasts at most, in hours; it also ends when the browser closes. "
+        "The privacy notice states it.",
+        _int_at_least(1),
+    ),
+    Setting(
         "MAX_REQUEST_MB",
         50,
         "Largest request body accepted, in megabytes (imports are the largest); bigger ones get 413.",

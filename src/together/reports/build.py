@@ -5,6 +5,8 @@ pages show."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -250,8 +252,21 @@ def _imported(round_) -> dict | None:
     return {"responses": sum(b.rows for b in batches), "files": ", ".join(b.file_name for b in batches)}
 
 
-def html(released: Released, comments_per_theme: int | None = None, user=None, for_pdf: bool = False) -> str:
-    return render_to_string("reports/report.html", context(released, comments_per_theme, user, for_pdf))
+def html(
+    released: Released, comments_per_theme: int | None = None, user=None, for_pdf: bool = False, inline: bool = True
+) -> str:
+    """The report's markup. ``inline`` carries its styles in the page, as a PDF and a saved file
+    need; the web page links them instead, as the Content-Security-Policy allows no inline style."""
+    data = context(released, comments_per_theme, user, for_pdf)
+    data["styles"] = _styles() if inline else None
+    return render_to_string("reports/report.html", data)
+
+
+@lru_cache(maxsize=1)
+def _styles() -> SafeString:
+    from django.contrib.staticfiles import finders
+
+    return mark_safe(Path(finders.find("css/report.css")).read_text(encoding="utf-8"))  # noqa: S308 - our own file
 
 
 # Tagged PDF for accessibility (ISO 14289-1): a structure tree of headings, lists, tables with

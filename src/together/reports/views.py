@@ -42,7 +42,7 @@ def report(request, partnership, round_id, fmt: str = "html"):
         name = slugify(f"{partnership.name} {round_.name}")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
-    return HttpResponse(build.html(released, user=request.user))
+    return HttpResponse(build.html(released, user=request.user, inline=False))
 
 
 @never_cache

@@ -79,3 +79,23 @@ class RefuseUnstorableText:
         if isinstance(exception, DataError) and "NUL" in str(exception):
             return views.bad_request(request)
         return None
+
+
+NO_STORE = "no-store, private"
+
+
+class NoStore:
+    """No browser, proxy or shared computer keeps a copy of any page or file the service makes:
+    results, reports, exports, invitees' addresses, tokens and drafts are on most of them, and
+    the rest cost nothing to make again. Static files (served earlier, by WhiteNoise) keep their
+    long cache lifetimes. A view that already decided, for instance with ``never_cache``, keeps
+    its own header, as long as it says no-store."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = NO_STORE
+        return response

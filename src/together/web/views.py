@@ -70,7 +70,7 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "web/privacy.html")
+    return render(request, "web/privacy.html", {"session_hours": settings.SESSION_COOKIE_AGE // 3600})
 
 
 class SignInView(auth_views.LoginView):
