@@ -7,25 +7,18 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from tests.integration.helpers import close, make_partnership, make_round, released
-from tests.integration.test_results import add_responses
-from together.partnerships.models import Organisation
+from tests.integration import test_report
+from tests.integration.helpers import released
 from together.reports import build
 
 pytestmark = pytest.mark.django_db
 
 
+round_ = test_report.round_  # the report tests' closed round, with a small hidden group
+
+
 @pytest.fixture
-def report(facilitator, framework_version):
-    partnership = make_partnership(
-        facilitator, organisations=("Northbridge Council", "Northbridge NHS", "Small Charity")
-    )
-    round_ = make_round(partnership, framework_version)
-    named = {o.name: o for o in Organisation.objects.filter(partnership=partnership)}
-    add_responses(round_, named["Northbridge Council"], None, 8, value=4, comment="Meetings start on time now")
-    add_responses(round_, named["Northbridge NHS"], None, 9, value=2)
-    add_responses(round_, named["Small Charity"], None, 2, value=1)
-    round_ = close(round_)
+def report(round_):
     return round_, PdfReader(io.BytesIO(build.pdf(released(round_))))
 
 
