@@ -144,6 +144,13 @@ SETTINGS: tuple[Setting, ...] = (
         _rate,
     ),
     Setting(
+        "API_RATE_LIMIT",
+        (120, 60),
+        "Most JSON API requests one API token may make in a period, like 120/minute; more get 429 "
+        "with Retry-After. Counted in the database, so it holds across instances.",
+        _rate,
+    ),
+    Setting(
         "SESSION_HOURS",
         12,
         "How long a signed-in session lasts at most, in hours; it also ends when the browser closes. "

@@ -21,6 +21,7 @@ OPERATOR_NAME = _env["OPERATOR_NAME"]
 SUPPORT_EMAIL = _env["SUPPORT_EMAIL"]
 RESPONSE_RATE_LIMIT = _env["RESPONSE_RATE_LIMIT"]
 SIGN_IN_RATE_LIMIT = _env["SIGN_IN_RATE_LIMIT"]
+API_RATE_LIMIT = _env["API_RATE_LIMIT"]
 TRUSTED_PROXIES = _env["TRUSTED_PROXIES"]
 MAX_REQUEST_BYTES = _env["MAX_REQUEST_MB"] * 1024 * 1024
 HEALTH_MIN_FREE_BYTES = _env["HEALTH_MIN_FREE_MB"] * 1024 * 1024
@@ -40,7 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "together.web",
     "django.contrib.auth",
@@ -243,12 +244,21 @@ LOGGING = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    # Tokens are stored as a SHA-512 hash with an expiry (django-rest-knox); see together.api.tokens.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["together.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["together.api.throttling.PerToken"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+}
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 - a model name; knox's migrations look this up; its own model, not swapped
+REST_KNOX = {
+    # Every token is given its own expiry when it is made (30, 90 or 365 days); none is renewed by use.
+    "TOKEN_TTL": timedelta(days=90),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Transforming Together API",

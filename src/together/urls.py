@@ -1,7 +1,7 @@
 from django.urls import include, path, register_converter
 
-from together.accounts import views as accounts
 from together.actions import views as actions
+from together.api import pages as api_pages
 from together.partnerships import views as partnerships
 from together.reports import views as reports
 from together.results import views as results
@@ -78,7 +78,8 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("healthz", views.health, name="health"),
     path("api/v1/", include("together.api.urls")),
-    path("account/api/", accounts.api_token, name="api-token"),
+    path("account/api/", api_pages.api_tokens, name="api-token"),
+    path("account/api/<id:token_id>/revoke/", api_pages.api_token_revoke, name="api-token-revoke"),
     path("partnerships/", partnerships.partnership_list, name="partnerships"),
     path("partnerships/new/", partnerships.partnership_create, name="partnership-create"),
     path("partnerships/<id:partnership_id>/", include(partnership_urls)),

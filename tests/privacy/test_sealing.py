@@ -55,7 +55,7 @@ def test_the_command_line_seals_to_the_end(facilitator, framework_version, slow_
 def test_results_pages_say_the_results_are_being_prepared_and_the_api_says_when_to_come_back(
     client, facilitator, framework_version, slow_sealing
 ):
-    from rest_framework.authtoken.models import Token
+    from together.api import tokens
 
     round_ = build_round(facilitator, framework_version, {(0, 0): 6, (1, 0): 7})
     client.force_login(facilitator)
@@ -67,7 +67,7 @@ def test_results_pages_say_the_results_are_being_prepared_and_the_api_says_when_
     assert "responses so far" not in text
     report = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/report/")
     assert report.status_code == 302
-    token = Token.objects.create(user=facilitator).key
+    _api_token, token = tokens.issue(facilitator, "Sealing test")
     api = Client().get(f"/api/v1/rounds/{round_.pk}/results/", HTTP_AUTHORIZATION=f"Token {token}")
     assert api.status_code == 503 and api["Retry-After"] == "30"
     assert "being prepared" in api.json()["detail"]

@@ -1,5 +1,8 @@
 """A read-only JSON API for partnership members, authenticated by a personal token.
 
+Tokens are kept hashed, expire, can be revoked (:mod:`.tokens`) and are throttled one by one
+(:mod:`.throttling`).
+
 Every endpoint checks the caller's membership of the partnership concerned: anything else is
 "not found". Results come from the same disclosure-controlled code as the pages.
 """
@@ -28,6 +31,7 @@ ERRORS = {
     401: serializers.ErrorSerializer,
     403: serializers.ErrorSerializer,
     404: serializers.ErrorSerializer,
+    429: serializers.ErrorSerializer,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import time
 from datetime import UTC, datetime
 
@@ -27,17 +28,26 @@ def client_id(request) -> str:
 
 def allow(request, purpose: str, limit: tuple[int, int]) -> bool:
     """Count one request; False once the client has made more than ``limit`` in the window."""
-    count, seconds = limit
-    window = int(time.time() // seconds)
-    key = hmac.new(
-        settings.SECRET_KEY.encode(), f"{purpose}|{client_id(request)}|{window}".encode(), hashlib.sha256
-    ).hexdigest()
+    allowed, _wait = count(purpose, client_id(request), limit)
+    return allowed
+
+
+def count(purpose: str, identity: str, limit: tuple[int, int]) -> tuple[bool, int]:
+    """Count one request by ``identity`` (an address, an API token's digest).
+
+    Returns whether it is within ``limit`` and the whole seconds until the window ends, which is
+    when a refused caller may try again. Only a keyed hash of the identity is stored.
+    """
+    most, seconds = limit
+    now = time.time()
+    window = int(now // seconds)
+    key = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}|{identity}|{window}".encode(), hashlib.sha256).hexdigest()
     expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
     hits = _count(key, expires)
     if hits == 1 and window % 16 == 0:
         # Now and then, forget windows that have ended.
         RateLimitWindow.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
-    return hits <= count
+    return hits <= most, max(1, math.ceil((window + 1) * seconds - now))
 
 
 def _count(key: str, expires: datetime) -> int:
