@@ -54,13 +54,17 @@ def test_a_token_expires_after_the_days_chosen(facilitator):
     assert not ApiToken.objects.filter(pk=api_token.pk).exists(), "an expired token is deleted"
 
 
-def test_expired_tokens_leave_the_list(signed_in, facilitator):
+def test_expired_tokens_leave_the_list_and_the_database(signed_in, facilitator):
     old, _key = tokens.issue(facilitator, "Old dashboard")
     tokens.issue(facilitator, "New dashboard")
-    AuthToken.objects.filter(pk=old.token.pk).update(expiry=timezone.now() - timedelta(days=1))
+    someone = User.objects.create_user("someone@elsewhere.example", "pw-for-tests-only-1")
+    forgotten, _their_key = tokens.issue(someone, "Forgotten script")
+    AuthToken.objects.filter(pk__in=[old.token.pk, forgotten.token.pk]).update(
+        expiry=timezone.now() - timedelta(days=1)
+    )
     page = signed_in.get("/account/api/").content.decode()
     assert "New dashboard" in page and "Old dashboard" not in page
-    assert not AuthToken.objects.filter(pk=old.token.pk).exists()
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["New dashboard"]
 
 
 def test_a_revoked_token_stops_working_at_once_and_others_keep_working(signed_in, facilitator):

@@ -14,6 +14,7 @@ from tests.integration.helpers import add_member, close, make_partnership, make_
 from tests.integration.test_bad_requests import patterns
 from tests.integration.test_results import add_responses
 from together.actions.models import Action
+from together.api import tokens
 from together.partnerships.models import Role
 from together.reviews.models import Comment
 
@@ -56,6 +57,7 @@ def everything(facilitator, framework_version, django_user_model):
         "key": "x",
         "comment_id": Comment.objects.filter(response__round=round_).first().pk,
         "public_id": round_.public_id,
+        "token_id": tokens.issue(facilitator, "Headers test")[0].pk,
     }
     return values
 
@@ -106,6 +108,14 @@ def test_the_report_page_links_its_styles_and_the_pdf_and_saved_file_carry_them(
     assert re.search(r'<link rel="stylesheet" href="/static/css/report[^"]*\.css">', html)
     saved = build.html(released(Round.objects.get(pk=everything["round_id"])))
     assert "<style>" in saved and "@page" in saved
+
+
+def test_the_page_showing_a_new_api_token_is_never_stored(facilitator):
+    owner = Client()
+    owner.force_login(facilitator)
+    response = owner.post("/account/api/", {"name": "Dashboard", "days": "90"})
+    assert response.status_code == 200 and 'id="new-token"' in response.content.decode()
+    check_headers(response, "/account/api/")
 
 
 def test_the_questionnaire_and_the_api_carry_them_too(everything, facilitator):

@@ -26,8 +26,12 @@ class TokenError(Exception):
 
 
 def tokens_of(user):
-    """The person's tokens, newest first. Expired ones are deleted first: they can never work again."""
-    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+    """The person's tokens, newest first.
+
+    Expired tokens, anyone's, are deleted first: they can never work again, and knox on its own
+    deletes one only when it is tried.
+    """
+    AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
     return ApiToken.objects.filter(token__user=user).select_related("token").order_by("-token__created", "-pk")
 
 
