@@ -8,6 +8,7 @@ the two disagree.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,6 +215,18 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+_help_only = False
+
+
+def for_help_only() -> None:
+    """Let the settings load without a ``SECRET_KEY``, for a process that only prints help.
+
+    Set in-process by the ``together`` command when it is asked for help; never from the
+    environment, so no configuration can switch the check off for a running service."""
+    global _help_only
+    _help_only = True
+
+
 def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every setting from ``environ``, with a clear error naming the setting at fault."""
     environ = os.environ if environ is None else environ
@@ -226,6 +239,8 @@ def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             values[setting.name] = setting.parse(environ[setting.name])
         except ValueError as error:
             raise ImproperlyConfigured(f"{setting.name}: {error} (got {environ[setting.name]!r})") from None
+    if not values["SECRET_KEY"] and _help_only:
+        values["SECRET_KEY"] = secrets.token_urlsafe(50)  # a throwaway: nothing runs, help is printed
     if not values["SECRET_KEY"]:
         if not values["DEBUG"]:
             raise ImproperlyConfigured(
