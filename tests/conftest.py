@@ -43,6 +43,8 @@ def oidc_provider(_oidc_server, settings):
     from together.signin import oidc
 
     _oidc_server.refuse = False
+    _oidc_server.audience = ""
+    _oidc_server.forger = None
     _oidc_server.person = {}
     settings.OIDC_ISSUER = _oidc_server.issuer
     settings.OIDC_ENDPOINTS = dict.fromkeys(settings.OIDC_ENDPOINTS, "")

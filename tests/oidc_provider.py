@@ -30,6 +30,8 @@ class Provider:
         self.kid = "test-key-1"
         self.person: dict = {}
         self.refuse = False  # answer the authorization request with error=access_denied
+        self.audience = ""  # an ID token for another client, when set
+        self.forger = None  # a key other than the published one to sign with, when set
         self.codes: dict[str, dict] = {}
         self.tokens: dict[str, dict] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -102,13 +104,13 @@ class Provider:
         now = int(time.time())
         claims = {
             "iss": self.issuer,
-            "aud": CLIENT_ID,
+            "aud": self.audience or CLIENT_ID,
             "iat": now,
             "exp": now + 300,
             "nonce": grant["nonce"],
             **grant["person"],
         }
-        id_token = jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
+        id_token = jwt.encode(claims, self.forger or self.key, algorithm="RS256", headers={"kid": self.kid})
         access_token = secrets.token_urlsafe(24)
         self.tokens[access_token] = grant["person"]
         return 200, {"access_token": access_token, "token_type": "Bearer", "expires_in": 300, "id_token": id_token}

@@ -235,7 +235,14 @@ def people(db):
     add_member(partnership, viewer, Role.VIEWER)
     staff = User.objects.create_user("staff@operator.example", PASSWORD, is_staff=True)
     nobody = User.objects.create_user("new@northbridge.example", PASSWORD)
-    return {"owner": owner, "facilitator": facilitator, "viewer": viewer, "staff": staff, "nobody": nobody, "p": partnership}
+    return {
+        "owner": owner,
+        "facilitator": facilitator,
+        "viewer": viewer,
+        "staff": staff,
+        "nobody": nobody,
+        "p": partnership,
+    }
 
 
 @pytest.mark.parametrize("who", ["owner", "facilitator", "staff"])
@@ -246,9 +253,7 @@ def test_required_mfa_sends_those_who_run_reviews_to_set_up_and_nowhere_else(cli
     assert client.get(response["Location"])["Location"] == reverse("security-set-up")
     for path in ("/partnerships/", f"/partnerships/{people['p'].pk}/", "/account/api/", "/framework/", "/"):
         assert client.get(path)["Location"] == reverse("security-set-up"), path
-    assert client.post(f"/partnerships/{people['p'].pk}/edit/", {"name": "x"})["Location"] == reverse(
-        "security-set-up"
-    )
+    assert client.post(f"/partnerships/{people['p'].pk}/edit/", {"name": "x"})["Location"] == reverse("security-set-up")
     for name in ("security-set-up", "security", "privacy", "accessibility"):
         assert client.get(reverse(name)).status_code == 200, name
     html = client.get(reverse("security-set-up")).content.decode()
