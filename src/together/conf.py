@@ -75,10 +75,13 @@ class Setting:
     help: str
     parse: Callable[[str], Any] = str
     secret: bool = False
+    shown: str | None = None  # the default in words, when it depends on another setting
 
     @property
     def shown_default(self) -> str:
         """The default as the README shows it, with paths relative to the checkout."""
+        if self.shown is not None:
+            return self.shown
         if self.default is None:
             return "(none)"
         if self.default in ("", []):
@@ -192,6 +195,75 @@ SETTINGS: tuple[Setting, ...] = (
         _rate,
     ),
     Setting(
+        "MFA_REQUIRED",
+        None,
+        "Owners and facilitators of any partnership, and staff, must set up an authenticator app "
+        "before they can use the service. Viewers may choose to. On unless DEBUG is on.",
+        _bool,
+        shown="true unless DEBUG",
+    ),
+    Setting(
+        "OIDC_ISSUER",
+        "",
+        "Single sign-on: the OpenID Connect issuer, such as https://login.microsoftonline.com/TENANT-ID/v2.0 "
+        "for Microsoft Entra ID. Its endpoints are discovered from it. Empty: no single sign-on.",
+    ),
+    Setting(
+        "OIDC_AUTHORIZATION_ENDPOINT",
+        "",
+        "Single sign-on: the provider's authorization endpoint, for a provider without discovery (or to "
+        "override it). Needs OIDC_TOKEN_ENDPOINT, OIDC_USERINFO_ENDPOINT and OIDC_JWKS_ENDPOINT too.",
+    ),
+    Setting(
+        "OIDC_TOKEN_ENDPOINT",
+        "",
+        "Single sign-on: the provider's token endpoint (see OIDC_AUTHORIZATION_ENDPOINT).",
+    ),
+    Setting(
+        "OIDC_USERINFO_ENDPOINT",
+        "",
+        "Single sign-on: the provider's userinfo endpoint (see OIDC_AUTHORIZATION_ENDPOINT).",
+    ),
+    Setting(
+        "OIDC_JWKS_ENDPOINT",
+        "",
+        "Single sign-on: the address of the provider's signing keys (see OIDC_AUTHORIZATION_ENDPOINT).",
+    ),
+    Setting("OIDC_CLIENT_ID", "", "Single sign-on: the client (application) ID registered with the provider."),
+    Setting("OIDC_CLIENT_SECRET", "", "Single sign-on: the client secret registered with the provider.", secret=True),
+    Setting(
+        "OIDC_SCOPES",
+        "openid email profile",
+        "Single sign-on: the scopes asked for, separated by spaces. openid and email are needed.",
+    ),
+    Setting(
+        "OIDC_BUTTON_LABEL",
+        "Sign in with Microsoft",
+        "Single sign-on: the text of the button on the sign-in page.",
+    ),
+    Setting(
+        "OIDC_ALLOWED_DOMAINS",
+        [],
+        "Single sign-on: comma-separated email domains accepted, such as northbridge.gov.uk. Needed when the "
+        "provider does not say that addresses are verified (Microsoft Entra ID does not). Empty: any domain "
+        "the provider says it has verified.",
+        _list,
+    ),
+    Setting(
+        "OIDC_CREATE_ACCOUNTS",
+        False,
+        "Single sign-on: make an account for someone signing in whose email address has none. Off: only "
+        "people who already have an account (by invitation) can sign in.",
+        _bool,
+    ),
+    Setting(
+        "OIDC_TRUSTS_MFA",
+        True,
+        "Single sign-on: people who sign in through the provider are not asked for this service's own "
+        "authenticator code, because the provider asks for a second factor. Turn off if it does not.",
+        _bool,
+    ),
+    Setting(
         "SECURE_PROXY_SSL_HEADER",
         "",
         "Header a trusted proxy sets on HTTPS requests, such as X-Forwarded-Proto. Empty without a proxy.",
@@ -248,4 +320,20 @@ def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
                 "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
             )
         values["SECRET_KEY"] = "development-only-key-not-for-production"  # noqa: S105 - DEBUG only
+    if values["MFA_REQUIRED"] is None:
+        values["MFA_REQUIRED"] = not values["DEBUG"]
+    endpoints = ("OIDC_AUTHORIZATION_ENDPOINT", "OIDC_TOKEN_ENDPOINT", "OIDC_USERINFO_ENDPOINT", "OIDC_JWKS_ENDPOINT")
+    if values["OIDC_CLIENT_ID"]:
+        missing = [name for name in endpoints if not values[name]]
+        if not values["OIDC_ISSUER"] and missing:
+            raise ImproperlyConfigured(
+                "OIDC_CLIENT_ID: single sign-on needs OIDC_ISSUER, or else every endpoint ("
+                + ", ".join(missing)
+                + " missing)"
+            )
+        if not values["OIDC_CLIENT_SECRET"]:
+            raise ImproperlyConfigured("OIDC_CLIENT_SECRET: is required when OIDC_CLIENT_ID is set")
+        if "openid" not in values["OIDC_SCOPES"].split() or "email" not in values["OIDC_SCOPES"].split():
+            raise ImproperlyConfigured(f"OIDC_SCOPES: must include openid and email (got {values['OIDC_SCOPES']!r})")
+    values["OIDC_ALLOWED_DOMAINS"] = [domain.lower().lstrip("@") for domain in values["OIDC_ALLOWED_DOMAINS"]]
     return values

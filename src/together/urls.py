@@ -76,6 +76,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("", include("together.signin.urls")),
     path("healthz", views.health, name="health"),
     path("api/v1/", include("together.api.urls")),
     path("account/api/", accounts.api_token, name="api-token"),

@@ -27,17 +27,31 @@ def client_id(request) -> str:
 
 def allow(request, purpose: str, limit: tuple[int, int]) -> bool:
     """Count one request; False once the client has made more than ``limit`` in the window."""
+    return allow_subject(f"{purpose}|{client_id(request)}", limit)
+
+
+def allow_subject(subject: str, limit: tuple[int, int]) -> bool:
+    """Count one event for ``subject`` (such as an account's wrong codes, from any address);
+    False once there have been more than ``limit`` in the window. Only a keyed hash is stored."""
     count, seconds = limit
     window = int(time.time() // seconds)
-    key = hmac.new(
-        settings.SECRET_KEY.encode(), f"{purpose}|{client_id(request)}|{window}".encode(), hashlib.sha256
-    ).hexdigest()
     expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
-    hits = _count(key, expires)
+    hits = _count(_key(subject, window), expires)
     if hits == 1 and window % 16 == 0:
         # Now and then, forget windows that have ended.
         RateLimitWindow.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
     return hits <= count
+
+
+def hits(subject: str, limit: tuple[int, int]) -> int:
+    """How many events ``subject`` has had in ``limit``'s current window; counts nothing."""
+    window = int(time.time() // limit[1])
+    found = RateLimitWindow.objects.filter(key=_key(subject, window)).values_list("hits", flat=True).first()
+    return found or 0
+
+
+def _key(subject: str, window: int) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{subject}|{window}".encode(), hashlib.sha256).hexdigest()
 
 
 def _count(key: str, expires: datetime) -> int:

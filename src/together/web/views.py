@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from together.frameworks import services
 from together.reviews import ratelimit
+from together.signin import mfa, pending
 
 from .forms import SignInForm
 from .models import Heartbeat
@@ -82,6 +83,12 @@ class SignInView(auth_views.LoginView):
         if not ratelimit.allow(request, "sign-in", settings.SIGN_IN_RATE_LIMIT):
             return render(request, "registration/too_many.html", status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if mfa.has_device(user):  # the password is right; the code page signs them in
+            return pending.begin(self.request, user, self.get_success_url(), via="password")
+        return super().form_valid(form)
 
     def get_default_redirect_url(self):
         return reverse("partnerships")
