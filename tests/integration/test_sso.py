@@ -200,3 +200,20 @@ def test_half_configured_single_sign_on_names_what_is_missing(environ, message):
     with pytest.raises(ImproperlyConfigured) as raised:
         conf.read({"SECRET_KEY": "k", **environ})
     assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_a_trusted_provider_meets_mfa_required_without_an_app_here(client, oidc_provider, settings, trusted):
+    from tests.integration.helpers import make_partnership
+
+    settings.MFA_REQUIRED = True
+    settings.OIDC_TRUSTS_MFA = trusted
+    owner = User.objects.create_user("olu@northbridge.example", "a long enough password 1")
+    make_partnership(owner)
+    oidc_provider.sign_in_as(owner.email)
+    assert through_provider(client)["Location"] == reverse("partnerships")
+    response = client.get(reverse("partnerships"))
+    if trusted:
+        assert response.status_code == 200
+    else:
+        assert response["Location"] == reverse("security-set-up")

@@ -52,6 +52,10 @@ def expected_to_use(user) -> bool:
     return Membership.objects.filter(user=user, role__in=(Role.OWNER, Role.FACILITATOR)).exists()
 
 
+# Set in the session of someone signed in through single sign-on when OIDC_TRUSTS_MFA is on.
+SECOND_FACTOR_AT_PROVIDER = "signin_second_factor_at_provider"
+
+
 def must_enrol(user) -> bool:
     return settings.MFA_REQUIRED and expected_to_use(user) and not has_device(user)
 

@@ -26,6 +26,8 @@ class RequireMultiFactor:
         if match is None or match.url_name in REACHABLE or request.path.startswith("/api/"):
             # The API takes tokens, not sessions: a token is made on a page this gate covers.
             return None
+        if request.session.get(mfa.SECOND_FACTOR_AT_PROVIDER):
+            return None  # signed in through single sign-on, whose provider asked for the second factor
         if mfa.must_enrol(request.user):
             return redirect("security-set-up")
         return None

@@ -151,6 +151,9 @@ def sso_callback(request):
     if mfa.has_device(user) and not settings.OIDC_TRUSTS_MFA:
         return pending.begin(request, user, next_url, via="sso")
     pending.finish(request, user)
+    if settings.OIDC_TRUSTS_MFA:
+        # The identity provider asked for the second factor: MFA_REQUIRED is met for this session.
+        request.session[mfa.SECOND_FACTOR_AT_PROVIDER] = True
     signals.send(user, signals.SSO_SIGN_IN, "Signed in through single sign-on")
     return redirect(next_url)
 
