@@ -27,11 +27,15 @@ def client_id(request) -> str:
 
 def allow(request, purpose: str, limit: tuple[int, int]) -> bool:
     """Count one request; False once the client has made more than ``limit`` in the window."""
+    return allow_for(client_id(request), purpose, limit)
+
+
+def allow_for(subject: str, purpose: str, limit: tuple[int, int]) -> bool:
+    """Count one use by ``subject`` (an address, or an account's email for per-account limits);
+    False once it has made more than ``limit`` in the window. Only a keyed hash of it is kept."""
     count, seconds = limit
     window = int(time.time() // seconds)
-    key = hmac.new(
-        settings.SECRET_KEY.encode(), f"{purpose}|{client_id(request)}|{window}".encode(), hashlib.sha256
-    ).hexdigest()
+    key = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}|{subject}|{window}".encode(), hashlib.sha256).hexdigest()
     expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
     hits = _count(key, expires)
     if hits == 1 and window % 16 == 0:

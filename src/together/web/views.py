@@ -86,6 +86,9 @@ class SignInView(auth_views.LoginView):
     def get_default_redirect_url(self):
         return reverse("partnerships")
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "signup": settings.SIGNUP == "on"}
+
 
 class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
