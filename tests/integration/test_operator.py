@@ -104,7 +104,9 @@ def test_invite_sends_a_set_password_link_that_signs_in(ops, operator, mailoutbo
     form = invited.get(link)
     page = invited.get(form["Location"]).content.decode()
     assert "Choose your password" in page and "new.lead@council.example" in page
-    done = invited.post(form["Location"], {"new_password1": "quiet harbour maple 9", "new_password2": "quiet harbour maple 9"})
+    done = invited.post(
+        form["Location"], {"new_password1": "quiet harbour maple 9", "new_password2": "quiet harbour maple 9"}
+    )
     assert done.status_code == 302 and done["Location"] == reverse("partnerships")
     assert invited.get(reverse("partnerships")).status_code == 200
     assert Client().get(link, follow=True).content.decode().count("This link does not work") >= 1
@@ -142,7 +144,9 @@ def test_disabling_ends_sessions_and_stops_sign_in_until_enabled(ops, operator, 
     assert refused.status_code == 200 and "Enter a correct email address and password" in refused.content.decode()
     ops.post(f"/operator/accounts/{facilitator.pk}/active/", {"active": "yes"})
     assert Client().post(reverse("sign-in"), {"username": facilitator.email, "password": PASSWORD}).status_code == 302
-    actions = list(audit.involving(AuditEvent.objects.filter(actor=operator), facilitator).values_list("action", flat=True))
+    actions = list(
+        audit.involving(AuditEvent.objects.filter(actor=operator), facilitator).values_list("action", flat=True)
+    )
     assert actions == ["account-enabled", "account-disabled"]
 
 
@@ -219,7 +223,12 @@ def test_the_security_event_signal_is_recorded(facilitator, operator):
     security_event.send("together.signin", user=facilitator, action="mfa-enabled", detail="authenticator app")
     security_event.send("together.signin", user=facilitator, action="mfa-reset", detail="", actor=operator)
     first, second = AuditEvent.objects.order_by("id")
-    assert (first.action, first.actor, first.target, first.detail) == ("mfa-enabled", facilitator, None, "authenticator app")
+    assert (first.action, first.actor, first.target, first.detail) == (
+        "mfa-enabled",
+        facilitator,
+        None,
+        "authenticator app",
+    )
     assert (second.action, second.actor, second.target) == ("mfa-reset", operator, facilitator)
 
 

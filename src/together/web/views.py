@@ -70,7 +70,11 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "web/privacy.html", {"session_hours": settings.SESSION_COOKIE_AGE // 3600})
+    return render(
+        request,
+        "web/privacy.html",
+        {"session_hours": settings.SESSION_COOKIE_AGE // 3600, "audit_days": settings.AUDIT_LOG_DAYS},
+    )
 
 
 class SignInView(auth_views.LoginView):
