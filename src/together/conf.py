@@ -68,6 +68,16 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        lowered = value.strip().lower()
+        if lowered not in allowed:
+            raise ValueError("must be one of " + ", ".join(allowed))
+        return lowered
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -262,6 +272,63 @@ SETTINGS: tuple[Setting, ...] = (
         "Single sign-on: people who sign in through the provider are not asked for this service's own "
         "authenticator code, because the provider asks for a second factor. Turn off if it does not.",
         _bool,
+    ),
+    Setting(
+        "PASSWORD_RESET_HOURS",
+        1,
+        "How long a link to reset a forgotten password works, in hours. It also stops working once used.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "PASSWORD_RESET_RATE_LIMIT",
+        (10, 3600),
+        "Most password reset requests one client address may make in a period, like 10/hour.",
+        _rate,
+    ),
+    Setting(
+        "PASSWORD_RESET_ACCOUNT_LIMIT",
+        (3, 3600),
+        "Most password reset emails sent to one address in a period, like 3/hour, whoever asks. "
+        "Requests beyond it are answered as usual but send nothing.",
+        _rate,
+    ),
+    Setting(
+        "INVITATION_DAYS",
+        7,
+        "How long the set-password link in an operator's invitation (or an approved sign-up) works, in days.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "SIGNUP",
+        "on",
+        "Whether a new partnership lead can ask for an account at /sign-up/: on or off.",
+        _choice("on", "off"),
+    ),
+    Setting(
+        "SIGNUP_OPEN_DOMAINS",
+        [],
+        "Comma-separated email domain patterns, like *.gov.uk,*.nhs.uk,*.nhs.net,*.police.uk, whose "
+        "people get an account as soon as they confirm their address. Everyone else's sign-up waits "
+        "for an operator to approve it. Empty: every sign-up waits for approval.",
+        _list,
+    ),
+    Setting(
+        "SIGNUP_LINK_HOURS",
+        24,
+        "How long the link that confirms a sign-up's email address works, in hours.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "SIGNUP_RATE_LIMIT",
+        (5, 3600),
+        "Most sign-up requests one client address may make in a period, like 5/hour.",
+        _rate,
+    ),
+    Setting(
+        "AUDIT_LOG_DAYS",
+        365,
+        "How many days the audit log keeps its records; together prune-audit, run daily, removes older ones.",
+        _int_at_least(1),
     ),
     Setting(
         "SECURE_PROXY_SSL_HEADER",

@@ -25,6 +25,15 @@ TRUSTED_PROXIES = _env["TRUSTED_PROXIES"]
 SIGN_IN_LOCKOUT = _env["SIGN_IN_LOCKOUT"]
 MAX_REQUEST_BYTES = _env["MAX_REQUEST_MB"] * 1024 * 1024
 HEALTH_MIN_FREE_BYTES = _env["HEALTH_MIN_FREE_MB"] * 1024 * 1024
+PASSWORD_RESET_TIMEOUT = 60 * 60 * _env["PASSWORD_RESET_HOURS"]
+PASSWORD_RESET_RATE_LIMIT = _env["PASSWORD_RESET_RATE_LIMIT"]
+PASSWORD_RESET_ACCOUNT_LIMIT = _env["PASSWORD_RESET_ACCOUNT_LIMIT"]
+INVITATION_TIMEOUT = 60 * 60 * 24 * _env["INVITATION_DAYS"]
+SIGNUP = _env["SIGNUP"]
+SIGNUP_OPEN_DOMAINS = _env["SIGNUP_OPEN_DOMAINS"]
+SIGNUP_LINK_TIMEOUT = 60 * 60 * _env["SIGNUP_LINK_HOURS"]
+SIGNUP_RATE_LIMIT = _env["SIGNUP_RATE_LIMIT"]
+AUDIT_LOG_DAYS = _env["AUDIT_LOG_DAYS"]
 
 INSTALLED_APPS = [
     "together.accounts",
@@ -42,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "together.operator",
     "axes",
     "csp",
     "rest_framework",

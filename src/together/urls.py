@@ -1,7 +1,9 @@
 from django.urls import include, path, register_converter
 
+from together.accounts import passwords
 from together.accounts import views as accounts
 from together.actions import views as actions
+from together.operator import public as signup
 from together.partnerships import views as partnerships
 from together.reports import views as reports
 from together.results import views as results
@@ -80,6 +82,21 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("api/v1/", include("together.api.urls")),
     path("account/api/", accounts.api_token, name="api-token"),
+    path("account/", passwords.account, name="account"),
+    path("account/password/", passwords.PasswordChange.as_view(), name="password-change"),
+    path("account/password-reset/", passwords.PasswordReset.as_view(), name="password-reset"),
+    path("account/password-reset/sent/", passwords.PasswordResetSent.as_view(), name="password-reset-sent"),
+    path(
+        "account/password-reset/<str:uidb64>/<str:token>/",
+        passwords.PasswordResetConfirm.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("account/set-password/<str:uidb64>/<str:token>/", passwords.SetPassword.as_view(), name="set-password"),
+    path("sign-up/", signup.sign_up, name="sign-up"),
+    path("sign-up/sent/", signup.sign_up_sent, name="sign-up-sent"),
+    path("sign-up/confirm/", signup.sign_up_password, name="sign-up-password"),
+    path("sign-up/confirm/<str:token>/", signup.sign_up_confirm, name="sign-up-confirm"),
+    path("operator/", include("together.operator.urls")),
     path("partnerships/", partnerships.partnership_list, name="partnerships"),
     path("partnerships/new/", partnerships.partnership_create, name="partnership-create"),
     path("partnerships/<id:partnership_id>/", include(partnership_urls)),

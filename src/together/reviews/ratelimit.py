@@ -30,6 +30,12 @@ def allow(request, purpose: str, limit: tuple[int, int]) -> bool:
     return allow_subject(f"{purpose}|{client_id(request)}", limit)
 
 
+def allow_for(subject: str, purpose: str, limit: tuple[int, int]) -> bool:
+    """Count one use by ``subject`` (an address, or an account's email for per-account limits)
+    for ``purpose``; False once it has made more than ``limit`` in the window."""
+    return allow_subject(f"{purpose}|{subject}", limit)
+
+
 def allow_subject(subject: str, limit: tuple[int, int]) -> bool:
     """Count one event for ``subject`` (such as an account's wrong codes, from any address);
     False once there have been more than ``limit`` in the window. Only a keyed hash is stored."""

@@ -132,11 +132,13 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def remove(user) -> None:
+def remove(user, *, by=None, request=None) -> None:
+    """Remove the app and recovery codes; ``by`` is the operator who did it, when not the user."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-    signals.send(user, signals.MFA_REMOVED, "Authenticator app and recovery codes removed")
+    detail = "Authenticator app and recovery codes removed" + (" by an operator" if by is not None else "")
+    signals.send(user, signals.MFA_REMOVED, detail, request, actor=by)
 
 
 # --- Checking codes ---------------------------------------------------------------------------

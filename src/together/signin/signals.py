@@ -5,18 +5,18 @@
 stores anything: whoever connects to the signal decides what to keep.
 """
 
-from django.dispatch import Signal
+# One signal for the whole service: the operator area's audit log records what is sent on it.
+from together.operator.signals import security_event
 
-security_event = Signal()
-
-MFA_ENROLLED = "mfa enrolled"
-MFA_REMOVED = "mfa removed"
-RECOVERY_CODES_REGENERATED = "recovery codes regenerated"
-RECOVERY_CODE_USED = "recovery code used"
-WRONG_CODE = "wrong code"
-SSO_SIGN_IN = "sso sign-in"
-SSO_REFUSED = "sso refused"
+MFA_ENROLLED = "mfa-enrolled"
+MFA_REMOVED = "mfa-removed"
+RECOVERY_CODES_REGENERATED = "recovery-codes-replaced"
+RECOVERY_CODE_USED = "recovery-code-used"
+WRONG_CODE = "wrong-code"
+SSO_SIGN_IN = "sso-sign-in"
+SSO_REFUSED = "sso-refused"
 
 
-def send(user, action: str, detail: str = "") -> None:
-    security_event.send(sender=__name__, user=user, action=action, detail=detail)
+def send(user, action: str, detail: str = "", request=None, *, actor=None) -> None:
+    """``actor``: who did it, when someone other than ``user`` (an operator)."""
+    security_event.send(sender=__name__, user=user, action=action, detail=detail, request=request, actor=actor)

@@ -53,7 +53,7 @@ def sign_in_code(request):
             if used:
                 pending.finish(request, user)
                 if attempt["via"] == "sso":
-                    signals.send(user, signals.SSO_SIGN_IN, "Signed in through single sign-on, with a code")
+                    signals.send(user, signals.SSO_SIGN_IN, "Signed in through single sign-on, with a code", request)
                 if used == "recovery":
                     left = mfa.recovery_codes_left(user)
                     messages.warning(
@@ -154,12 +154,12 @@ def sso_callback(request):
     if settings.OIDC_TRUSTS_MFA:
         # The identity provider asked for the second factor: MFA_REQUIRED is met for this session.
         request.session[mfa.SECOND_FACTOR_AT_PROVIDER] = True
-    signals.send(user, signals.SSO_SIGN_IN, "Signed in through single sign-on")
+    signals.send(user, signals.SSO_SIGN_IN, "Signed in through single sign-on", request)
     return redirect(next_url)
 
 
 def _refused(request, user, reason: str, status: int):
-    signals.send(user, signals.SSO_REFUSED, reason)
+    signals.send(user, signals.SSO_REFUSED, reason, request)
     return render(request, "signin/sso_refused.html", {"reason": reason}, status=status)
 
 

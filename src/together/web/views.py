@@ -71,7 +71,11 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "web/privacy.html", {"session_hours": settings.SESSION_COOKIE_AGE // 3600})
+    return render(
+        request,
+        "web/privacy.html",
+        {"session_hours": settings.SESSION_COOKIE_AGE // 3600, "audit_days": settings.AUDIT_LOG_DAYS},
+    )
 
 
 class SignInView(auth_views.LoginView):
@@ -92,6 +96,9 @@ class SignInView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return reverse("partnerships")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "signup": settings.SIGNUP == "on"}
 
 
 class SignOutView(auth_views.LogoutView):
