@@ -111,8 +111,8 @@ class RoundResults(APIView):
         try:
             released = releases.obtain(round_, membership.role, request.user)
         except releases.NotAvailable as refused:
-            if refused.code == "sealing":
-                # Closed a moment ago: the results exist in a few seconds.
+            if refused.code in ("sealing", "importing"):
+                # Closed a moment ago, or a file is part-way in: the results exist shortly.
                 busy = ApiResponse({"detail": str(refused.message)}, status=503)
                 busy["Retry-After"] = "30"
                 return busy

@@ -102,6 +102,7 @@ def obtain(round_: Round, role: str, user=None) -> Released:
     :mod:`together.reviews.reseal`): a reader carries the sealing on for a few seconds, the
     command line (``OPERATOR``) to the end, and then they are told to come back shortly."""
     check(round_, role)
+    _no_import_running(round_)
     if not reseal.is_sealed(round_) and not reseal.seal(round_, None if role == OPERATOR else reseal.VIEW_SECONDS):
         raise NotAvailable(
             _(
