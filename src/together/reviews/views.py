@@ -375,6 +375,7 @@ def import_map(request, partnership, round_id):
             "choices": choices,
             "problems": problems,
             "more": more,
+            "file_name": request.session.get(f"import-{round_.pk}-name", ""),
         },
     )
 
