@@ -203,3 +203,12 @@ def test_statements_ask_about_practice_not_knowledge_or_feelings():
 
 def test_a_statement_whose_meaning_changed_does_not_reuse_its_old_id():
     assert RETIRED_STATEMENT_IDS.isdisjoint(statement.id for statement in FRAMEWORK.statements)
+
+
+def test_the_documented_id_changes_match_the_framework():
+    doc = (FRAMEWORK_FILE.parents[1] / "docs" / "framework-format.md").read_text()
+    section = doc[doc.index("### The shipped framework's versions") : doc.index("## Text in two languages")]
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| `([a-z0-9-]+)` \|", section, re.MULTILINE)
+    current = {statement.id for statement in FRAMEWORK.statements}
+    assert {old for old, _new in rows} == RETIRED_STATEMENT_IDS
+    assert {new for _old, new in rows} <= current
