@@ -17,6 +17,15 @@ database with ``together migrate`` and ``together framework load``, then, in a f
   end: ``together import ROUND FILE --quiet`` (and ``together check`` for the fixed cost of
   starting Python and Django).
 
+With ``--respondents N`` it then starts gunicorn on the same database (2 workers of 4 threads,
+the production configuration otherwise) and N respondent threads answering an open round's
+questionnaire back to back through it, as ``bench.questionnaire_load`` does, and records their
+page latency and errors in four phases: quiet (``--quiet-seconds``), during the service's import
+of the file (``together.imports.services.import_file``: checked first, then written in short
+transactions), quiet again, and during the old way of storing it in one transaction
+(``importer.import_file``), for comparison. The imports run in the benchmark process, as the
+command line or another web process would.
+
 It also records the CPU used by other processes during the timed runs and a fixed pure-Python
 reference loop, as this shared machine's speed varies. It prints PASS/FAIL against the target
 (median import under 5 s, every round holding what the file says) and exits 0 either way; the
@@ -39,6 +48,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -263,7 +273,9 @@ def phase_run(args: argparse.Namespace) -> dict:
         profiled = profile(lambda: importer.import_file(raw, round_), focus=("together/", "django/db/"))
     checks.append(check(round_))
 
-    command_round = fresh("Command-line import")
+    # The service (and so the command line) imports only into a round that has not opened.
+    command_round = draft_round(partnership, "Command-line import")
+    rounds.append(command_round)
     connection.close()  # the command is another process; hold nothing open meanwhile
     env = dict(os.environ)
     command = [BIN / "together", "import", str(command_round.pk), str(path), "--quiet"]
@@ -273,6 +285,10 @@ def phase_run(args: argparse.Namespace) -> dict:
     checks.append(check(command_round))
     said = output.strip().rsplit(": ", 1)[-1]
     progress(f"{name}: command line {command_seconds:.2f} s ({said}); together check {check_seconds:.2f} s")
+
+    during = None
+    if args.respondents:
+        during = respondents_during_imports(args, partnership, user, path, file, name)
 
     with connection.cursor() as cursor:
         if vendor == "sqlite":
@@ -312,6 +328,141 @@ def phase_run(args: argparse.Namespace) -> dict:
         "peak_rss_mb": peak_rss_mb(),
         "source": source_fingerprint(SOURCES),
         "profile": profiled,
+        **({"respondents_during_import": during} if during else {}),
+    }
+
+
+def draft_round(partnership, name: str):
+    """A round that has not opened, on the latest framework: the only kind the service imports into."""
+    from together.frameworks.models import FrameworkVersion
+    from together.reviews import keys
+    from together.reviews.models import Round
+
+    version = FrameworkVersion.objects.filter(framework_id="transforming-together").order_by("-number").first()
+    return Round.objects.create(
+        partnership=partnership, name=name, framework_version=version, open_link_code=keys.new_key()
+    )
+
+
+PHASES = ("quiet", "service_import", "quiet_again", "single_transaction_import")
+WARM_UP_SECONDS = 3.0  # respondents run this long before the quiet phase is measured
+
+
+def respondents_during_imports(args, partnership, user, path: Path, file: dict, name: str) -> dict:
+    """Respondents answering through gunicorn while the file is imported, phase by phase."""
+    from django.db import connection
+
+    from bench import questionnaire_load as load
+    from together.imports import services as imports
+    from together.imports.models import ImportBatch
+    from together.reviews import importer
+    from together.reviews.models import Response
+
+    collecting = new_round(partnership, user, "Answered during imports")  # open, with an open link
+    service_round = draft_round(partnership, "Service import")
+    single_round = draft_round(partnership, "One-transaction import")
+    env = load.service_env(os.environ["DATABASE_URL"], Path(os.environ["BENCH_STATIC_ROOT"]), os.environ["SECRET_KEY"])
+    log = args.csv.parent / "gunicorn.log"
+    server = load.Gunicorn(env, workers=2, threads=4, log=log)
+    phase = ["warm_up"]
+    per_thread = [{p: load.Stats() for p in ("warm_up", *PHASES)} for _ in range(args.respondents)]
+    stop = threading.Event()
+
+    class PhasedBrowser(load.Browser):
+        """A respondent's browser whose every request is counted in the phase it was sent in."""
+
+        def __init__(self, mine, *rest):
+            self._mine = mine
+            super().__init__(*rest)
+
+        @property
+        def stats(self):
+            return self._mine[phase[0]]
+
+        @stats.setter
+        def stats(self, _value):
+            pass
+
+    def respondent(index: int) -> None:
+        rng = random.Random(args.seed * 7919 + index)
+        mine = per_thread[index]
+        while not stop.is_set():
+            browser = PhasedBrowser(mine, server.base, None, 30.0, time.monotonic() + 3600)
+            try:
+                load.walk(browser, f"/r/{collecting.open_link_code}/", rng)
+            except load.WalkFailed:
+                mine[phase[0]].failed_walks += 1
+            except Exception as problem:  # a bug in the benchmark itself: count it, keep going
+                mine[phase[0]].errors[f"client: {type(problem).__name__}: {problem}"] += 1
+                mine[phase[0]].failed_walks += 1
+            else:
+                mine[phase[0]].completed += 1
+            finally:
+                browser.close()
+
+    connection.close()
+    server.start()
+    threads = [threading.Thread(target=respondent, args=(i,), daemon=True) for i in range(args.respondents)]
+    imports_timed = {}
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(WARM_UP_SECONDS)
+        phase[0] = "quiet"
+        progress(f"{name}: {args.respondents} respondents answering; quiet for {args.quiet_seconds:g} s")
+        time.sleep(args.quiet_seconds)
+        phase[0] = "service_import"
+        started = time.perf_counter()
+        with open(path, "rb") as raw:
+            batch = imports.import_file(raw, service_round, file_name=path.name, user=user)
+        imports_timed["service_import_s"] = round(time.perf_counter() - started, 3)
+        progress(f"{name}: service import {imports_timed['service_import_s']:.2f} s while respondents answered")
+        phase[0] = "quiet_again"
+        time.sleep(args.quiet_seconds)
+        phase[0] = "single_transaction_import"
+        started = time.perf_counter()
+        with open(path, "rb") as raw:
+            importer.import_file(raw, single_round)
+        imports_timed["single_transaction_import_s"] = round(time.perf_counter() - started, 3)
+        progress(f"{name}: one-transaction import {imports_timed['single_transaction_import_s']:.2f} s")
+        time.sleep(1.0)  # requests sent during it finish in its phase
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+        server.stop()
+    phases = {}
+    for label in PHASES:
+        total = load.Stats()
+        for mine in per_thread:
+            total.merge(mine[label])
+        overall, _pages = load.summarise_latency(total)
+        phases[label] = {
+            **overall,
+            "questionnaires_sent": total.completed,
+            "failed_questionnaires": total.failed_walks,
+            "errors": sum(total.errors.values()),
+            "error_kinds": dict(total.errors.most_common(5)),
+        }
+    batches = ImportBatch.objects.filter(pk=batch.pk).count()
+    per_chunk = max(1, imports.CHUNK_CELLS * file["rows"] // max(file["expected_answers_stored"], 1))
+    return {
+        "respondents": args.respondents,
+        "gunicorn": {"workers": 2, "threads": 4},
+        "quiet_seconds": args.quiet_seconds,
+        "service_import": {
+            "seconds": imports_timed["service_import_s"],
+            "transactions": -(-file["rows"] // per_chunk) + 1,
+            "answers_per_transaction": imports.CHUNK_CELLS,
+            "pause_between_s": imports.PAUSE_SECONDS,
+            "batch_complete": batches == 1,
+            "responses_stored": Response.objects.filter(round=service_round).count(),
+        },
+        "single_transaction_import_s": imports_timed["single_transaction_import_s"],
+        "phases": phases,
+        "errors_during_service_import": phases["service_import"]["errors"],
+        "server_log": load._scan_log(log),
+        "respondents_sent": Response.objects.filter(round=collecting, state="submitted").count(),
     }
 
 
@@ -354,6 +505,10 @@ def worker_argv(args: argparse.Namespace) -> list[str]:
         str(args.repeats),
         "--seed",
         str(args.seed),
+        "--respondents",
+        str(args.respondents),
+        "--quiet-seconds",
+        str(args.quiet_seconds),
     ]
 
 
@@ -361,6 +516,12 @@ def run_database(database: str, args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"together-import-bench-{database}-"))
     try:
         env = service_env(database_url(database, work))
+        if args.respondents:
+            from bench import questionnaire_load as load
+
+            static_root = work / "static"
+            load.collect_static(static_root, work, env["SECRET_KEY"])
+            env["BENCH_STATIC_ROOT"] = str(static_root)
         progress(f"{database}: migrate and framework load into a fresh database")
         setup_seconds = prepare_database(env, TIMEOUTS["setup"])
         argv = [*worker_argv(args), "--csv", str(work / "responses.csv")]
@@ -371,6 +532,9 @@ def run_database(database: str, args: argparse.Namespace) -> dict:
             "import_median_under_5_s": median < TARGET["import_median_seconds"],
             "every_round_holds_what_the_file_says": result["all_rounds_as_expected"],
         }
+        during = result.get("respondents_during_import")
+        if during:
+            checks["no_respondent_errors_during_the_service_import"] = during["errors_during_service_import"] == 0
         result["target_verdict"] = {"pass": all(checks.values()), "checks": checks}
         return result
     except (RuntimeError, OSError, ValueError, KeyError, subprocess.SubprocessError) as problem:
@@ -475,9 +639,42 @@ def format_report(report: dict) -> str:
             f"  database after {len(result['rounds_checked'])} imports: {result['database_bytes_after'] / 1e6:.0f} MB; "
             f"peak RSS of the benchmark process {result['peak_rss_mb']:.0f} MB"
         )
+    for result in results:
+        during = result.get("respondents_during_import")
+        if not during:
+            continue
+        lines.append("")
+        lines.append(
+            f"{result['database']}: {during['respondents']} respondents answering through gunicorn "
+            f"({during['gunicorn']['workers']} workers x {during['gunicorn']['threads']} threads) during imports"
+        )
+        lines.append(f"  {'phase':<28} {'pages':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7}")
+        labels = {
+            "quiet": "quiet",
+            "service_import": f"service import {during['service_import']['seconds']:.1f} s",
+            "quiet_again": "quiet again",
+            "single_transaction_import": f"one transaction {during['single_transaction_import_s']:.1f} s",
+        }
+        for key, label in labels.items():
+            figures = during["phases"][key]
+            lines.append(
+                f"  {label:<28} {figures['requests']:>6} {_fmt(figures['p50_ms'])} {_fmt(figures['p99_ms'])} "
+                f"{_fmt(figures['max_ms'])} {figures['errors']:>7}"
+            )
+        service = during["service_import"]
+        lines.append(
+            f"  service import: {service['transactions']} transactions of about {service['answers_per_transaction']} "
+            f"answers, {service['pause_between_s'] * 1000:.0f} ms apart; complete: {mark(service['batch_complete'])}; "
+            f"errors during it {mark(during['errors_during_service_import'] == 0)} "
+            f"({during['errors_during_service_import']})"
+        )
     lines.append("")
     lines.append(f"Results written to {report['output']}")
     return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    return f"{value:>8.1f}" if value is not None else f"{'-':>8}"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -492,12 +689,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--organisations", type=int, default=100, help="partner organisations (default 100)")
     parser.add_argument("--repeats", type=int, default=3, help="timed imports after one warm-up (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic answers")
+    parser.add_argument(
+        "--respondents",
+        type=int,
+        default=0,
+        help="respondents answering through gunicorn during an import (default 0: not measured)",
+    )
+    parser.add_argument(
+        "--quiet-seconds", type=float, default=10.0, help="with --respondents: seconds of each quiet phase (10)"
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON")
     parser.add_argument("--inner-json", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=("run",), help=argparse.SUPPRESS)
     parser.add_argument("--json-out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.respondents < 0 or args.quiet_seconds <= 0:
+        parser.error("--respondents must be 0 or more and --quiet-seconds positive")
     if args.rows < 1 or args.repeats < 1 or not 1 <= args.statements <= 42 or not 1 <= args.organisations <= 400:
         parser.error("--rows and --repeats must be positive, --statements 1 to 42, --organisations 1 to 400")
     return args

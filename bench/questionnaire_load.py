@@ -574,13 +574,23 @@ from together.reviews.models import Response, ResponseState
 
 round_id = int(sys.argv[1])
 responses = Response.objects.filter(round_id=round_id)
+durability = {}
 with connection.cursor() as cursor:
     if connection.vendor == "postgresql":
         cursor.execute("SELECT current_setting('server_version')")
+        version = cursor.fetchone()[0].split()[0]
+        for name in ("fsync", "synchronous_commit", "full_page_writes"):
+            cursor.execute("SELECT current_setting(%s)", [name])
+            durability[name] = cursor.fetchone()[0]
     else:
         cursor.execute("SELECT sqlite_version()")
-    version = cursor.fetchone()[0].split()[0]
+        version = cursor.fetchone()[0].split()[0]
+        cursor.execute("PRAGMA journal_mode")
+        durability["journal_mode"] = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        durability["synchronous"] = {0: "off", 1: "normal", 2: "full", 3: "extra"}[cursor.fetchone()[0]]
 print(json.dumps({
+    "durability": durability,
     "submitted": responses.filter(state=ResponseState.SUBMITTED).count(),
     "drafts": responses.filter(state=ResponseState.DRAFT).count(),
     "vendor": connection.vendor,
@@ -918,6 +928,9 @@ def run_configuration(database: str, concurrency: int, args: argparse.Namespace,
     return {
         "database": database,
         "database_version": stored["version"],
+        # As the server reported it after the run (PostgreSQL: fsync, synchronous_commit and
+        # full_page_writes; SQLite: the journal mode and synchronous level of the service's connection).
+        "durability": stored["durability"],
         "concurrency": concurrency,
         "seconds": args.seconds,
         "elapsed_seconds": round(elapsed, 2),
@@ -1176,6 +1189,8 @@ def format_report(report: dict) -> str:
             f"{result['completed']} completed in {result['elapsed_seconds']} s "
             f"({result['completed_within_seconds']} within {result['seconds']:g} s)"
         )
+        durability = ", ".join(f"{name} {value}" for name, value in result.get("durability", {}).items())
+        lines.append(f"    database durability as the server reported it: {durability or 'not read'}")
         cpu = result["cpu_percent_of_machine"]
         lines.append(
             f"    CPU (% of the machine): gunicorn {_fmt(cpu.get('gunicorn'), 0)}, "

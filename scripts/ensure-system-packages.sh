@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
-# PDF reports are drawn by WeasyPrint, which needs Pango from the system.
+# System packages the service and its tests need from Debian: Pango, with which WeasyPrint draws
+# PDF reports, and nginx, which the container tests run in front of the service with
+# deploy/nginx/default.conf.template (tests/integration/test_container.py).
 set -euo pipefail
-if ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" && ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
-  exit 0
+
+missing=()
+if ! { ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" && ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; }; then
+  missing+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation)
 fi
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  missing+=(nginx)
+fi
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Pango for PDF reports"
+  echo "Installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null
+  # Installing nginx must not start it: the tests run their own, on free ports.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+  fi
+  apt-get install -y -qq "${missing[@]}" >/dev/null
   exit 0
 fi
-echo "WARNING: Pango is missing, so PDF reports will fail. Install it with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
+echo "WARNING: ${missing[*]} missing. PDF reports need Pango and the container tests nginx; install them with: sudo apt-get install ${missing[*]}" >&2

@@ -25,3 +25,46 @@ def facilitator(db):
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many accounts and only need it to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _oidc_server():
+    from tests.oidc_provider import Provider
+
+    provider = Provider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def oidc_provider(_oidc_server, settings):
+    """The test suite's own OpenID Connect provider, and the service configured to use it."""
+    from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET
+    from together.signin import oidc
+
+    _oidc_server.refuse = False
+    _oidc_server.audience = ""
+    _oidc_server.forger = None
+    _oidc_server.person = {}
+    settings.OIDC_ISSUER = _oidc_server.issuer
+    settings.OIDC_ENDPOINTS = dict.fromkeys(settings.OIDC_ENDPOINTS, "")
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    oidc.forget_discovery()
+    yield _oidc_server
+    oidc.forget_discovery()
+
+
+@pytest.fixture
+def security_events():
+    """Every security event sent while the test runs, as (user, action, detail)."""
+    from together.signin.signals import security_event
+
+    seen = []
+
+    def record(sender, user, action, detail, **kwargs):
+        seen.append((user, action, detail))
+
+    security_event.connect(record)
+    yield seen
+    security_event.disconnect(record)

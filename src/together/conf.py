@@ -8,6 +8,7 @@ the two disagree.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,16 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        lowered = value.strip().lower()
+        if lowered not in allowed:
+            raise ValueError("must be one of " + ", ".join(allowed))
+        return lowered
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -74,10 +85,13 @@ class Setting:
     help: str
     parse: Callable[[str], Any] = str
     secret: bool = False
+    shown: str | None = None  # the default in words, when it depends on another setting
 
     @property
     def shown_default(self) -> str:
         """The default as the README shows it, with paths relative to the checkout."""
+        if self.shown is not None:
+            return self.shown
         if self.default is None:
             return "(none)"
         if self.default in ("", []):
@@ -198,6 +212,132 @@ SETTINGS: tuple[Setting, ...] = (
         _rate,
     ),
     Setting(
+        "MFA_REQUIRED",
+        None,
+        "Owners and facilitators of any partnership, and staff, must set up an authenticator app "
+        "before they can use the service. Viewers may choose to. On unless DEBUG is on.",
+        _bool,
+        shown="true unless DEBUG",
+    ),
+    Setting(
+        "OIDC_ISSUER",
+        "",
+        "Single sign-on: the OpenID Connect issuer, such as https://login.microsoftonline.com/TENANT-ID/v2.0 "
+        "for Microsoft Entra ID. Its endpoints are discovered from it. Empty: no single sign-on.",
+    ),
+    Setting(
+        "OIDC_AUTHORIZATION_ENDPOINT",
+        "",
+        "Single sign-on: the provider's authorization endpoint, for a provider without discovery (or to "
+        "override it). Needs OIDC_TOKEN_ENDPOINT, OIDC_USERINFO_ENDPOINT and OIDC_JWKS_ENDPOINT too.",
+    ),
+    Setting(
+        "OIDC_TOKEN_ENDPOINT",
+        "",
+        "Single sign-on: the provider's token endpoint (see OIDC_AUTHORIZATION_ENDPOINT).",
+    ),
+    Setting(
+        "OIDC_USERINFO_ENDPOINT",
+        "",
+        "Single sign-on: the provider's userinfo endpoint (see OIDC_AUTHORIZATION_ENDPOINT).",
+    ),
+    Setting(
+        "OIDC_JWKS_ENDPOINT",
+        "",
+        "Single sign-on: the address of the provider's signing keys (see OIDC_AUTHORIZATION_ENDPOINT).",
+    ),
+    Setting("OIDC_CLIENT_ID", "", "Single sign-on: the client (application) ID registered with the provider."),
+    Setting("OIDC_CLIENT_SECRET", "", "Single sign-on: the client secret registered with the provider.", secret=True),
+    Setting(
+        "OIDC_SCOPES",
+        "openid email profile",
+        "Single sign-on: the scopes asked for, separated by spaces. openid and email are needed.",
+    ),
+    Setting(
+        "OIDC_BUTTON_LABEL",
+        "Sign in with Microsoft",
+        "Single sign-on: the text of the button on the sign-in page.",
+    ),
+    Setting(
+        "OIDC_ALLOWED_DOMAINS",
+        [],
+        "Single sign-on: comma-separated email domains accepted, such as northbridge.gov.uk. Needed when the "
+        "provider does not say that addresses are verified (Microsoft Entra ID does not). Empty: any domain "
+        "the provider says it has verified.",
+        _list,
+    ),
+    Setting(
+        "OIDC_CREATE_ACCOUNTS",
+        False,
+        "Single sign-on: make an account for someone signing in whose email address has none. Off: only "
+        "people who already have an account (by invitation) can sign in.",
+        _bool,
+    ),
+    Setting(
+        "OIDC_TRUSTS_MFA",
+        True,
+        "Single sign-on: people who sign in through the provider are not asked for this service's own "
+        "authenticator code, because the provider asks for a second factor. Turn off if it does not.",
+        _bool,
+    ),
+    Setting(
+        "PASSWORD_RESET_HOURS",
+        1,
+        "How long a link to reset a forgotten password works, in hours. It also stops working once used.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "PASSWORD_RESET_RATE_LIMIT",
+        (10, 3600),
+        "Most password reset requests one client address may make in a period, like 10/hour.",
+        _rate,
+    ),
+    Setting(
+        "PASSWORD_RESET_ACCOUNT_LIMIT",
+        (3, 3600),
+        "Most password reset emails sent to one address in a period, like 3/hour, whoever asks. "
+        "Requests beyond it are answered as usual but send nothing.",
+        _rate,
+    ),
+    Setting(
+        "INVITATION_DAYS",
+        7,
+        "How long the set-password link in an operator's invitation (or an approved sign-up) works, in days.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "SIGNUP",
+        "on",
+        "Whether a new partnership lead can ask for an account at /sign-up/: on or off.",
+        _choice("on", "off"),
+    ),
+    Setting(
+        "SIGNUP_OPEN_DOMAINS",
+        [],
+        "Comma-separated email domain patterns, like *.gov.uk,*.nhs.uk,*.nhs.net,*.police.uk, whose "
+        "people get an account as soon as they confirm their address. Everyone else's sign-up waits "
+        "for an operator to approve it. Empty: every sign-up waits for approval.",
+        _list,
+    ),
+    Setting(
+        "SIGNUP_LINK_HOURS",
+        24,
+        "How long the link that confirms a sign-up's email address works, in hours.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "SIGNUP_RATE_LIMIT",
+        (5, 3600),
+        "Most sign-up requests one client address may make in a period, like 5/hour.",
+        _rate,
+    ),
+    Setting(
+        "AUDIT_LOG_DAYS",
+        365,
+        "How many days the audit log keeps its records; together prune-audit, run daily, removes older ones.",
+        _int_at_least(1),
+    ),
+    Setting(
         "SECURE_PROXY_SSL_HEADER",
         "",
         "Header a trusted proxy sets on HTTPS requests, such as X-Forwarded-Proto. Empty without a proxy.",
@@ -221,6 +361,18 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+_help_only = False
+
+
+def for_help_only() -> None:
+    """Let the settings load without a ``SECRET_KEY``, for a process that only prints help.
+
+    Set in-process by the ``together`` command when it is asked for help; never from the
+    environment, so no configuration can switch the check off for a running service."""
+    global _help_only
+    _help_only = True
+
+
 def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every setting from ``environ``, with a clear error naming the setting at fault."""
     environ = os.environ if environ is None else environ
@@ -233,6 +385,8 @@ def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             values[setting.name] = setting.parse(environ[setting.name])
         except ValueError as error:
             raise ImproperlyConfigured(f"{setting.name}: {error} (got {environ[setting.name]!r})") from None
+    if not values["SECRET_KEY"] and _help_only:
+        values["SECRET_KEY"] = secrets.token_urlsafe(50)  # a throwaway: nothing runs, help is printed
     if not values["SECRET_KEY"]:
         if not values["DEBUG"]:
             raise ImproperlyConfigured(
@@ -240,4 +394,20 @@ def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
                 "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
             )
         values["SECRET_KEY"] = "development-only-key-not-for-production"  # noqa: S105 - DEBUG only
+    if values["MFA_REQUIRED"] is None:
+        values["MFA_REQUIRED"] = not values["DEBUG"]
+    endpoints = ("OIDC_AUTHORIZATION_ENDPOINT", "OIDC_TOKEN_ENDPOINT", "OIDC_USERINFO_ENDPOINT", "OIDC_JWKS_ENDPOINT")
+    if values["OIDC_CLIENT_ID"]:
+        missing = [name for name in endpoints if not values[name]]
+        if not values["OIDC_ISSUER"] and missing:
+            raise ImproperlyConfigured(
+                "OIDC_CLIENT_ID: single sign-on needs OIDC_ISSUER, or else every endpoint ("
+                + ", ".join(missing)
+                + " missing)"
+            )
+        if not values["OIDC_CLIENT_SECRET"]:
+            raise ImproperlyConfigured("OIDC_CLIENT_SECRET: is required when OIDC_CLIENT_ID is set")
+        if "openid" not in values["OIDC_SCOPES"].split() or "email" not in values["OIDC_SCOPES"].split():
+            raise ImproperlyConfigured(f"OIDC_SCOPES: must include openid and email (got {values['OIDC_SCOPES']!r})")
+    values["OIDC_ALLOWED_DOMAINS"] = [domain.lower().lstrip("@") for domain in values["OIDC_ALLOWED_DOMAINS"]]
     return values

@@ -23,8 +23,18 @@ RESPONSE_RATE_LIMIT = _env["RESPONSE_RATE_LIMIT"]
 SIGN_IN_RATE_LIMIT = _env["SIGN_IN_RATE_LIMIT"]
 API_RATE_LIMIT = _env["API_RATE_LIMIT"]
 TRUSTED_PROXIES = _env["TRUSTED_PROXIES"]
+SIGN_IN_LOCKOUT = _env["SIGN_IN_LOCKOUT"]
 MAX_REQUEST_BYTES = _env["MAX_REQUEST_MB"] * 1024 * 1024
 HEALTH_MIN_FREE_BYTES = _env["HEALTH_MIN_FREE_MB"] * 1024 * 1024
+PASSWORD_RESET_TIMEOUT = 60 * 60 * _env["PASSWORD_RESET_HOURS"]
+PASSWORD_RESET_RATE_LIMIT = _env["PASSWORD_RESET_RATE_LIMIT"]
+PASSWORD_RESET_ACCOUNT_LIMIT = _env["PASSWORD_RESET_ACCOUNT_LIMIT"]
+INVITATION_TIMEOUT = 60 * 60 * 24 * _env["INVITATION_DAYS"]
+SIGNUP = _env["SIGNUP"]
+SIGNUP_OPEN_DOMAINS = _env["SIGNUP_OPEN_DOMAINS"]
+SIGNUP_LINK_TIMEOUT = 60 * 60 * _env["SIGNUP_LINK_HOURS"]
+SIGNUP_RATE_LIMIT = _env["SIGNUP_RATE_LIMIT"]
+AUDIT_LOG_DAYS = _env["AUDIT_LOG_DAYS"]
 
 INSTALLED_APPS = [
     "together.accounts",
@@ -38,6 +48,11 @@ INSTALLED_APPS = [
     "together.reports",
     "together.api",
     "together.backups",
+    "together.signin",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "together.operator",
     "axes",
     "csp",
     "rest_framework",
@@ -64,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "together.web.middleware.RefuseUnstorableText",
     "axes.middleware.AxesMiddleware",
+    "together.signin.middleware.RequireMultiFactor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "together.web.middleware.UnavailableWhenFull",
@@ -158,6 +174,36 @@ AXES_VERBOSE = False
 # shares one address, and ten mistakes there would lock everyone in it out. Addresses are
 # throttled instead (SIGN_IN_RATE_LIMIT, per minute), and accounts are locked by the name tried.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Multi-factor authentication (django-otp): an authenticator app (TOTP) and ten recovery codes.
+# django-otp's own growing delays after wrong codes are off: wrong codes are counted instead, per
+# sign-in and per account, by together.signin (see docs/deploying.md), which says so plainly.
+MFA_REQUIRED = _env["MFA_REQUIRED"]
+OTP_TOTP_ISSUER = "Transforming Together"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc, through together.signin.oidc). The
+# endpoints come from the issuer's discovery document unless they are given one by one.
+OIDC_ISSUER = _env["OIDC_ISSUER"].rstrip("/")
+OIDC_ENDPOINTS = {
+    "authorization_endpoint": _env["OIDC_AUTHORIZATION_ENDPOINT"],
+    "token_endpoint": _env["OIDC_TOKEN_ENDPOINT"],
+    "userinfo_endpoint": _env["OIDC_USERINFO_ENDPOINT"],
+    "jwks_uri": _env["OIDC_JWKS_ENDPOINT"],
+}
+OIDC_RP_CLIENT_ID = _env["OIDC_CLIENT_ID"]
+OIDC_RP_CLIENT_SECRET = _env["OIDC_CLIENT_SECRET"]
+OIDC_RP_SCOPES = _env["OIDC_SCOPES"]
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+OIDC_BUTTON_LABEL = _env["OIDC_BUTTON_LABEL"]
+OIDC_ALLOWED_DOMAINS = _env["OIDC_ALLOWED_DOMAINS"]
+OIDC_CREATE_ACCOUNTS = _env["OIDC_CREATE_ACCOUNTS"]
+OIDC_TRUSTS_MFA = _env["OIDC_TRUSTS_MFA"]
+
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -1,7 +1,9 @@
 from django.urls import include, path, register_converter
 
+from together.accounts import passwords
 from together.actions import views as actions
 from together.api import pages as api_pages
+from together.operator import public as signup
 from together.partnerships import views as partnerships
 from together.reports import views as reports
 from together.results import views as results
@@ -39,6 +41,7 @@ partnership_urls = [
     path("rounds/<id:round_id>/import/", reviews.import_upload, name="import-upload"),
     path("rounds/<id:round_id>/import/columns/", reviews.import_map, name="import-map"),
     path("rounds/<id:round_id>/import/<int:batch_id>/remove/", reviews.import_remove, name="import-remove"),
+    path("rounds/<id:round_id>/import/<int:batch_id>/", reviews.import_progress, name="import-progress"),
     path("actions/", actions.action_plan, name="actions"),
     path("actions/new/", actions.action_form, name="action-new"),
     path("actions/export.<str:fmt>", actions.action_export, name="actions-export"),
@@ -76,10 +79,26 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("", include("together.signin.urls")),
     path("healthz", views.health, name="health"),
     path("api/v1/", include("together.api.urls")),
     path("account/api/", api_pages.api_tokens, name="api-token"),
     path("account/api/<id:token_id>/revoke/", api_pages.api_token_revoke, name="api-token-revoke"),
+    path("account/", passwords.account, name="account"),
+    path("account/password/", passwords.PasswordChange.as_view(), name="password-change"),
+    path("account/password-reset/", passwords.PasswordReset.as_view(), name="password-reset"),
+    path("account/password-reset/sent/", passwords.PasswordResetSent.as_view(), name="password-reset-sent"),
+    path(
+        "account/password-reset/<str:uidb64>/<str:token>/",
+        passwords.PasswordResetConfirm.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("account/set-password/<str:uidb64>/<str:token>/", passwords.SetPassword.as_view(), name="set-password"),
+    path("sign-up/", signup.sign_up, name="sign-up"),
+    path("sign-up/sent/", signup.sign_up_sent, name="sign-up-sent"),
+    path("sign-up/confirm/", signup.sign_up_password, name="sign-up-password"),
+    path("sign-up/confirm/<str:token>/", signup.sign_up_confirm, name="sign-up-confirm"),
+    path("operator/", include("together.operator.urls")),
     path("partnerships/", partnerships.partnership_list, name="partnerships"),
     path("partnerships/new/", partnerships.partnership_create, name="partnership-create"),
     path("partnerships/<id:partnership_id>/", include(partnership_urls)),

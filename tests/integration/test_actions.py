@@ -26,7 +26,7 @@ def plan(facilitator, framework_version):
         round=round_,
         title="Joint councillor briefing",
         theme_id="political-support",
-        statement_ids=["political-support-councillors"],
+        statement_ids=["political-support-councillors-briefed"],
         lead_organisation=council,
         due_date=datetime.date(2027, 3, 31),
         created_by=facilitator,
@@ -115,18 +115,16 @@ def test_other_partnerships_cannot_see_the_plan(client, plan):
 def test_proposing_from_a_statement_prefills_its_theme(client, plan, facilitator):
     partnership = plan["partnership"]
     client.force_login(facilitator)
-    url = (
-        f"/partnerships/{partnership.pk}/actions/new/?round={plan['round'].pk}&statement=whole-workforce-frontline-know"
-    )
+    url = f"/partnerships/{partnership.pk}/actions/new/?round={plan['round'].pk}&statement=whole-workforce-frontline-briefed"
     page = client.get(url).content.decode()
     assert 'value="whole-workforce" selected' in page
-    assert 'value="whole-workforce-frontline-know" checked' in page
+    assert 'value="whole-workforce-frontline-briefed" checked' in page
     response = client.post(
         url,
         {
             "title": "Frontline listening sessions",
             "theme_id": "whole-workforce",
-            "statement_ids": ["whole-workforce-frontline-know"],
+            "statement_ids": ["whole-workforce-frontline-briefed"],
             "due_date": "30/6/2027",
         },
     )
@@ -140,7 +138,7 @@ def test_statements_must_belong_to_the_linked_theme(client, plan, facilitator):
     client.force_login(facilitator)
     page = client.post(
         f"/partnerships/{plan['partnership'].pk}/actions/new/",
-        {"title": "Mismatch", "theme_id": "political-support", "statement_ids": ["whole-workforce-frontline-know"]},
+        {"title": "Mismatch", "theme_id": "political-support", "statement_ids": ["whole-workforce-frontline-briefed"]},
     ).content.decode()
     assert "Choose only statements from the theme you linked" in page
     assert not Action.objects.filter(title="Mismatch").exists()

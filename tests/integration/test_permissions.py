@@ -35,6 +35,7 @@ VIEWS = [
     ("get", "/partnerships/{p}/rounds/{r}/invitations/", RUN),
     ("post", "/partnerships/{p}/rounds/{r}/invitations/send/", RUN),
     ("post", "/partnerships/{p}/rounds/{r}/invitations/remind/", RUN),
+    ("get", "/partnerships/{p}/rounds/{r}/import/{b}/", RUN),
     ("get", "/partnerships/{p}/actions/", READ),
     ("get", "/partnerships/{p}/actions/export.csv", READ),
     ("get", "/partnerships/{p}/actions/new/", RUN),
@@ -62,8 +63,12 @@ def world(framework_version):
     make_partnership(outsider, name="Elsewhere Partnership", organisations=("Elsewhere Council",))
     round_ = make_round(partnership, framework_version)
     from together.actions.models import Action
+    from together.imports.models import BatchState, ImportBatch
 
     action = Action.objects.create(partnership=partnership, title="Joint briefing")
+    batch = ImportBatch.all_objects.create(
+        round=round_, file_name="last-year.csv", sha256="0" * 64, rows=10, state=BatchState.PENDING
+    )
     ids = {
         "a": action.pk,
         "p": partnership.pk,
@@ -71,6 +76,7 @@ def world(framework_version):
         "g": partnership.groups.first().pk,
         "m": viewer_membership.pk,
         "r": round_.pk,
+        "b": batch.pk,
     }
     users = {"owner": owner, "facilitator": facilitator, "viewer": viewer, "outsider": outsider}
     return ids, users

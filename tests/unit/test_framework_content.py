@@ -40,6 +40,65 @@ SEED_EXEMPLARS = {
 }
 
 
+# Every place the framework names, each from the source research.
+SEED_PLACES = {
+    "South Tyneside",
+    "South Tyne and Wear Waste Management Partnership",
+    "Surrey Carers Partnership",
+    "Monnow Vale, Monmouthshire",
+    "Wigan",
+    "Cheshire East",
+    "Brighton and Hove Community Banking Partnership",
+}
+
+# Claims a review found that the source research does not make. They must not come back.
+CLAIMS_NOT_IN_THE_RESEARCH = (
+    "steady backing from elected leaders",
+    "election cycle",
+    "ahead of their own boundaries",
+    "funded, managed and inspected separately",
+    "trusting relationships",
+    "one neighbourhood",
+    "every person interviewed",
+    "first need to settle",
+    "until that happens",
+    "manage these pressures themselves",
+)
+
+# Statement ids whose question changed meaning, so they are not used again (docs/framework-format.md).
+RETIRED_STATEMENT_IDS = {
+    "political-support-councillors",
+    "residents-and-place-roles",
+    "residents-and-place-budgets",
+    "leadership-and-relationships-commitment",
+    "leadership-and-relationships-honesty",
+    "leadership-and-relationships-respect",
+    "whole-workforce-frontline-know",
+    "whole-workforce-managers-trusted",
+    "national-context-know-barriers",
+}
+
+EXEMPLARS = [(theme.id, exemplar) for theme in FRAMEWORK.themes for exemplar in theme.exemplars]
+
+
+def every_text():
+    """Every English text of the framework, with where it is."""
+    yield "summary", FRAMEWORK.summary.en
+    yield "source", FRAMEWORK.source.en
+    for finding in FRAMEWORK.findings:
+        yield f"finding {finding.id}", finding.text.en
+    for theme in FRAMEWORK.themes:
+        for part in ("summary", "why_it_matters", "what_good_looks_like"):
+            yield f"{theme.id} {part}", getattr(theme, part).en
+        for exemplar in theme.exemplars:
+            yield f"{theme.id} exemplar {exemplar.id}", exemplar.text.en
+        for action in theme.suggested_actions:
+            yield f"action {action.id}", action.text.en
+        for statement in theme.statements:
+            yield f"statement {statement.id}", statement.text.en
+            yield f"guidance {statement.id}", statement.guidance.en
+
+
 def test_size_suits_a_fifteen_minute_questionnaire():
     assert 30 <= len(FRAMEWORK.statements) <= 50
 
@@ -106,3 +165,50 @@ def test_welsh_falls_back_to_english_until_translated():
     assert untranslated.get("cy") == "Shared purpose"
     assert untranslated.falls_back("cy") and not translated.falls_back("cy")
     assert not untranslated.falls_back("en")
+
+
+def test_exemplars_name_only_places_from_the_research():
+    assert {exemplar.place.en for _theme, exemplar in EXEMPLARS} == SEED_PLACES
+
+
+@pytest.mark.parametrize(
+    ("theme_id", "exemplar"), EXEMPLARS, ids=[f"{theme_id}-{exemplar.id}" for theme_id, exemplar in EXEMPLARS]
+)
+def test_no_exemplar_makes_a_claim_the_research_does_not(theme_id, exemplar):
+    text = exemplar.text.en.casefold()
+    assert [phrase for phrase in CLAIMS_NOT_IN_THE_RESEARCH if phrase in text] == []
+
+
+def test_no_text_anywhere_makes_a_claim_the_research_does_not():
+    found = [
+        (where, phrase)
+        for where, text in every_text()
+        for phrase in CLAIMS_NOT_IN_THE_RESEARCH
+        if phrase in text.casefold()
+    ]
+    assert found == []
+
+
+def test_a_statement_asks_whether_partners_keep_their_commitments():
+    promise = re.compile(r"\b(do what they (agreed|said)|keep (their )?(commitments|promises))\b", re.IGNORECASE)
+    asking = [s.id for s in FRAMEWORK.statements if promise.search(s.text.en) and "honest-relationships" in s.findings]
+    assert asking, "the finding on honest relationships names keeping commitments, so a statement asks about it"
+
+
+def test_statements_ask_about_practice_not_knowledge_or_feelings():
+    # The scale runs from "not yet in place" to "embedded and sustained": it rates what people do.
+    inner = re.compile(r"\b(know|knows|knew|willing|passion|passionate|trusted|trust|respect|feel|feels)\b", re.I)
+    assert [s.id for s in FRAMEWORK.statements if inner.search(s.text.en)] == []
+
+
+def test_a_statement_whose_meaning_changed_does_not_reuse_its_old_id():
+    assert RETIRED_STATEMENT_IDS.isdisjoint(statement.id for statement in FRAMEWORK.statements)
+
+
+def test_the_documented_id_changes_match_the_framework():
+    doc = (FRAMEWORK_FILE.parents[1] / "docs" / "framework-format.md").read_text()
+    section = doc[doc.index("### The shipped framework's versions") : doc.index("## Text in two languages")]
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| `([a-z0-9-]+)` \|", section, re.MULTILINE)
+    current = {statement.id for statement in FRAMEWORK.statements}
+    assert {old for old, _new in rows} == RETIRED_STATEMENT_IDS
+    assert {new for _old, new in rows} <= current

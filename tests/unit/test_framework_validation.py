@@ -29,7 +29,8 @@ def test_minimal_framework_is_valid():
 
 def test_not_yaml():
     assert problems(edit("title: {en: Minimal framework, cy: Fframwaith bach}", "title: {en: Minimal")) == [
-        "f.yaml:4: (file): not valid YAML: expected ',' or '}', but got ':'"
+        "f.yaml:4: (file): has a comma or colon inside text written as {en: …, cy: …}: put the text in quotes, "
+        "or write it in block style with en: and cy: on lines of their own"
     ]
 
 
@@ -169,5 +170,5 @@ def test_unreadable_and_non_utf8_files(tmp_path, capsys):
     assert status == 1
     assert capsys.readouterr().err.splitlines() == [
         f"{tmp_path / 'missing.yaml'}:1: (file): cannot be read: No such file or directory",
-        f"{latin}:2: (file): is not UTF-8 text",
+        f"{latin}:2: (file): is not UTF-8 text: save the file with UTF-8 encoding",
     ]

@@ -19,6 +19,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from together.actions.models import Action
+from together.imports.models import pending_responses
 from together.partnerships.models import Membership, Role
 from together.releases import services as releases
 from together.reports import exports
@@ -85,7 +86,13 @@ class RoundList(generics.ListAPIView):
         rounds = (
             Round.objects.filter(partnership=membership.partnership)
             .select_related("framework_version")
-            .annotate(submitted=Count("responses", filter=Q(responses__state="submitted")))
+            .annotate(
+                submitted=Count(
+                    "responses",
+                    # Rows of a file still being imported are not responses yet.
+                    filter=Q(responses__state="submitted") & ~Q(responses__pk__in=pending_responses()),
+                )
+            )
             .order_by("-created_at")
         )
         for round_ in rounds:
@@ -108,8 +115,8 @@ class RoundResults(APIView):
         try:
             released = releases.obtain(round_, membership.role, request.user)
         except releases.NotAvailable as refused:
-            if refused.code == "sealing":
-                # Closed a moment ago: the results exist in a few seconds.
+            if refused.code in ("sealing", "importing"):
+                # Closed a moment ago, or a file is part-way in: the results exist shortly.
                 busy = ApiResponse({"detail": str(refused.message)}, status=503)
                 busy["Retry-After"] = "30"
                 return busy

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .rules import check_rules
 from .schema import Framework, Text
+from .yamlsafe import MAX_BYTES, BoundedLoader, Unreadable, plain
 
 Path_ = tuple[str | int, ...]
 
@@ -70,7 +71,12 @@ class _Lines:
 def _parse(text: str, file: str) -> tuple[Any, _Lines, list[Problem]]:
     lines = _Lines()
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
+    if len(text) > MAX_BYTES:
+        return None, lines, [Problem(file, 1, "(file)", f"is larger than {MAX_BYTES // 1_000_000} MB")]
+    try:
+        loader = BoundedLoader(text)
+    except Unreadable as unreadable:
+        return None, lines, [Problem(file, unreadable.line, "(file)", unreadable.reason)]
     try:
         root = loader.get_single_node()
 
@@ -106,13 +112,13 @@ def _parse(text: str, file: str) -> tuple[Any, _Lines, list[Problem]]:
             return loader.construct_object(node, deep=True)
 
         data = build(root, ()) if root is not None else None
+    except Unreadable as unreadable:
+        return None, lines, [Problem(file, unreadable.line, "(file)", unreadable.reason)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = error.problem or error.context or "could not be read"
-        return None, lines, [Problem(file, line, "(file)", f"not valid YAML: {reason}")]
+        unreadable = plain(error)
+        return None, lines, [Problem(file, unreadable.line, "(file)", unreadable.reason)]
     except yaml.YAMLError as error:
-        return None, lines, [Problem(file, 1, "(file)", f"not valid YAML: {error}")]
+        return None, lines, [Problem(file, 1, "(file)", f"cannot be read as YAML ({error})")]
     finally:
         loader.dispose()
     return data, lines, problems
@@ -134,6 +140,12 @@ def _message(error: dict[str, Any], path: Path_) -> str:
     if kind == "extra_forbidden":
         parent = _annotation_at(path[:-1])
         allowed = f" (allowed here: {', '.join(parent.model_fields)})" if _is_model(parent) else ""
+        if parent is Text and error.get("input") is None:
+            # {en: Hello, world, cy: …} reads "world" as a key with no value: a comma in the text.
+            return (
+                f"unknown key {path[-1]!r}{allowed}: if the text before it holds a comma, put the text in quotes "
+                "or write en: and cy: on lines of their own"
+            )
         return f"unknown key{allowed}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if _annotation_at(path) is Text:
@@ -204,6 +216,8 @@ def parse_framework(text: str, file: str = "<framework>") -> Framework:
 def load_framework_file(path: str | Path) -> Framework:
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise FrameworkInvalid([Problem(str(path), 1, "(file)", f"is larger than {MAX_BYTES // 1_000_000} MB")])
         raw = path.read_bytes()
     except OSError as error:
         raise FrameworkInvalid([Problem(str(path), 1, "(file)", f"cannot be read: {error.strerror}")]) from None
@@ -211,5 +225,14 @@ def load_framework_file(path: str | Path) -> Framework:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise FrameworkInvalid([Problem(str(path), line, "(file)", "is not UTF-8 text")]) from None
+        raise FrameworkInvalid(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    "(file)",
+                    "is not UTF-8 text: save the file with UTF-8 encoding",
+                )
+            ]
+        ) from None
     return parse_framework(text, str(path))

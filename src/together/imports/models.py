@@ -4,21 +4,53 @@ A batch records who imported which file, when, how many rows it held and the fil
 the partnership can see what its results include, the same file cannot go in twice, and a batch
 can be taken out again until the round's results are first seen. Which responses a batch brought
 is kept so it can be removed; those responses came from a file, not from a person answering here.
+
+A batch is written in short transactions (so that on SQLite respondents' saves are not held up
+behind one long write), and until the last of them it is *pending*: ``ImportBatch.objects`` gives
+complete batches only, every count and guard reads through it or :func:`pending_in`, and a round
+with a pending batch cannot close, be released or reopen. A batch that fails is kept as *failed*,
+with what was wrong, so the person who started it can read why; its rows are removed.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Manager
+from django.utils.translation import gettext_lazy as _
 
 from together.reviews.models import Response, Round
+
+
+class BatchState(models.TextChoices):
+    PENDING = "pending", _("Being imported")
+    COMPLETE = "complete", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
+class CompleteBatches(models.Manager):
+    """Only batches whose every row has been written: what results, counts and lists include."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(state=BatchState.COMPLETE)
 
 
 class ImportBatch(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="import_batches")
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
-    rows = models.PositiveIntegerField()
+    rows = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=BatchState.choices, default=BatchState.COMPLETE)
+    # While pending: rows written so far, and when the import last showed it was alive.
+    written = models.PositiveIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    # The uploaded file and column matching the import reads, until it ends.
+    source = models.CharField(max_length=500, blank=True)
+    mapping = models.JSONField(null=True, blank=True)
+    # Why a failed batch was not imported: [{"row", "column", "message"}], and how many more.
+    problems = models.JSONField(default=list, blank=True)
+    more_problems = models.PositiveIntegerField(default=0)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -28,12 +60,17 @@ class ImportBatch(models.Model):
     )
     removed_at = models.DateTimeField(null=True, blank=True)
 
+    all_objects = Manager()  # every batch: pending and failed ones too
+    objects = CompleteBatches()
+
     class Meta:
         ordering = ["imported_at", "pk"]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "sha256"],
-                condition=models.Q(removed_at__isnull=True),
+                condition=models.Q(removed_at__isnull=True) & ~models.Q(state="failed"),
                 name="import_file_once_per_round",
             )
         ]
@@ -44,6 +81,21 @@ class ImportBatch(models.Model):
     @property
     def removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def pending(self) -> bool:
+        return self.state == BatchState.PENDING
+
+
+def pending_in(round_id: int) -> ImportBatch | None:
+    """The round's import still being written, if there is one."""
+    return ImportBatch.all_objects.filter(round_id=round_id, state=BatchState.PENDING).first()
+
+
+def pending_responses():
+    """Ids of responses written by imports that have not finished (or failed and are being
+    removed): counted nowhere."""
+    return ImportedResponse.objects.exclude(batch__state=BatchState.COMPLETE).values("response_id")
 
 
 class ImportedResponse(models.Model):

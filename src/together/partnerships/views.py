@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from together.accounts.models import User
+from together.operator import audit
 
 from . import services
 from .access import OWN, READ, RUN, can_own, can_run, member_required
@@ -204,6 +205,14 @@ def member_role(request, partnership, membership_id):
             form.add_error("role", str(error))
         else:
             Membership.objects.filter(pk=membership.pk).update(organisation=form.cleaned_data["organisation"])
+            if form.cleaned_data["role"] != membership.role:
+                audit.record(
+                    audit.ROLE_CHANGED,
+                    actor=request.user,
+                    target=membership.user,
+                    request=request,
+                    detail=f"{partnership.name}: {membership.role} to {form.cleaned_data['role']}",
+                )
             messages.success(request, _("Role changed for %(who)s.") % {"who": membership.user})
             return redirect("members", partnership.pk)
     title = _("Change role for %(who)s") % {"who": membership.user}
@@ -219,6 +228,13 @@ def member_remove(request, partnership, membership_id):
     except services.MembershipError as error:
         messages.error(request, str(error))
     else:
+        audit.record(
+            audit.MEMBER_REMOVED,
+            actor=request.user,
+            target=membership.user,
+            request=request,
+            detail=f"{partnership.name}: was {membership.role}",
+        )
         messages.success(request, _("%(who)s removed from the partnership.") % {"who": membership.user})
     return redirect("members", partnership.pk)
 

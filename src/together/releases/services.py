@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from together.analysis.histogram import Histogram
 from together.analysis.results import NOT_GIVEN, Dimension, Inputs, RoundResults, ThemeSpec, compute
+from together.imports.models import pending_in, pending_responses
 from together.partnerships.models import Role, Sector
 from together.reviews import reseal
 from together.reviews.models import Answer, Comment, Priority, Response, ResponseState, Round, RoundState
@@ -101,6 +102,7 @@ def obtain(round_: Round, role: str, user=None) -> Released:
     :mod:`together.reviews.reseal`): a reader carries the sealing on for a few seconds, the
     command line (``OPERATOR``) to the end, and then they are told to come back shortly."""
     check(round_, role)
+    _no_import_running(round_)
     if not reseal.is_sealed(round_) and not reseal.seal(round_, None if role == OPERATOR else reseal.VIEW_SECONDS):
         raise NotAvailable(
             _(
@@ -116,6 +118,7 @@ def obtain(round_: Round, role: str, user=None) -> Released:
             # Lock the round so that it cannot reopen while its results are being recorded.
             locked = Round.objects.select_for_update().select_related("framework_version").get(pk=round_.pk)
             check(locked, role)
+            _no_import_running(locked)
             release = Release.objects.filter(round_id=locked.pk).first()
             if release is None:
                 inputs = freeze(locked)
@@ -128,6 +131,18 @@ def obtain(round_: Round, role: str, user=None) -> Released:
                     digest=digest_of(inputs, settings.MIN_GROUP_SIZE),
                 )
     return Released(round_, release, role)
+
+
+def _no_import_running(round_: Round) -> None:
+    """Results are never recorded while a file is part-way into the round.
+
+    The lifecycle already refuses to close a round during an import, so this holds even if a
+    round's state were changed some other way."""
+    if pending_in(round_.pk) is not None:
+        raise NotAvailable(
+            _("A file is still being imported into this round, so its results cannot be shown yet. Try again shortly."),
+            "importing",
+        )
 
 
 def freeze(round_: Round) -> dict:
@@ -360,7 +375,9 @@ def live_counts(round_: Round, role: str) -> dict:
     The overall count says that someone answered, never what or as whom. For viewers it is given
     only from the threshold up. Counts by organisation or group come from the release, once there
     is one (see :meth:`Released.results`), never live."""
-    submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).count()
+    submitted = (
+        Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).exclude(pk__in=pending_responses()).count()
+    )
     if role not in RUNS and submitted < settings.MIN_GROUP_SIZE:
         return {"responses": None, "fewer_than": settings.MIN_GROUP_SIZE}
     return {"responses": submitted, "fewer_than": None}

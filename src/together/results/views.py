@@ -56,7 +56,8 @@ class Waiting:
         self.respondents = counts["responses"]
         self.fewer_than = counts["fewer_than"]
         self.message = message
-        # "sealing": the round has closed and its responses are being moved (a few seconds).
+        # "sealing": the round has closed and its responses are being moved (a few seconds);
+        # "importing": a file is part-way into the round.
         self.code = code
 
 
@@ -66,7 +67,7 @@ def released_for(request, partnership, round_id):
     try:
         return round_, releases.obtain(round_, request.membership.role, request.user)
     except releases.NotAvailable as refused:
-        if refused.code not in ("open", "sealing"):
+        if refused.code not in ("open", "sealing", "importing"):
             raise PermissionDenied from None
         return round_, Waiting(round_, request.membership.role, refused.message, refused.code)
 

@@ -58,8 +58,12 @@ def used_digest(key: str) -> str:
 
 
 # Paths whose last part is a secret: an open link's code, an invitation's token, a resume link's
-# key and a membership invitation's token. Logs keep the route with the secret replaced by "…".
-_SECRET_PATHS = re.compile(r"(/(?:r|i|join)/|/resume/[0-9A-Fa-f-]{32,36}/)[^/\s?#\"']+")
+# key, a membership invitation's token, a sign-up's confirmation and a password link's token.
+# Logs keep the route with the secret replaced by "…".
+_SECRET_PATHS = re.compile(
+    r"(/(?:r|i|join|sign-up/confirm)/|/resume/[0-9A-Fa-f-]{32,36}/"
+    r"|/account/(?:password-reset|set-password)/[^/\s?#\"']+/)[^/\s?#\"']+"
+)
 
 
 def redact(text: str) -> str:

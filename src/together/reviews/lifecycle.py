@@ -5,7 +5,10 @@
       │              └────reopen───────┘  │   (reopen: only until anyone has seen the results)
       └───────close (imported responses)──┘
 
-Nothing else changes ``Round.state``.
+Nothing else changes ``Round.state``. No change is made while a file is still being imported
+into the round (its rows are written in several short transactions, see
+:mod:`together.imports.services`): closing, and so releasing, then waits for the import to end,
+so results never include part of a file.
 """
 
 from __future__ import annotations
@@ -42,6 +45,15 @@ def _can_open(round_: Round) -> None:
         raise TransitionRefused(_("Add at least one partner organisation before you open the round."))
     if _holds_imports(round_):
         raise TransitionRefused(IMPORTED_ROUNDS_DO_NOT_OPEN)
+
+
+def _import_running(round_: Round) -> None:
+    from together.imports.models import pending_in
+    from together.imports.services import busy_message
+
+    running = pending_in(round_.pk)
+    if running is not None:
+        raise TransitionRefused(busy_message(running))
 
 
 def _can_close_imported(round_: Round) -> None:
@@ -95,6 +107,10 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 def available(round_: Round) -> list[Transition]:
     """The changes that can be made now: those whose guard would refuse are left out."""
+    from together.imports.models import pending_in
+
+    if pending_in(round_.pk) is not None:
+        return []  # nothing changes until the import ends; the round page says so
     offered = []
     for transition in TRANSITIONS:
         if transition.source != round_.state:
@@ -113,6 +129,11 @@ def available(round_: Round) -> list[Transition]:
 
 def apply(round_: Round, name: str, user=None) -> Round:
     """Make the named change, or raise :class:`TransitionRefused` and change nothing."""
+    from together.imports.services import discard_stale
+
+    # An import whose process died is cleared first (in its own short transactions), so that
+    # it does not hold the round back.
+    discard_stale()
     with transaction.atomic():
         # Lock the row so two facilitators clicking at once cannot both move it.
         locked = Round.objects.select_for_update().get(pk=round_.pk)
@@ -125,6 +146,7 @@ def apply(round_: Round, name: str, user=None) -> Round:
                 _("This round is %(state)s, so it cannot be changed that way.")
                 % {"state": locked.get_state_display().lower()}
             )
+        _import_running(locked)
         if transition.guard:
             transition.guard(locked)
         RoundEvent.objects.create(round=locked, from_state=locked.state, to_state=transition.target, user=user)

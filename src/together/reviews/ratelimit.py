@@ -28,12 +28,30 @@ def client_id(request) -> str:
 
 def allow(request, purpose: str, limit: tuple[int, int]) -> bool:
     """Count one request; False once the client has made more than ``limit`` in the window."""
-    allowed, _wait = count(purpose, client_id(request), limit)
-    return allowed
+    return allow_subject(f"{purpose}|{client_id(request)}", limit)
+
+
+def allow_for(subject: str, purpose: str, limit: tuple[int, int]) -> bool:
+    """Count one use by ``subject`` (an address, or an account's email for per-account limits)
+    for ``purpose``; False once it has made more than ``limit`` in the window."""
+    return allow_subject(f"{purpose}|{subject}", limit)
+
+
+def allow_subject(subject: str, limit: tuple[int, int]) -> bool:
+    """Count one event for ``subject`` (such as an account's wrong codes, from any address);
+    False once there have been more than ``limit`` in the window. Only a keyed hash is stored."""
+    count, seconds = limit
+    window = int(time.time() // seconds)
+    expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
+    hits = _count(_key(subject, window), expires)
+    if hits == 1 and window % 16 == 0:
+        # Now and then, forget windows that have ended.
+        RateLimitWindow.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
+    return hits <= count
 
 
 def count(purpose: str, identity: str, limit: tuple[int, int]) -> tuple[bool, int]:
-    """Count one request by ``identity`` (an address, an API token's digest).
+    """Count one request by ``identity`` (such as an API token's digest) for ``purpose``.
 
     Returns whether it is within ``limit`` and the whole seconds until the window ends, which is
     when a refused caller may try again. Only a keyed hash of the identity is stored.
@@ -41,13 +59,22 @@ def count(purpose: str, identity: str, limit: tuple[int, int]) -> tuple[bool, in
     most, seconds = limit
     now = time.time()
     window = int(now // seconds)
-    key = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}|{identity}|{window}".encode(), hashlib.sha256).hexdigest()
     expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
-    hits = _count(key, expires)
-    if hits == 1 and window % 16 == 0:
-        # Now and then, forget windows that have ended.
+    used = _count(_key(f"{purpose}|{identity}", window), expires)
+    if used == 1 and window % 16 == 0:
         RateLimitWindow.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
-    return hits <= most, max(1, math.ceil((window + 1) * seconds - now))
+    return used <= most, max(1, math.ceil((window + 1) * seconds - now))
+
+
+def hits(subject: str, limit: tuple[int, int]) -> int:
+    """How many events ``subject`` has had in ``limit``'s current window; counts nothing."""
+    window = int(time.time() // limit[1])
+    found = RateLimitWindow.objects.filter(key=_key(subject, window)).values_list("hits", flat=True).first()
+    return found or 0
+
+
+def _key(subject: str, window: int) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{subject}|{window}".encode(), hashlib.sha256).hexdigest()
 
 
 def _count(key: str, expires: datetime) -> int:

@@ -61,7 +61,7 @@ def round_create(request, partnership):
 @member_required(READ)
 def round_detail(request, partnership, round_id):
     from together.imports import services as imports
-    from together.imports.models import ImportBatch
+    from together.imports.models import ImportBatch, pending_in
     from together.releases import services as releases
 
     round_ = _round(partnership, round_id)
@@ -101,6 +101,7 @@ def round_detail(request, partnership, round_id):
         context["invitations"] = invitations.invitation_status(round_)
         context["batches"] = ImportBatch.objects.filter(round=round_).select_related("imported_by", "removed_by")
         context["import_refusal"] = imports.refusal(round_)
+        context["pending_import"] = pending_in(round_.pk)
     return render(request, "reviews/round.html", context)
 
 
@@ -249,11 +250,14 @@ def _import_path(request, round_) -> Path | None:
     name = request.session.get(f"import-{round_.pk}")
     if not name:
         return None
-    path = IMPORT_DIR / name
+    path = _upload_dir() / name
     return path if path.is_file() else None
 
 
-IMPORT_DIR = Path(settings.BASE_DIR) / "var" / "imports"
+def _upload_dir() -> Path:
+    from together.imports.services import UPLOAD_DIR
+
+    return UPLOAD_DIR
 
 
 def _refuse_import(request, partnership, round_):
@@ -277,10 +281,10 @@ def import_upload(request, partnership, round_id):
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
-        IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+        _upload_dir().mkdir(parents=True, exist_ok=True)
         name = f"{secrets.token_hex(16)}.csv"
         upload = form.cleaned_data["file"]
-        with (IMPORT_DIR / name).open("wb") as handle:
+        with (_upload_dir() / name).open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
         request.session[f"import-{round_.pk}"] = name
@@ -338,6 +342,8 @@ def import_map(request, partnership, round_id):
         mapping = {column: request.POST.get(f"column-{index}", "") for index, column in enumerate(header)}
         mapping = {column: target for column, target in mapping.items() if target}
         file_name = request.session.get(f"import-{round_.pk}-name") or path.name
+        if path.stat().st_size > imports.BACKGROUND_BYTES:
+            return _import_in_background(request, partnership, round_, path, file_name, mapping)
         with path.open("rb") as raw:
             try:
                 batch = imports.import_file(raw, round_, file_name=file_name, user=request.user, mapping=mapping)
@@ -369,6 +375,51 @@ def import_map(request, partnership, round_id):
             "choices": choices,
             "problems": problems,
             "more": more,
+            "file_name": request.session.get(f"import-{round_.pk}-name", ""),
+        },
+    )
+
+
+def _import_in_background(request, partnership, round_, path, file_name, mapping):
+    """A large file is checked and written outside the request; its progress page follows it."""
+    from together.imports import services as imports
+
+    with path.open("rb") as raw:
+        try:
+            batch = imports.start(
+                raw, round_, file_name=file_name, user=request.user, mapping=mapping, source=str(path)
+            )
+        except imports.ImportRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("round", partnership.pk, round_.pk)
+    imports.run_in_background(batch.pk)
+    return redirect("import-progress", partnership.pk, round_.pk, batch.pk)
+
+
+@member_required(RUN)
+def import_progress(request, partnership, round_id, batch_id):
+    from together.imports import services as imports
+    from together.imports.models import BatchState, ImportBatch
+
+    from .importer import ImportProblem
+
+    round_ = _round(partnership, round_id)
+    batch = get_object_or_404(ImportBatch.all_objects, pk=batch_id, round=round_)
+    stalled = imports.stalled(batch)
+    running = batch.state == BatchState.PENDING and not stalled
+    problems = [str(ImportProblem(p["row"], p["column"], p["message"])) for p in batch.problems]
+    return render(
+        request,
+        "reviews/import_progress.html",
+        {
+            "partnership": partnership,
+            "round": round_,
+            "batch": batch,
+            "running": running,
+            "stalled": stalled,
+            "writing": running and batch.checked >= batch.rows,
+            "problems": problems,
+            "can_map_again": batch.state == BatchState.FAILED and _import_path(request, round_) is not None,
         },
     )
 

@@ -15,7 +15,8 @@ def _navigation_addresses() -> dict[str, str]:
     prefix = get_script_prefix()
     cached = _addresses.get(prefix)
     if cached is None or cached[0] is not resolver:
-        cached = (resolver, {name: reverse(name) for name in ("framework", "partnerships", "sign-in")})
+        names = ("framework", "partnerships", "sign-in", "account", "operator:home")
+        cached = (resolver, {name: reverse(name) for name in names})
         _addresses[prefix] = cached
     return cached[1]
 
@@ -28,6 +29,9 @@ def service(request):
     ]
     if request.user.is_authenticated:
         items.insert(0, (_("Your partnerships"), addresses["partnerships"]))
+        items.append((_("Your account"), addresses["account"]))
+        if request.user.is_staff:
+            items.append((_("Operator"), addresses["operator:home"]))
     else:
         items.append((_("Sign in"), addresses["sign-in"]))
     navigation = [

@@ -790,8 +790,8 @@ ACTIONS: tuple[ActionPlan, ...] = (
         "Northbridge Riverside Housing Association",
         date(2026, 6, 30),
         "in_progress",
-        "Officers from several partners spend a month knocking on doors in one neighbourhood to hear residents' "
-        "concerns first hand, as Wigan did.",
+        "Officers from several partners spend a month knocking on doors in Eastfield to hear residents' concerns "
+        "first hand, as Wigan's officers did in a local area there.",
         "A published summary of what residents said, and three changes made because of it.",
         ((date(2026, 5, 12), "Two weeks done; 600 conversations recorded."),),
     ),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from together.frameworks import services
 from together.reviews import ratelimit
+from together.signin import mfa, pending
 
 from .forms import SignInForm
 from .models import Heartbeat
@@ -70,7 +71,11 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "web/privacy.html", {"session_hours": settings.SESSION_COOKIE_AGE // 3600})
+    return render(
+        request,
+        "web/privacy.html",
+        {"session_hours": settings.SESSION_COOKIE_AGE // 3600, "audit_days": settings.AUDIT_LOG_DAYS},
+    )
 
 
 class SignInView(auth_views.LoginView):
@@ -83,8 +88,17 @@ class SignInView(auth_views.LoginView):
             return render(request, "registration/too_many.html", status=429)
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        user = form.get_user()
+        if mfa.has_device(user):  # the password is right; the code page signs them in
+            return pending.begin(self.request, user, self.get_success_url(), via="password")
+        return super().form_valid(form)
+
     def get_default_redirect_url(self):
         return reverse("partnerships")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "signup": settings.SIGNUP == "on"}
 
 
 class SignOutView(auth_views.LogoutView):

@@ -1,0 +1,65 @@
+"""Password forms in the GOV.UK style, built on Django's own."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .emails import send_password_reset
+
+PASSWORD_HINT = _(
+    "Use at least 12 characters. Do not use a common password, only numbers, or something like your name or email "
+    "address. Three or four random words work well."
+)
+
+
+class ResetRequestForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.gov.uk"),
+        },
+    )
+
+    def get_users(self, email):
+        # Active accounts only; an invited person who lost the invitation may set a first password
+        # this way too, so accounts without a usable password are included.
+        return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        path = reverse("password-reset-confirm", args=[context["uid"], context["token"]])
+        send_password_reset(context["user"], f"{context['protocol']}://{context['domain']}{path}")
+
+
+class _NewPasswordFields:
+    def _style_new_password_fields(self):
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, first.help_text = _("New password"), PASSWORD_HINT
+        first.error_messages["required"] = _("Enter a new password")
+        second.label, second.help_text = _("Confirm your new password"), ""
+        second.error_messages["required"] = _("Enter your new password again")
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": _("The passwords do not match. Enter the same password twice"),
+        }
+
+
+class NewPasswordForm(_NewPasswordFields, auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_new_password_fields()
+
+
+class ChangePasswordForm(_NewPasswordFields, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_new_password_fields()
+        current = self.fields["old_password"]
+        current.label = _("Current password")
+        current.widget.attrs.pop("autofocus", None)
+        current.error_messages["required"] = _("Enter your current password")
+        self.error_messages = {**self.error_messages, "password_incorrect": _("Your current password is not right")}

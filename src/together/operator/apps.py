@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class OperatorConfig(AppConfig):
+    name = "together.operator"
+    label = "operator"
+    verbose_name = "Operator"
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the audit log to sign-in and security signals

@@ -1,0 +1,1 @@
+"""Signing in with a second factor (an authenticator app, recovery codes) and single sign-on."""
