@@ -57,9 +57,9 @@ def between_chunks(monkeypatch, look):
 def test_a_pending_batch_counts_nowhere_and_holds_the_round(
     client, draft, facilitator, small_chunks, monkeypatch, framework_version
 ):
-    from rest_framework.authtoken.models import Token
+    from together.api import tokens
 
-    token = Token.objects.create(user=facilitator).key
+    _api_token, token = tokens.issue(facilitator, "Import test")
     seen = {}
 
     def look():

@@ -151,12 +151,12 @@ def test_disabling_ends_sessions_and_stops_sign_in_until_enabled(ops, operator, 
 
 
 def test_disabled_accounts_lose_the_api_too(ops, facilitator):
-    from rest_framework.authtoken.models import Token
+    from together.api import tokens
 
-    token = Token.objects.create(user=facilitator)
-    assert Client().get("/api/v1/partnerships/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    _api_token, key = tokens.issue(facilitator, "Operator test")
+    assert Client().get("/api/v1/partnerships/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     ops.post(f"/operator/accounts/{facilitator.pk}/active/", {"active": "no"})
-    assert Client().get("/api/v1/partnerships/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+    assert Client().get("/api/v1/partnerships/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
 def test_operators_cannot_disable_themselves_or_a_superuser(ops, operator):
