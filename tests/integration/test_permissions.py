@@ -35,6 +35,7 @@ VIEWS = [
     ("get", "/partnerships/{p}/rounds/{r}/invitations/", RUN),
     ("post", "/partnerships/{p}/rounds/{r}/invitations/send/", RUN),
     ("post", "/partnerships/{p}/rounds/{r}/invitations/remind/", RUN),
+    ("post", "/partnerships/{p}/rounds/{r}/invitations/retry/", RUN),
     ("get", "/partnerships/{p}/actions/", READ),
     ("get", "/partnerships/{p}/actions/export.csv", READ),
     ("get", "/partnerships/{p}/actions/new/", RUN),
