@@ -35,6 +35,8 @@ class OutgoingEmail(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Why the last attempt failed, in a few words people can act on.
     reason = models.CharField(max_length=200, blank=True)
+    # Which call of delivery.queue last queued the row, so that call can find its rows again.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -46,7 +48,10 @@ class OutgoingEmail(models.Model):
             # the round page shows each person's latest state, not a history.
             models.UniqueConstraint(fields=["invitation", "kind"], name="outgoing_email_one_per_invitation"),
         ]
-        indexes = [models.Index(fields=["status", "updated_at"], name="outgoing_email_status")]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="outgoing_email_status"),
+            models.Index(fields=["batch"], name="outgoing_email_batch"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}: {self.get_status_display()}"

@@ -150,11 +150,8 @@ def send_invitations(round_: Round, base_url: str) -> int:
     The worker sends them (:mod:`together.messaging.delivery`) and marks each invitation sent
     when its email has gone, so a failed one is offered again.
     """
-    pending = (
-        round_.invitations.filter(sent_at__isnull=True)
-        .exclude(emails__kind=Kind.INVITATION, emails__status__in=IN_FLIGHT)
-        .values_list("pk", flat=True)
-    )
+    in_flight = OutgoingEmail.objects.filter(kind=Kind.INVITATION, status__in=IN_FLIGHT, invitation__round=round_)
+    pending = round_.invitations.filter(sent_at__isnull=True).exclude(pk__in=in_flight.values("invitation_id"))
     return delivery.queue(Kind.INVITATION, pending, base_url)
 
 
@@ -218,7 +215,13 @@ def send_reminders(round_: Round, base_url: str) -> int:
     Whether someone has responded is worked out now, from the used keys; nothing about it is
     written to the queue beyond the reminder itself (as when reminders were sent at once).
     """
-    return delivery.queue(Kind.REMINDER, _waiting(round_), base_url)
+    waiting = _waiting(round_)
+    queued = 0
+    with transaction.atomic():
+        for start in range(0, len(waiting), 5000):  # within every database's limit on parameters
+            chunk = Invitation.objects.filter(pk__in=waiting[start : start + 5000])
+            queued += delivery.queue(Kind.REMINDER, chunk, base_url)
+    return queued
 
 
 def email_status(round_: Round, failed_shown: int = 200) -> dict:
