@@ -54,7 +54,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/together migrate --verbosity 0
 	$(DEMO_ENV) $(BIN)/together framework load frameworks/transforming-together.yaml
 	$(DEMO_ENV) $(BIN)/together demo --host http://$(HOST):$(PORT)
-	$(DEMO_ENV) $(BIN)/together runserver $(HOST):$(PORT)
+	$(DEMO_ENV) scripts/serve-with-worker.sh $(BIN) $(HOST):$(PORT)
 
 test: install chromium
 	$(BIN)/ruff check .
@@ -77,6 +77,7 @@ bench: install
 	$(BIN)/python -m bench.results_compute
 	$(BIN)/python -m bench.report_pdf
 	$(BIN)/python -m bench.import_csv
+	$(BIN)/python -m bench.email_queue
 
 clean:
 	rm -rf $(VENV) .tools node_modules src/together/static/build var

@@ -55,6 +55,21 @@ def _shown_rate(count: int, seconds: int) -> str:
     return f"{count}/{seconds}seconds"
 
 
+MESSAGE_KINDS = ("invitation", "reminder")
+
+
+def _templates(value: str) -> dict[str, str]:
+    """``"reminder=abc,invitation=def"`` becomes ``{"reminder": "abc", "invitation": "def"}``."""
+    pairs: dict[str, str] = {}
+    for item in _list(value):
+        kind, _, template = item.partition("=")
+        kind, template = kind.strip(), template.strip()
+        if kind not in MESSAGE_KINDS or not template:
+            raise ValueError(f"must be kind=template-id pairs separated by commas; kinds: {', '.join(MESSAGE_KINDS)}")
+        pairs[kind] = template
+    return pairs
+
+
 def _int_at_least(minimum: int) -> Callable[[str], int]:
     def parse(value: str) -> int:
         try:
@@ -94,7 +109,7 @@ class Setting:
             return self.shown
         if self.default is None:
             return "(none)"
-        if self.default in ("", []):
+        if self.default in ("", [], {}):
             return "(empty)"
         if isinstance(self.default, bool):
             return "true" if self.default else "false"
@@ -346,13 +361,51 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "EMAIL_BACKEND",
         "django.core.mail.backends.smtp.EmailBackend",
-        "How email is sent. The demo uses django.core.mail.backends.console.EmailBackend.",
+        "How email is sent: SMTP by default; together.messaging.notify.NotifyEmailBackend for GOV.UK "
+        "Notify. The demo uses django.core.mail.backends.console.EmailBackend.",
     ),
     Setting("EMAIL_HOST", "localhost", "SMTP server for invitations and reminders."),
     Setting("EMAIL_PORT", 587, "SMTP port.", _int_at_least(1)),
     Setting("EMAIL_HOST_USER", "", "SMTP user name."),
     Setting("EMAIL_HOST_PASSWORD", "", "SMTP password.", secret=True),
     Setting("EMAIL_USE_TLS", True, "Use STARTTLS with the SMTP server.", _bool),
+    Setting(
+        "EMAIL_TIMEOUT",
+        30,
+        "Seconds the worker waits for the mail server or GOV.UK Notify before counting an attempt as failed.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "EMAIL_MAX_ATTEMPTS",
+        5,
+        "Attempts at sending one email, when the mail server or Notify cannot take it for now, before it "
+        "is shown as failed. A refused address fails at once.",
+        _int_at_least(1),
+    ),
+    Setting(
+        "EMAIL_RETRY_SECONDS",
+        60,
+        "Wait before the second attempt at an email, in seconds; each later wait is twice the one before.",
+        _int_at_least(1),
+    ),
+    Setting("NOTIFY_API_KEY", "", "GOV.UK Notify API key, when EMAIL_BACKEND is the Notify backend.", secret=True),
+    Setting(
+        "NOTIFY_TEMPLATE_ID",
+        "",
+        "Id of the GOV.UK Notify email template with subject ((subject)) and message ((body)) that every email uses.",
+    ),
+    Setting(
+        "NOTIFY_TEMPLATE_IDS",
+        {},
+        "Other Notify templates for some kinds of message, like reminder=TEMPLATE-ID,invitation=TEMPLATE-ID "
+        "(kinds: invitation and reminder); the others use NOTIFY_TEMPLATE_ID.",
+        _templates,
+    ),
+    Setting(
+        "NOTIFY_BASE_URL",
+        "https://api.notifications.service.gov.uk",
+        "Address of the GOV.UK Notify API.",
+    ),
     Setting(
         "DEFAULT_FROM_EMAIL",
         "Transforming Together <no-reply@localhost>",

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "together.operator",
+    "together.messaging",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "csp",
     "rest_framework",
@@ -238,6 +241,18 @@ EMAIL_HOST_USER = _env["EMAIL_HOST_USER"]
 EMAIL_HOST_PASSWORD = _env["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = _env["EMAIL_USE_TLS"]
 DEFAULT_FROM_EMAIL = _env["DEFAULT_FROM_EMAIL"]
+EMAIL_TIMEOUT = _env["EMAIL_TIMEOUT"]
+EMAIL_MAX_ATTEMPTS = _env["EMAIL_MAX_ATTEMPTS"]
+EMAIL_RETRY_SECONDS = _env["EMAIL_RETRY_SECONDS"]
+NOTIFY_API_KEY = _env["NOTIFY_API_KEY"]
+NOTIFY_TEMPLATE_ID = _env["NOTIFY_TEMPLATE_ID"]
+NOTIFY_TEMPLATE_IDS = _env["NOTIFY_TEMPLATE_IDS"]
+NOTIFY_BASE_URL = _env["NOTIFY_BASE_URL"]
+
+# Background tasks (sending email) are rows in the service's own database, run by
+# `together worker`: no other server is needed. Another django-tasks backend (such as one on
+# Redis) can take its place here; see docs/deploying.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_HTTPONLY = True

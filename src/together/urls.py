@@ -38,6 +38,7 @@ partnership_urls = [
     path("rounds/<id:round_id>/invitations/", reviews.invitation_upload, name="invitations-upload"),
     path("rounds/<id:round_id>/invitations/send/", reviews.invitations_send, name="invitations-send"),
     path("rounds/<id:round_id>/invitations/remind/", reviews.invitations_remind, name="invitations-remind"),
+    path("rounds/<id:round_id>/invitations/retry/", reviews.invitations_retry, name="invitations-retry"),
     path("rounds/<id:round_id>/import/", reviews.import_upload, name="import-upload"),
     path("rounds/<id:round_id>/import/columns/", reviews.import_map, name="import-map"),
     path("rounds/<id:round_id>/import/<int:batch_id>/remove/", reviews.import_remove, name="import-remove"),

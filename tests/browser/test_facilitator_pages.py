@@ -79,5 +79,32 @@ def test_set_up_a_partnership_and_run_a_round(page, facilitator, framework_versi
     page.get_by_role("button", name="Upload and check").click()
     assert Invitation.objects.count() == 1
     page.get_by_role("button", name="Email 1 invitation").click()
-    assert "1 invitation sent." in page.locator(".govuk-notification-banner").inner_text()
+    assert "1 invitation is being sent." in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page)
+
+
+def test_round_page_with_failed_emails(page, facilitator, framework_version):
+    from tests.integration.helpers import make_partnership, make_round
+    from together.messaging.models import Kind, OutgoingEmail, Status
+    from together.reviews import invitations
+
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    invitations.import_csv(round_, b"email\nsam@example.org\nali@example.org\njo@example.org\n")
+    invitations.send_invitations(round_, "https://review.example")
+    emails = {e.invitation.email: e for e in OutgoingEmail.objects.select_related("invitation")}
+    OutgoingEmail.objects.filter(pk=emails["sam@example.org"].pk).update(
+        status=Status.FAILED, attempts=1, reason="The mail server refused this address (550: 5.1.1 User unknown)"
+    )
+    OutgoingEmail.objects.filter(pk=emails["ali@example.org"].pk).update(status=Status.SENT, attempts=1)
+    assert OutgoingEmail.objects.filter(kind=Kind.INVITATION, status=Status.QUEUED).count() == 1
+
+    sign_in(page, facilitator)
+    visit(page, f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/")
+    text = page.locator("main").inner_text()
+    assert "Emails that could not be sent" in text and "sam@example.org" in text
+    assert "The mail server refused this address (550: 5.1.1 User unknown)" in text
+    assert_accessible(page)
+    page.get_by_role("button", name="Try failed ones again").click()
+    assert "1 failed email is being tried again." in page.locator(".govuk-notification-banner").inner_text()
+    assert "Emails that could not be sent" not in page.locator("main").inner_text()
     assert_accessible(page)

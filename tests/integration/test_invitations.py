@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from tests.integration.helpers import complete_questionnaire, make_partnership, make_round
+from together.messaging.worker import run_ready_tasks
 from together.reviews import invitations
 from together.reviews.invitations import InvitationsInvalid
 from together.reviews.models import Invitation
@@ -129,9 +130,12 @@ def test_sending_reminding_and_response_rates(client, facilitator, round_):
         b"name,email,organisation\nSam,sam@example.org,Northbridge Council\nAli,ali@example.org,Northbridge NHS\n",
     )
     assert invitations.send_invitations(round_, "https://review.example") == 2
+    assert invitations.send_invitations(round_, "https://review.example") == 0, "each person is queued once"
+    assert not mail.outbox, "the worker sends, not the request"
+    run_ready_tasks()
     assert invitations.send_invitations(round_, "https://review.example") == 0, "each person is emailed once"
-    assert sorted(m.to[0] for m in mail.outbox) == ["ali@example.org", "sam@example.org"]
-    sam_mail = next(m for m in mail.outbox if m.to == ["sam@example.org"])
+    assert sorted(m.to[0] for m in mail.outbox) == ["Ali <ali@example.org>", "Sam <sam@example.org>"]
+    sam_mail = next(m for m in mail.outbox if m.to == ["Sam <sam@example.org>"])
     assert "Dear Sam," in sam_mail.body and "about 15 minutes" in sam_mail.body
     link = next(line for line in sam_mail.body.splitlines() if line.startswith("https://review.example/i/"))
     token = link.rstrip("/").rsplit("/", 1)[1]
@@ -139,7 +143,8 @@ def test_sending_reminding_and_response_rates(client, facilitator, round_):
     complete_questionnaire(client, round_, f"/i/{token}/")
     mail.outbox.clear()
     assert invitations.send_reminders(round_, "https://review.example") == 1
-    assert [m.to for m in mail.outbox] == [["ali@example.org"]]
+    run_ready_tasks()
+    assert [m.to for m in mail.outbox] == [["Ali <ali@example.org>"]]
     assert "Reminder" in mail.outbox[0].subject
     ali = Invitation.objects.get(email="ali@example.org")
     assert ali.reminders_sent == 1 and ali.last_reminded_at is not None
@@ -157,7 +162,12 @@ def test_invitation_pages_through_the_web(client, facilitator, round_):
     invitations.import_csv(round_, b"email\nsam@example.org\n")
     base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}"
     page = client.post(f"{base}/invitations/send/", follow=True).content.decode()
-    assert "1 invitation sent." in page
+    assert "1 invitation is being sent. This page shows how sending is going." in page
+    assert "Waiting to be sent" in page and not mail.outbox
+    run_ready_tasks()
     page = client.post(f"{base}/invitations/remind/", follow=True).content.decode()
-    assert "1 reminder sent to someone who has not responded." in page
+    assert "1 reminder is being sent to someone who has not responded." in page
+    page = client.post(f"{base}/invitations/remind/", follow=True).content.decode()
+    assert "Everyone who has not responded has a reminder on its way already." in page
+    run_ready_tasks()
     assert len(mail.outbox) == 2

@@ -36,6 +36,7 @@ VIEWS = [
     ("post", "/partnerships/{p}/rounds/{r}/invitations/send/", RUN),
     ("post", "/partnerships/{p}/rounds/{r}/invitations/remind/", RUN),
     ("get", "/partnerships/{p}/rounds/{r}/import/{b}/", RUN),
+    ("post", "/partnerships/{p}/rounds/{r}/invitations/retry/", RUN),
     ("get", "/partnerships/{p}/actions/", READ),
     ("get", "/partnerships/{p}/actions/export.csv", READ),
     ("get", "/partnerships/{p}/actions/new/", RUN),

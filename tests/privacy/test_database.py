@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.integration.helpers import complete_questionnaire, make_partnership, make_round
+from together.messaging.worker import run_ready_tasks
 from together.reviews import invitations, keys, sql
 from together.reviews.models import Invitation, Response, ResponseState, UsedKey
 
@@ -98,6 +99,7 @@ def test_responded_is_worked_out_from_the_used_keys(facilitator, framework_versi
         b"email,organisation\nsam@example.org,Northbridge Council\nali@example.org,Northbridge NHS\njo@example.org,\n",
     )
     invitations.send_invitations(round_, "https://review.example")
+    run_ready_tasks()
     Invitation.objects.filter(email="jo@example.org").update(sent_at=None)
     sam = next(i for i in created if i.email == "sam@example.org")
     complete_questionnaire(Client(), round_, f"/i/{sam.token}/")

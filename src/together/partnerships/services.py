@@ -11,6 +11,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from together.messaging import headers
+
 from .models import DEFAULT_GROUPS, MemberInvitation, Membership, Partnership, RespondentGroup, Role
 
 
@@ -48,10 +50,12 @@ def invite_member(partnership: Partnership, email: str, role: str, invited_by, b
         "link": f"{base_url}/join/{token}/",
         "invited_by": invited_by,
     }
+    # One email, sent at once: only a hash of the token is kept, so it could not be written
+    # later. A line break in the partnership's name must not reach the subject as a header.
     send_mail(
-        render_to_string("partnerships/email/join_subject.txt", context).strip(),
+        headers.one_line(render_to_string("partnerships/email/join_subject.txt", context)),
         render_to_string("partnerships/email/join.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
+        headers.clean_address(settings.DEFAULT_FROM_EMAIL),
         [email],
     )
     return invitation

@@ -12,14 +12,12 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
 
+from together.messaging import delivery
+from together.messaging.models import Kind, OutgoingEmail, Status
 from together.partnerships.models import Organisation
 
 from . import keys
@@ -143,29 +141,18 @@ def import_csv(round_: Round, data: bytes) -> list[Invitation]:
     return created
 
 
-def _send(round_: Round, invitations, base_url: str, template: str) -> int:
-    messages = []
-    for invitation in invitations:
-        context = {
-            "invitation": invitation,
-            "round": round_,
-            "partnership": round_.partnership,
-            "link": f"{base_url}/i/{invitation.token}/",
-        }
-        subject = render_to_string(f"reviews/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"reviews/email/{template}.txt", context)
-        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+IN_FLIGHT = (Status.QUEUED, Status.SENDING)
 
 
 def send_invitations(round_: Round, base_url: str) -> int:
-    """Email everyone not yet emailed. Returns how many were sent."""
-    pending = list(round_.invitations.filter(sent_at__isnull=True))
-    sent = _send(round_, pending, base_url, "invitation")
-    Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(sent_at=timezone.now())
-    return sent
+    """Queue an email to everyone not yet emailed and not already queued; returns how many.
+
+    The worker sends them (:mod:`together.messaging.delivery`) and marks each invitation sent
+    when its email has gone, so a failed one is offered again.
+    """
+    in_flight = OutgoingEmail.objects.filter(kind=Kind.INVITATION, status__in=IN_FLIGHT, invitation__round=round_)
+    pending = round_.invitations.filter(sent_at__isnull=True).exclude(pk__in=in_flight.values("invitation_id"))
+    return delivery.queue(Kind.INVITATION, pending, base_url)
 
 
 def used_digests(round_: Round) -> set[str]:
@@ -207,14 +194,52 @@ def invitation_status(round_: Round) -> dict:
     return {**totals, "by_organisation": by_organisation}
 
 
-def send_reminders(round_: Round, base_url: str) -> int:
-    """Remind everyone emailed who has not yet responded."""
+def _waiting(round_: Round) -> list[int]:
+    """Invitations emailed, not responded and without a reminder on its way."""
     used = used_digests(round_)
-    waiting = [i for i in round_.invitations.filter(sent_at__isnull=False) if not has_responded(i, used)]
-    sent = _send(round_, waiting, base_url, "reminder")
-    now = timezone.now()
-    for invitation in waiting:
-        Invitation.objects.filter(pk=invitation.pk).update(
-            reminders_sent=invitation.reminders_sent + 1, last_reminded_at=now
+    in_flight = set(
+        OutgoingEmail.objects.filter(invitation__round=round_, kind=Kind.REMINDER, status__in=IN_FLIGHT).values_list(
+            "invitation_id", flat=True
         )
-    return sent
+    )
+    return [
+        pk
+        for pk, seed in round_.invitations.filter(sent_at__isnull=False).values_list("pk", "seed")
+        if pk not in in_flight and keys.used_digest(keys.invitation_token(seed)) not in used
+    ]
+
+
+def send_reminders(round_: Round, base_url: str) -> int:
+    """Queue a reminder to everyone emailed who has not yet responded; returns how many.
+
+    Whether someone has responded is worked out now, from the used keys; nothing about it is
+    written to the queue beyond the reminder itself (as when reminders were sent at once).
+    """
+    waiting = _waiting(round_)
+    queued = 0
+    with transaction.atomic():
+        for start in range(0, len(waiting), 5000):  # within every database's limit on parameters
+            chunk = Invitation.objects.filter(pk__in=waiting[start : start + 5000])
+            queued += delivery.queue(Kind.REMINDER, chunk, base_url)
+    return queued
+
+
+def email_status(round_: Round, failed_shown: int = 200) -> dict:
+    """The round's emails: counts queued (or sending), sent and failed, by kind and in all, the
+    invitations still to email (``to_send``) and reminders that could go (``to_remind``), and up
+    to ``failed_shown`` failed messages (address, kind, reason, attempts) with how many more."""
+    emails = OutgoingEmail.objects.filter(invitation__round=round_)
+    counts = delivery.summary(emails)
+    failed = emails.filter(status=Status.FAILED).select_related("invitation").order_by("invitation__email", "kind")
+    in_flight = emails.filter(kind=Kind.INVITATION, status__in=IN_FLIGHT).count()
+    return {
+        **counts,
+        "to_send": round_.invitations.filter(sent_at__isnull=True).count() - in_flight,
+        "failed": list(failed[:failed_shown]),
+        "failed_more": max(counts["total"]["failed"] - failed_shown, 0),
+    }
+
+
+def retry_failed(round_: Round) -> int:
+    """Queue again every failed invitation or reminder of the round; returns how many."""
+    return delivery.retry(OutgoingEmail.objects.filter(invitation__round=round_))

@@ -99,6 +99,7 @@ def round_detail(request, partnership, round_id):
     }
     if running:
         context["invitations"] = invitations.invitation_status(round_)
+        context["emails"] = invitations.email_status(round_)
         context["batches"] = ImportBatch.objects.filter(round=round_).select_related("imported_by", "removed_by")
         context["import_refusal"] = imports.refusal(round_)
         context["pending_import"] = pending_in(round_.pk)
@@ -203,8 +204,19 @@ def invitations_send(request, partnership, round_id):
     if round_.state != RoundState.OPEN:
         messages.error(request, _("Open the round before you send invitations."))
     else:
-        sent = invitations.send_invitations(round_, _base_url(request))
-        messages.success(request, ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", sent) % {"n": sent})
+        queued = invitations.send_invitations(round_, _base_url(request))
+        if queued:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s invitation is being sent. This page shows how sending is going.",
+                    "%(n)s invitations are being sent. This page shows how sending is going.",
+                    queued,
+                )
+                % {"n": queued},
+            )
+        else:
+            messages.info(request, _("Everyone invited has been emailed or is being emailed now."))
     return redirect("round", partnership.pk, round_.pk)
 
 
@@ -215,16 +227,40 @@ def invitations_remind(request, partnership, round_id):
     if round_.state != RoundState.OPEN:
         messages.error(request, _("Reminders can be sent only while the round is open."))
     else:
-        sent = invitations.send_reminders(round_, _base_url(request))
-        messages.success(
-            request,
-            ngettext(
-                "%(n)s reminder sent to someone who has not responded.",
-                "%(n)s reminders sent to people who have not responded.",
-                sent,
+        queued = invitations.send_reminders(round_, _base_url(request))
+        if queued:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s reminder is being sent to someone who has not responded.",
+                    "%(n)s reminders are being sent to people who have not responded.",
+                    queued,
+                )
+                % {"n": queued},
             )
-            % {"n": sent},
-        )
+        else:
+            messages.info(request, _("Everyone who has not responded has a reminder on its way already."))
+    return redirect("round", partnership.pk, round_.pk)
+
+
+@member_required(RUN)
+@require_POST
+def invitations_retry(request, partnership, round_id):
+    round_ = _round(partnership, round_id)
+    if round_.state != RoundState.OPEN:
+        messages.error(request, _("Emails can be sent only while the round is open."))
+    else:
+        queued = invitations.retry_failed(round_)
+        if queued:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s failed email is being tried again.", "%(n)s failed emails are being tried again.", queued
+                )
+                % {"n": queued},
+            )
+        else:
+            messages.info(request, _("No emails have failed, so there is nothing to try again."))
     return redirect("round", partnership.pk, round_.pk)
 
 

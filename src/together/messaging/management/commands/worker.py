@@ -1,0 +1,86 @@
+"""``together worker``: run queued tasks (sending email) until stopped.
+
+django-tasks-db's database worker with the service's defaults: no reloading, a check for new
+tasks every second. SIGTERM or Ctrl+C stops it cleanly: a batch being sent is finished and
+recorded first; a second signal stops at once.
+"""
+
+import logging
+import signal
+
+from django.core.management.base import CommandError
+from django_tasks_db.management.commands import db_worker
+
+logger = logging.getLogger("django_tasks_db")
+
+
+class CleanStop(db_worker.Worker):
+    """The library's worker, stopping without writing from the signal handler.
+
+    Logging from a signal handler can land while the main thread is writing the same stream,
+    and Python then refuses the write and can hang; so the handler only sets a flag, or leaves
+    at once when no task is running, and the stop is logged afterwards.
+    """
+
+    stopped_by: int | None = None
+
+    def shutdown(self, signum, frame) -> None:
+        if not self.running:
+            self.reset_signals()
+            raise SystemExit(1)
+        self.running = False
+        self.stopped_by = signum
+        if not self.running_task:
+            raise SystemExit(0)
+
+
+class Command(db_worker.Command):
+    help = "Run queued tasks, such as sending invitations, until stopped (SIGTERM finishes the current batch first)."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.set_defaults(reload=False)
+
+    def handle(
+        self,
+        *,
+        verbosity,
+        queue_name,
+        interval,
+        batch,
+        backend_name,
+        startup_delay,
+        reload,
+        max_tasks,
+        worker_id,
+        exclude_queues,
+        **options,
+    ):
+        if reload:
+            raise CommandError("together worker does not reload; restart it after changing the code")
+        self.configure_logging(verbosity)
+        excluded = exclude_queues.split(",") if exclude_queues else []
+        queues = queue_name.split(",")
+        if excluded and "*" not in queues:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        worker = CleanStop(
+            queue_names=queues,
+            interval=interval,
+            batch=batch,
+            backend_name=backend_name,
+            startup_delay=startup_delay,
+            max_tasks=max_tasks,
+            worker_id=worker_id,
+            excluded_queue_names=excluded,
+        )
+        worker.configure_signals()
+        try:
+            worker.run()
+        except SystemExit as stop:
+            if stop.code:
+                raise
+        finally:
+            if worker.stopped_by is not None:
+                logger.warning(
+                    "Received %s: stopped after finishing the current task", signal.strsignal(worker.stopped_by)
+                )

@@ -1,0 +1,47 @@
+"""How invitations and reminders are written, for the worker that sends them.
+
+The worker calls these when it sends a message: the link (with the invitation's token) is made
+from the invitation's seed then, so neither the token nor the words are stored in the queue.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.template.loader import render_to_string
+
+from together.messaging import kinds
+from together.messaging.models import Kind
+
+from .models import Invitation
+
+
+def _letter(email, template: str) -> kinds.Letter:
+    invitation = email.invitation
+    context = {
+        "invitation": invitation,
+        "round": invitation.round,
+        "partnership": invitation.round.partnership,
+        "link": f"{email.site}/i/{invitation.token}/",
+    }
+    return kinds.Letter(
+        to_email=invitation.email,
+        to_name=invitation.name,
+        subject=render_to_string(f"reviews/email/{template}_subject.txt", context),
+        body=render_to_string(f"reviews/email/{template}.txt", context),
+    )
+
+
+def _invited(emails, at) -> None:
+    Invitation.objects.filter(pk__in=[e.invitation_id for e in emails], sent_at__isnull=True).update(sent_at=at)
+
+
+def _reminded(emails, at) -> None:
+    Invitation.objects.filter(pk__in=[e.invitation_id for e in emails]).update(
+        reminders_sent=F("reminders_sent") + 1, last_reminded_at=at
+    )
+
+
+def register() -> None:
+    related = ("invitation__round__partnership",)
+    kinds.register(Kind.INVITATION, kinds.Handler(lambda e: _letter(e, "invitation"), _invited, related))
+    kinds.register(Kind.REMINDER, kinds.Handler(lambda e: _letter(e, "reminder"), _reminded, related))
