@@ -10,6 +10,7 @@ from tests.browser.test_facilitator_pages import sign_in
 from tests.integration.helpers import make_partnership, make_round
 from together.imports import services as imports
 from together.imports.models import BatchState, ImportBatch
+from together.messaging.worker import run_ready_tasks
 from together.reviews.models import Response
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,6 +35,7 @@ def _upload(page, round_, path):
 
 
 def _until_finished(page, heading: str):
+    run_ready_tasks()  # what together worker does beside the web server
     for _ in range(60):
         if page.locator("h1").first.inner_text() == heading:
             return

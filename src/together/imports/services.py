@@ -24,13 +24,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -341,21 +340,12 @@ def stalled(batch: ImportBatch, now: datetime.datetime | None = None) -> bool:
     return batch.state == BatchState.PENDING and (batch.heartbeat is None or batch.heartbeat < now - STALE_AFTER)
 
 
-def run_in_background(batch_id: int) -> threading.Thread:
-    """Run :func:`run_import` in a thread of this process; the request that started it returns at once."""
-    thread = threading.Thread(target=_background, args=(batch_id,), name=f"import-{batch_id}", daemon=True)
-    thread.start()
-    return thread
+def run_in_background(batch_id: int) -> None:
+    """Queue :func:`run_import` for ``together worker``, once the batch's row is committed; the
+    request that started it returns at once, and the progress page follows the batch."""
+    from .tasks import import_batch
 
-
-def _background(batch_id: int) -> None:
-    close_old_connections()
-    try:
-        run_import(batch_id)
-    except Exception:  # run_import records its failures; this is for the unforeseen
-        logger.exception("background import of batch %s failed", batch_id)
-    finally:
-        connections.close_all()
+    transaction.on_commit(lambda: import_batch.enqueue(batch_id))
 
 
 def remove(batch: ImportBatch, user=None) -> int:

@@ -1,0 +1,12 @@
+"""Imports as background tasks: a large web upload is written by ``together worker``, not the
+web process that received it, so no respondent's page waits behind it and a deploy that restarts
+the web workers does not stop it."""
+
+from django_tasks import task
+
+
+@task()
+def import_batch(batch_id: int) -> None:
+    from . import services
+
+    services.run_import(batch_id)
