@@ -14,7 +14,8 @@ from tests.integration.servers import gunicorn
 APP = "tests.integration.slow_app:application"
 PAGES = ["/", "/privacy/", "/accessibility/", "/sign-in/"]
 RESPONDENTS = 4
-SECONDS = 4.0
+SECONDS = 2.0  # each phase
+ROUNDS = 3
 
 
 def _get(path: str, extra: bytes = b"") -> bytes:
@@ -161,21 +162,27 @@ class HealthCheck(Background):
 
 
 def test_slow_clients_and_a_slow_page_do_not_hold_up_respondents(migrated):
+    quiet, loaded, slow_answered, cut_off, health = [], [], 0, 0, []
     # Requests may take 60 s to arrive here, so that the slow clients stay connected throughout.
     with gunicorn(migrated, app=APP, GUNICORN_REQUEST_SECONDS="60", GUNICORN_KEEPALIVE="20") as port:
         _respondents(port, 2, 1.0)  # the first requests set Django up: not part of the figures
-        quiet = _respondents(port, RESPONDENTS, SECONDS)
-        with SlowLoris(port, 100, interval=1.0) as loris, SlowPage(port) as slow, HealthCheck(port) as health:
-            time.sleep(0.5)
-            loaded = _respondents(port, RESPONDENTS, SECONDS)
-        quiet_p99, loaded_p99 = _p99(quiet), _p99(loaded)
-        print(f"respondents' p99: quiet {quiet_p99 * 1000:.1f} ms, loaded {loaded_p99 * 1000:.1f} ms")
-        assert slow.answered >= 2  # the slow page was being answered all along
-        assert loris.cut_off == 0  # and the slow clients were still connected
-        assert len(health.answers) >= 10
-        assert all(status == 200 and seconds < 1 for status, seconds in health.answers), health.answers
-        assert len(loaded) > len(quiet) / 3
-        assert loaded_p99 <= 2 * quiet_p99, (quiet_p99, loaded_p99)
+        # Quiet and loaded in turn, as the speed of a shared machine drifts.
+        for _ in range(ROUNDS):
+            quiet += _respondents(port, RESPONDENTS, SECONDS)
+            with SlowLoris(port, 100, interval=0.5) as loris, SlowPage(port) as slow, HealthCheck(port) as check:
+                time.sleep(0.3)
+                loaded += _respondents(port, RESPONDENTS, SECONDS)
+            slow_answered += slow.answered
+            cut_off += loris.cut_off
+            health += check.answers
+    quiet_p99, loaded_p99 = _p99(quiet), _p99(loaded)
+    print(f"respondents' p99: quiet {quiet_p99 * 1000:.1f} ms, loaded {loaded_p99 * 1000:.1f} ms")
+    assert slow_answered >= ROUNDS  # the slow page was being answered all along
+    assert cut_off == 0  # and the slow clients were still connected
+    assert len(health) >= 4 * ROUNDS
+    assert all(status == 200 and seconds < 1 for status, seconds in health), health
+    assert len(loaded) > len(quiet) / 3
+    assert loaded_p99 <= 2 * quiet_p99, (quiet_p99, loaded_p99)
 
 
 def _trickle(connection: socket.socket, data: bytes, interval: float, stopped: threading.Event):
