@@ -46,6 +46,7 @@ WITH_POSTGRES = REPO / "scripts" / "with-postgres.sh"
 GOVUK_ASSETS = REPO / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"
 DEFAULT_OUTPUT = REPO / "bench" / "results" / "questionnaire_load.json"
 HOST = "127.0.0.1"
+PRODUCTION_THREADS = 2  # src/together/gunicorn_conf.py
 
 REFERENCE = {
     "name": "LimeSurvey 6",
@@ -66,6 +67,7 @@ COMMENTS = (
     "The shared budget pilot is the first real test of this.",
 )
 MAX_STEPS = 40  # pages in one walk before we give up; the questionnaire has 14
+SLOW_CLIENT_INTERVAL = 3.0  # seconds between the bytes a slow client sends
 GRACE_SECONDS = 30.0  # after the run time, how long in-flight questionnaires may take to finish
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -685,11 +687,14 @@ def _machine_cpu() -> tuple[float, float]:
 class Gunicorn:
     """gunicorn in its own process group, so it and all its workers stop together."""
 
-    def __init__(self, env: dict, workers: int, threads: int, log: Path, postmaster: int | None = None):
+    def __init__(
+        self, env: dict, workers: int, threads: int, log: Path, postmaster: int | None = None, worker_class: str = ""
+    ):
         self.env = env
         self.postmaster = postmaster
         self.workers = workers
         self.threads = threads
+        self.worker_class = worker_class
         self.log = log
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -714,7 +719,7 @@ class Gunicorn:
             str(self.threads),
             "--log-level",
             "warning",
-        ]
+        ] + (["--worker-class", self.worker_class] if self.worker_class else [])
 
     def start(self, ready_timeout: float = 60.0) -> None:
         with self.log.open("ab") as out:
@@ -840,6 +845,81 @@ def collect_static(static_root: Path, work: Path, secret_key: str) -> dict:
     return {"status": "failed as is; worked around", "error": error, "supplied": supplied}
 
 
+class SlowClients(threading.Thread):
+    """``count`` connections that each send one byte of a request's headers every
+    ``SLOW_CLIENT_INTERVAL`` seconds and never finish them (a "slow loris"), held open through the
+    measured run. One the server closes is opened again at once, as an attacker would."""
+
+    HEADERS = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow\r\nX-Slowly: " + b"s" * 100_000
+
+    def __init__(self, port: int, count: int):
+        super().__init__(name="slow-clients", daemon=True)
+        self.port = port
+        self.count = count
+        self.stopped = threading.Event()
+        self.connections: list[tuple[socket.socket, int]] = []
+        self.opened = 0
+        self.cut_off = 0  # closed by the server (after a 408, say) and opened again
+        self.failed_connects = 0
+
+    def _open(self) -> tuple[socket.socket, int] | None:
+        try:
+            connection = socket.create_connection((HOST, self.port), timeout=5)
+        except OSError:
+            self.failed_connects += 1
+            return None
+        connection.setblocking(False)
+        self.opened += 1
+        return connection, 0
+
+    def __enter__(self) -> SlowClients:
+        self.connections = [c for c in (self._open() for _ in range(self.count)) if c]
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.join(timeout=30)
+        for connection, _ in self.connections:
+            connection.close()
+
+    def _still_open(self, connection: socket.socket) -> bool:
+        try:
+            connection.recv(65536)
+        except BlockingIOError:
+            return True  # nothing from the server: still waiting for the rest of the request
+        except OSError:
+            return False
+        return False  # an answer (a 408) or the end: the server has closed it
+
+    def run(self) -> None:
+        while not self.stopped.wait(SLOW_CLIENT_INTERVAL):
+            kept = []
+            for connection, sent in self.connections:
+                if self._still_open(connection):
+                    try:
+                        connection.send(self.HEADERS[sent : sent + 1])
+                        kept.append((connection, sent + 1))
+                        continue
+                    except OSError:
+                        pass
+                connection.close()
+                self.cut_off += 1
+                fresh = self._open()
+                if fresh:
+                    kept.append(fresh)
+            self.connections = kept
+
+    def summary(self) -> dict:
+        return {
+            "connections": self.count,
+            "byte_every_seconds": SLOW_CLIENT_INTERVAL,
+            "opened": self.opened,
+            "closed_by_server_and_reopened": self.cut_off,
+            "failed_connects": self.failed_connects,
+        }
+
+
 def run_configuration(database: str, concurrency: int, args: argparse.Namespace, work: Path, static_root: Path) -> dict:
     """One database, one concurrency: fresh database, gunicorn, warm-up, measured run, count."""
     run_dir = work / f"{database}-{concurrency}"
@@ -858,7 +938,7 @@ def run_configuration(database: str, concurrency: int, args: argparse.Namespace,
     setup = _python_json(SETUP_SCRIPT, env, setup_log)
     rounds = setup["rounds"]
 
-    server = Gunicorn(env, args.workers, args.threads, run_dir / "gunicorn.log", postmaster)
+    server = Gunicorn(env, args.workers, args.threads, run_dir / "gunicorn.log", postmaster, args.worker_class)
     try:
         server.start()
         _progress(f"{database}, {concurrency} respondents: gunicorn on {server.base} ({_gunicorn_text(args)})")
@@ -883,16 +963,18 @@ def run_configuration(database: str, concurrency: int, args: argparse.Namespace,
         cpu_server_before = server.cpu_seconds()
         busy_before, total_before = _machine_cpu()
         load_average = os.getloadavg()[0]
-        load = run_load(
-            LoadPlan(
-                base=server.base,
-                start_path=f"/r/{rounds['measured']['code']}/",
-                concurrency=concurrency,
-                seconds=args.seconds,
-                request_timeout=args.request_timeout,
-                seed=args.seed,
+        with contextlib.ExitStack() as held:
+            slow = held.enter_context(SlowClients(server.port, args.slow_clients)) if args.slow_clients else None
+            load = run_load(
+                LoadPlan(
+                    base=server.base,
+                    start_path=f"/r/{rounds['measured']['code']}/",
+                    concurrency=concurrency,
+                    seconds=args.seconds,
+                    request_timeout=args.request_timeout,
+                    seed=args.seed,
+                )
             )
-        )
         cpu_server_after = server.cpu_seconds()
         busy_after, total_after = _machine_cpu()
     finally:
@@ -952,6 +1034,7 @@ def run_configuration(database: str, concurrency: int, args: argparse.Namespace,
         "cpu_percent_of_machine": share,
         "cpu_ms_per_questionnaire": cpu_per_questionnaire,
         "load_average_before": round(load_average, 2),
+        "slow_clients": slow.summary() if slow else None,
         "server_log": _scan_log(server.log),
         "warmup": {
             "respondents": warm_concurrency,
@@ -1014,6 +1097,10 @@ def _run_postgres(args: argparse.Namespace, out: Path) -> list[dict]:
         str(args.workers),
         "--threads",
         str(args.threads),
+        "--slow-clients",
+        str(args.slow_clients),
+        "--worker-class",
+        args.worker_class,
         "--request-timeout",
         str(args.request_timeout),
         "--seed",
@@ -1056,9 +1143,10 @@ def _progress(message: str) -> None:
 
 
 def _gunicorn_text(args: argparse.Namespace) -> str:
-    if args.threads > 1:
-        return f"{args.workers} gthread workers x {args.threads} threads, keep-alive"
-    return f"{args.workers} gthread workers, 1 thread each, keep-alive"
+    kind = args.worker_class or "together.gunicorn_worker"
+    threads = f"{args.threads} threads each" if args.threads > 1 else "1 thread each"
+    slow = f"; {args.slow_clients} slow clients held open" if args.slow_clients else ""
+    return f"{args.workers} {kind} workers, {threads}, keep-alive{slow}"
 
 
 def _version(module: str) -> str | None:
@@ -1203,6 +1291,13 @@ def format_report(report: dict) -> str:
             f"    CPU ms per questionnaire: gunicorn {_fmt(per.get('gunicorn'))}, "
             f"postgres {_fmt(per.get('postgres'))}, benchmark client {_fmt(per.get('client'))}"
         )
+        if result.get("slow_clients"):
+            slow = result["slow_clients"]
+            lines.append(
+                f"    slow clients: {slow['connections']} held open (a header byte every "
+                f"{slow['byte_every_seconds']:g} s); {slow['closed_by_server_and_reopened']} closed by the "
+                f"server and opened again, {slow['failed_connects']} could not connect"
+            )
         if (cpu.get("other") or 0) > 15:
             lines.append("    WARNING: other processes used much of the machine; figures are pessimistic")
         slowest = sorted(result["pages"].items(), key=lambda item: -(item[1]["p99_ms"] or 0))[:4]
@@ -1270,8 +1365,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--threads",
         type=int,
-        default=1,
-        help="threads per worker (default 1, as in production)",
+        default=PRODUCTION_THREADS,
+        help=f"threads per worker (default {PRODUCTION_THREADS}, as in production)",
+    )
+    parser.add_argument(
+        "--worker-class",
+        default="",
+        help="gunicorn worker class (default the production one, together.gunicorn_worker.KeepAliveWorker)",
+    )
+    parser.add_argument(
+        "--slow-clients",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"hold N slow-loris connections open during the run, each sending a header byte every "
+        f"{SLOW_CLIENT_INTERVAL:g} s (default 0)",
     )
     parser.add_argument("--request-timeout", type=float, default=30.0, help="seconds per request (default 30)")
     parser.add_argument("--seed", type=int, default=1, help="random seed for the answers")
@@ -1281,6 +1389,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.concurrency = list(dict.fromkeys(args.concurrency))
     if args.seconds <= 0 or args.workers < 1 or args.threads < 1 or args.request_timeout <= 0:
         parser.error("--seconds, --workers, --threads and --request-timeout must be positive")
+    if args.slow_clients < 0:
+        parser.error("--slow-clients must be 0 or more")
     return args
 
 
@@ -1324,7 +1434,8 @@ def main(argv: list[str] | None = None) -> int:
             "description": _gunicorn_text(args),
             "workers": args.workers,
             "threads": args.threads,
-            "worker_class": "gthread",
+            "worker_class": args.worker_class or "together.gunicorn_worker.KeepAliveWorker",
+            "slow_clients": args.slow_clients,
             "config": "src/together/gunicorn_conf.py",
             "timeout": 60,
             "backlog": 2048,

@@ -4,13 +4,20 @@ Each setting can be changed with an environment variable (shown beside it) or on
 line, which wins over this file.
 
 Why these: a request here is mostly Python (templates, forms), so one worker process per core
-keeps the cores busy; threads would mostly wait for each other on the interpreter lock. The
-worker keeps a browser's connection open between pages (keep-alive); the plain ``sync`` worker
-closes it after every request, and opening and closing connections was a fifth of the server's
-time in the load benchmark. More processes than cores did not answer more pages there, and made
-the slowest pages slower: a kept-alive connection stays with one process, which then shares a
-core with others. The worker is gunicorn's ``gthread`` answering on its main thread
-(``together.gunicorn_worker``); with ``GUNICORN_THREADS`` above 1 it is plain ``gthread``.
+keeps the cores busy. The worker keeps a browser's connection open between pages (keep-alive);
+the plain ``sync`` worker closes it after every request, and opening and closing connections was
+a fifth of the server's time in the load benchmark. More processes than cores did not answer more
+pages there, and made the slowest pages slower: a kept-alive connection stays with one process,
+which then shares a core with others.
+
+The worker (``together.gunicorn_worker``) is gunicorn's ``gthread`` reading each request without
+waiting on the client and answering it only once all of it has arrived, so slow clients hold no
+thread: a request must arrive within ``GUNICORN_REQUEST_SECONDS`` (10) of its first byte (else
+408), with headers of at most 32 KB (else 431). Two threads a worker: while one answers a slow
+page (a large PDF, an import's column page), the other answers the respondents whose connections
+are with that worker. With one thread a slow page held them all up; four threads did no better
+and cost as much CPU or more (bench/README.md, "Slow clients"). ``GUNICORN_THREADS=1`` answers
+on the worker's main thread, a little cheaper, without that protection.
 """
 
 import multiprocessing
@@ -23,7 +30,7 @@ from together.reviews.keys import redact
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 worker_class = "together.gunicorn_worker.KeepAliveWorker"
-threads = int(os.environ.get("GUNICORN_THREADS", 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))  # seconds an idle connection stays open
 backlog = 2048
 timeout = 60

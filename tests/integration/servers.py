@@ -28,6 +28,7 @@ def environment(database: Path, **extra: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "GUNICORN_STALL_SECONDS": "1",
+        "GUNICORN_REQUEST_SECONDS": "1",
         "GUNICORN_KEEPALIVE": "5",
         "MAX_REQUEST_MB": "1",
         **extra,
@@ -45,11 +46,12 @@ def migrate(database: Path) -> Path:
 
 
 @contextmanager
-def gunicorn(database: Path, **extra: str):
-    """A one-worker gunicorn on a free port; yields the port once it accepts connections."""
+def gunicorn(database: Path, app: str = "together.wsgi", **extra: str):
+    """A one-worker gunicorn serving ``app`` on a free port; yields the port once it accepts
+    connections."""
     port = free_port()
     process = subprocess.Popen(
-        [Path(sys.executable).with_name("gunicorn"), "-c", "python:together.gunicorn_conf", "together.wsgi"]
+        [Path(sys.executable).with_name("gunicorn"), "-c", "python:together.gunicorn_conf", app]
         + ["--bind", f"127.0.0.1:{port}", "--workers", "1"],
         cwd=ROOT,
         env=environment(database, **extra),
@@ -71,4 +73,8 @@ def gunicorn(database: Path, **extra: str):
         yield port
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker that cannot stop is stopped all the same
+            process.kill()
+            process.wait()
