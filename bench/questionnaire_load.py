@@ -46,7 +46,7 @@ WITH_POSTGRES = REPO / "scripts" / "with-postgres.sh"
 GOVUK_ASSETS = REPO / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"
 DEFAULT_OUTPUT = REPO / "bench" / "results" / "questionnaire_load.json"
 HOST = "127.0.0.1"
-PRODUCTION_THREADS = 2  # src/together/gunicorn_conf.py
+PRODUCTION_THREADS = 1  # src/together/gunicorn_conf.py
 
 REFERENCE = {
     "name": "LimeSurvey 6",

@@ -13,11 +13,12 @@ which then shares a core with others.
 The worker (``together.gunicorn_worker``) is gunicorn's ``gthread`` reading each request without
 waiting on the client and answering it only once all of it has arrived, so slow clients hold no
 thread: a request must arrive within ``GUNICORN_REQUEST_SECONDS`` (10) of its first byte (else
-408), with headers of at most 32 KB (else 431). Two threads a worker: while one answers a slow
-page (a large PDF, an import's column page), the other answers the respondents whose connections
-are with that worker. With one thread a slow page held them all up; four threads did no better
-and cost as much CPU or more (bench/README.md, "Slow clients"). ``GUNICORN_THREADS=1`` answers
-on the worker's main thread, a little cheaper, without that protection.
+408), with headers of at most 32 KB (else 431). One thread a worker by default, answering on
+the worker's main thread: measured on a quiet machine, two threads cost 59 ms of gunicorn CPU a
+questionnaire against 49–53 with one, and the rate fell from 28–30 to 25 a second at 50
+respondents (bench/README.md, "Slow clients"). ``GUNICORN_THREADS=2`` keeps one slow page (a
+large PDF, an import's column page) from holding up the respondents whose connections are with
+the same worker, at that cost; imports already run in ``together worker``, not here.
 """
 
 import multiprocessing
@@ -30,7 +31,7 @@ from together.reviews.keys import redact
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 worker_class = "together.gunicorn_worker.KeepAliveWorker"
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))  # seconds an idle connection stays open
 backlog = 2048
 timeout = 60

@@ -24,7 +24,7 @@ def _config(monkeypatch, **environ) -> Config:
 def test_production_settings_parse_requests_in_c(monkeypatch):
     config = _config(monkeypatch)
     assert config.worker_class_str == "together.gunicorn_worker.KeepAliveWorker"
-    assert config.threads == 2  # one slow page does not hold up the rest (bench/README.md)
+    assert config.threads == 1  # answers on the main thread: two cost more CPU (bench/README.md)
     assert config.accesslog is None  # no request lines with client addresses
     assert config.http_parser == "fast"
     assert message._check_fast_parser(config) is True
