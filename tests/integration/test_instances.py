@@ -6,7 +6,10 @@ sign-ins); no per-process state decides who may do what.
 """
 
 import itertools
+import os
 import re
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -22,21 +25,46 @@ from tests.integration.test_proxies import _Proxy
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _database_url() -> str:
+def _database_url(migrated) -> str:
+    """PostgreSQL: the tests' own database. SQLite: a file of its own (a copy of the migrated
+    template), so that no server process writes to the file this test process has open."""
     database = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{database['NAME']}"
+        return f"sqlite:///{migrated}"
     credentials = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
     return f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+_CREATE_LEAD = """
+import django
+django.setup()
+from together.accounts.models import User
+User.objects.create_user(email="lead@council.example", password="right-password-1")
+"""
+
+
+def _create_lead(database_url: str, django_user_model) -> None:
+    if database_url.startswith("sqlite:"):
+        # With the production hashers, as the instances check passwords.
+        environment = {
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "together.settings",
+            "SECRET_KEY": "two-instances-" + "k" * 50,
+            "DATABASE_URL": database_url,
+        }
+        subprocess.run([sys.executable, "-c", _CREATE_LEAD], env=environment, check=True, timeout=60)
+    else:
+        django_user_model.objects.create_user(email="lead@council.example", password="right-password-1")
 
 
 @pytest.fixture
 def two_instances(migrated, django_user_model, settings):
     # The instances check passwords with the production hashers, not the tests' fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    django_user_model.objects.create_user(email="lead@council.example", password="right-password-1")
+    database_url = _database_url(migrated)
+    _create_lead(database_url, django_user_model)
     shared = {
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url,
         "TRUSTED_PROXIES": "127.0.0.1",
         "SIGN_IN_RATE_LIMIT": "5/minute",
         "SIGN_IN_LOCKOUT": "3/15minutes",
