@@ -1,0 +1,85 @@
+"""How long a framework's questionnaire takes to answer, worked out from its own content.
+
+Plain Python, no Django. The figure is what respondents are told before they start, what a
+facilitator sees when choosing a framework, and what the validator warns about, so it must
+come from the framework's length rather than a fixed sentence.
+
+The model is deliberately simple and errs long: reading at 180 words a minute (plain-English
+guidance suggests slower readers manage about that), 8 seconds to settle on each rating once
+read, a theme's introduction read once with 20 seconds for its optional comment, and two
+minutes for the start, "about you", priorities and check pages together.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+WORDS_PER_MINUTE = 180
+SECONDS_TO_RATE = 8
+SECONDS_FOR_COMMENT = 20
+FIXED_SECONDS = 120
+
+# Above either of these the validator warns: respondents stop before the end.
+WARN_STATEMENTS = 60
+WARN_MINUTES = 25
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text) -> int:
+    if text is None:
+        return 0
+    return len(_WORD.findall(str(text)))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    statements: int
+    minutes: int
+
+    @property
+    def warnings(self) -> list[str]:
+        found = []
+        if self.statements > WARN_STATEMENTS:
+            found.append(
+                f"{self.statements} statements: over {WARN_STATEMENTS}, many respondents will stop before the "
+                "end; consider a shorter framework or splitting it"
+            )
+        if self.minutes > WARN_MINUTES:
+            found.append(
+                f"about {self.minutes} minutes to answer: over {WARN_MINUTES}, many respondents will stop before "
+                "the end"
+            )
+        return found
+
+
+def estimate(framework, ratings_per_statement: int = 1, guidance_shown: bool = False) -> Estimate:
+    """Estimate answering time for ``framework`` (a :class:`~together.framework.schema.Framework`).
+
+    ``ratings_per_statement`` is 2 when each statement asks both where things are now and where
+    they should be; ``guidance_shown`` counts each statement's guidance as read too, for a
+    questionnaire that shows it beside the statement.
+    """
+    seconds = FIXED_SECONDS
+    count = 0
+    for theme in framework.themes:
+        seconds += _words(theme.title) * 60 / WORDS_PER_MINUTE
+        seconds += _words(getattr(theme, "summary", None)) * 60 / WORDS_PER_MINUTE
+        seconds += SECONDS_FOR_COMMENT
+        for statement in theme.statements:
+            count += 1
+            words = _words(statement.text)
+            if guidance_shown:
+                words += _words(getattr(statement, "guidance", None))
+            seconds += words * 60 / WORDS_PER_MINUTE + SECONDS_TO_RATE * ratings_per_statement
+    return Estimate(statements=count, minutes=_round_minutes(seconds))
+
+
+def _round_minutes(seconds: float) -> int:
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes <= 10:
+        return minutes
+    # "About 17 minutes" claims a precision the model does not have: give multiples of 5 above 10.
+    return 5 * math.ceil(minutes / 5)

@@ -1,0 +1,33 @@
+"""The answering-time estimate follows the framework's own length."""
+
+from pathlib import Path
+
+from together.framework import load_framework_file
+from together.framework.estimate import WARN_MINUTES, WARN_STATEMENTS, estimate
+
+SHIPPED = Path(__file__).parents[2] / "frameworks" / "transforming-together.yaml"
+
+
+def test_shipped_framework_takes_about_twenty_minutes():
+    found = estimate(load_framework_file(SHIPPED))
+    assert found.statements == 43
+    assert found.minutes == 20
+    assert found.warnings == []
+
+
+def test_a_second_rating_per_statement_takes_longer():
+    framework = load_framework_file(SHIPPED)
+    assert estimate(framework, ratings_per_statement=2).minutes > estimate(framework).minutes
+
+
+def test_a_short_framework_is_a_few_minutes_and_long_one_warns():
+    framework = load_framework_file(SHIPPED)
+    one_theme = framework.model_copy(update={"themes": framework.themes[:1]})
+    short = estimate(one_theme)
+    assert 2 <= short.minutes <= 6
+    many = framework.model_copy(update={"themes": framework.themes * 2})
+    long = estimate(many)
+    assert long.statements > WARN_STATEMENTS
+    assert long.minutes > WARN_MINUTES
+    assert len(long.warnings) == 2
+    assert "86 statements" in long.warnings[0]
