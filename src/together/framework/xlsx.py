@@ -565,15 +565,13 @@ def _framework_sheet(content: list[tuple[int, list[Any]]], report: _Report) -> d
 
 def _headings(sheet: Sheet, content: list[tuple[int, list[Any]]], report: _Report) -> dict[int, Column] | None:
     """Column number to column, from row 1; problems for unknown, repeated and missing headings."""
+    needed = f"row 1 needs the column headings: {', '.join(column.heading for column in sheet.columns)}"
     if not content or content[0][0] != 1:
-        report.add(
-            _Where(sheet.name, 1, 1),
-            "(heading)",
-            f"row 1 needs the column headings: {', '.join(column.heading for column in sheet.columns)}",
-        )
+        report.add(_Where(sheet.name, 1, 1), "(heading)", needed)
         return None
     by_heading = {" ".join(column.heading.split()).casefold(): column for column in sheet.columns}
     columns: dict[int, Column] = {}
+    wrong: list[tuple[_Where, str]] = []
     for index, value in enumerate(content[0][1], start=1):
         heading = " ".join(_text_of(value).split())
         if not heading:
@@ -582,11 +580,17 @@ def _headings(sheet: Sheet, content: list[tuple[int, list[Any]]], report: _Repor
         where = _Where(sheet.name, 1, index)
         if column is None:
             allowed = ", ".join(c.heading for c in sheet.columns)
-            report.add(where, "(heading)", f"unknown column {heading!r} (allowed here: {allowed})")
+            wrong.append((where, f"unknown column {heading!r} (allowed here: {allowed})"))
         elif column in columns.values():
-            report.add(where, "(heading)", f"column {column.heading!r} appears twice: keep only one")
+            wrong.append((where, f"column {column.heading!r} appears twice: keep only one"))
         else:
             columns[index] = column
+    if not columns:
+        # No heading at all is known: row 1 holds something else, most likely the first row of content.
+        report.add(_Where(sheet.name, 1, 1), "(heading)", needed)
+        return None
+    for where, message in wrong:
+        report.add(where, "(heading)", message)
     model = _row_model(sheet)
     for column in sheet.columns:
         if column in columns.values() or column.path[-1:] == ("cy",):
