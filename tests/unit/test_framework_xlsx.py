@@ -596,3 +596,14 @@ def test_a_research_sheet_left_out_is_required_only_where_the_schema_requires_it
         ]
     else:
         assert not read_xlsx(data, "f.xlsx").themes[0].suggested_actions
+
+
+def test_the_documented_mapping_names_every_sheet_and_column():
+    doc = (Path(__file__).parents[2] / "docs" / "framework-format.md").read_text()
+    section = doc[doc.index("### The sheets and their columns") : doc.index("### Limits for workbooks")]
+    for sheet in xlsx.SHEETS:
+        assert f"`{sheet.name}`" in section
+        for column in sheet.columns:
+            assert column.heading.removesuffix(" (English)").removesuffix(" (Welsh)") in section, column.heading
+    for row in xlsx.FRAMEWORK_FIELDS:
+        assert f"`{row.name}`" in section
