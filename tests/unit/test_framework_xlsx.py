@@ -508,10 +508,10 @@ def test_template_validate_and_convert_commands_need_no_settings(tmp_path):
     assert (tmp_path / "mine.xlsx").read_bytes()[:2] == b"PK"
 
     done = together("framework", "validate", "mine.xlsx", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "mine.xlsx: valid (1 themes, 1 statements, 1 exemplars)\n")
+    assert (done.returncode, done.stdout) == (0, "mine.xlsx: valid (1 theme, 1 statement, 1 exemplar)\n")
 
     done = together("framework", "convert", "mine.xlsx", "mine.yaml", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "mine.yaml: written (1 themes, 1 statements)\n")
+    assert (done.returncode, done.stdout) == (0, "mine.yaml: written (1 theme, 1 statement)\n")
     done = together("framework", "convert", "mine.yaml", "again.xlsx", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     first, second = (read_framework_file(tmp_path / name) for name in ("mine.xlsx", "again.xlsx"))

@@ -61,8 +61,8 @@ def validate_files(paths: Iterable[str], out: TextIO, err: TextIO) -> int:
             status = 1
             continue
         print(
-            f"{path}: valid ({len(framework.themes)} themes, {len(framework.statements)} statements, "
-            f"{len(framework.exemplars())} exemplars)",
+            f"{path}: valid ({_count(framework.themes, 'theme')}, {_count(framework.statements, 'statement')}, "
+            f"{_count(framework.exemplars(), 'exemplar')})",
             file=out,
         )
     return status
@@ -92,7 +92,7 @@ def convert(source: str, target: str, out: TextIO, err: TextIO) -> int:
         return 1
     target_path.write_bytes(framework_bytes(framework, target_path))
     print(
-        f"{target}: written ({len(framework.themes)} themes, {len(framework.statements)} statements)",
+        f"{target}: written ({_count(framework.themes, 'theme')}, {_count(framework.statements, 'statement')})",
         file=out,
     )
     return 0
@@ -129,3 +129,7 @@ def run(action: str, args: Sequence[str], out: TextIO, err: TextIO) -> int:
     if action == "convert":
         return convert(args[0], args[1], out, err)
     return write_template(args[0], out, err)
+
+
+def _count(items, noun: str) -> str:
+    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
