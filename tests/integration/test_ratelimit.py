@@ -95,3 +95,14 @@ def test_redis_counts_every_hit_from_many_threads_at_once(redis_url, settings):
         worker.join()
     assert ratelimit.hits(f"respond|{ADDRESS}", limit) == threads * each
     assert allowed.count(True) == 50, "exactly the limit got through"
+
+
+def test_an_unreachable_redis_is_a_503_not_a_500(client, settings):
+    from tests.integration.servers import free_port
+
+    _use_redis(settings, f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    settings.CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1}
+    client.raise_request_exception = False
+    response = client.post("/sign-in/", {"username": "someone@council.example", "password": "guess"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
