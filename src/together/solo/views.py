@@ -3,7 +3,11 @@
 The private link is swapped at once for a signed, HTTP-only cookie, and every page after that
 has no token in its address. Every page answers with ``Cache-Control: no-store`` (the project's
 ``NoStore`` middleware and ``never_cache``), ``Referrer-Policy: no-referrer`` and
-``X-Robots-Tag: noindex``.
+``X-Robots-Tag: noindex``, and no page sends its address on as a Referer to another site.
+Pages without a form say ``Referrer-Policy: no-referrer``; pages whose form posts say
+``same-origin`` (the project's own policy), because under ``no-referrer`` browsers send
+``Origin: null`` with the form and the CSRF check rightly refuses it. Either way no other site
+is told anything, and no solo address after the private link holds a secret.
 """
 
 from __future__ import annotations
@@ -37,18 +41,26 @@ def _cookie_age() -> int:
     return settings.SOLO_RETENTION_DAYS * 24 * 60 * 60
 
 
-def private(view):
-    """Headers every solo page carries: nothing cached, no Referer sent on, not indexed."""
-
+def _private(view, referrer_policy: str):
     @wraps(view)
     @never_cache
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = referrer_policy
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
     return wrapped
+
+
+def private(view):
+    """Headers every solo page without a form carries: nothing cached, no Referer, not indexed."""
+    return _private(view, "no-referrer")
+
+
+def private_form(view):
+    """The same for a page whose form posts back: its Referer goes to this site only."""
+    return _private(view, "same-origin")
 
 
 def _keep(response, token: str):
@@ -95,7 +107,7 @@ def with_review(view):
     return wrapped
 
 
-@private
+@private_form
 @require_http_methods(["GET", "POST"])
 def start(request):
     version = services.framework_choice()
@@ -152,7 +164,7 @@ def open_link(request, token: str):
     return response
 
 
-@private
+@private_form
 @with_review
 def overview(request, review):
     if review.state == SoloState.SENT:
@@ -177,7 +189,7 @@ def _language() -> str:
     return get_language() or "en"
 
 
-@private
+@private_form
 @with_review
 @require_http_methods(["GET", "POST"])
 def theme(request, review, theme_id: str):
@@ -235,7 +247,7 @@ def theme(request, review, theme_id: str):
     )
 
 
-@private
+@private_form
 @with_review
 @require_POST
 def send(request, review):
@@ -258,7 +270,7 @@ def report_page(request, review, fmt: str = "html"):
     return render(request, "solo/report.html", _context(**report.context(review)))
 
 
-@private
+@private_form
 @with_review
 @require_http_methods(["GET", "POST"])
 def delete(request, review):
