@@ -367,6 +367,13 @@ SETTINGS: tuple[Setting, ...] = (
         _int_at_least(1),
     ),
     Setting(
+        "SOLO_RETENTION_DAYS",
+        90,
+        "How many days a solo review (a leader's own, answered without an account) is kept after it is "
+        "started; together clean_solo, run daily, removes older ones. The solo pages state it.",
+        _int_at_least(1),
+    ),
+    Setting(
         "SECURE_PROXY_SSL_HEADER",
         "",
         "Header a trusted proxy sets on HTTPS requests, such as X-Forwarded-Proto. Empty without a proxy.",

@@ -35,6 +35,7 @@ SIGNUP_OPEN_DOMAINS = _env["SIGNUP_OPEN_DOMAINS"]
 SIGNUP_LINK_TIMEOUT = 60 * 60 * _env["SIGNUP_LINK_HOURS"]
 SIGNUP_RATE_LIMIT = _env["SIGNUP_RATE_LIMIT"]
 AUDIT_LOG_DAYS = _env["AUDIT_LOG_DAYS"]
+SOLO_RETENTION_DAYS = _env["SOLO_RETENTION_DAYS"]
 
 INSTALLED_APPS = [
     "together.accounts",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "together.operator",
     "together.messaging",
+    "together.solo",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -109,6 +109,7 @@ urlpatterns = [
     path("resume/<uuid:public_id>/<str:key>/", respond.resume, name="respond-resume"),
     path("respond/<uuid:public_id>/", include(respond_urls)),
     path("respond/<uuid:public_id>/done/", respond.done, name="respond-done"),
+    path("solo/", include("together.solo.urls")),
 ]
 
 handler400 = "together.web.views.bad_request"

@@ -276,11 +276,20 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def pdf(released: Released, user=None) -> bytes:
+    return pdf_from_html(html(released, PDF_COMMENTS_PER_THEME, user, for_pdf=True))
+
+
+def pdf_from_html(markup: str) -> bytes:
+    """A tagged PDF of one of the service's own documents (its styles inline)."""
     from weasyprint import HTML
 
-    markup = html(released, PDF_COMMENTS_PER_THEME, user, for_pdf=True)
-    # Only the report's own markup is rendered: no fetching of outside resources.
+    # Only the document's own markup is rendered: no fetching of outside resources.
     return HTML(string=markup, base_url=None, url_fetcher=_no_fetch).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def report_styles() -> SafeString:
+    """The report's stylesheet, for a document that carries it inline."""
+    return _styles()
 
 
 def _no_fetch(url: str, *args, **kwargs):
