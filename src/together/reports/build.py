@@ -155,10 +155,12 @@ def _invited(round_, sectors, respondents) -> dict | None:
 
 def _strengths(framework, themes) -> dict:
     """Themes whose score is nearer the level just below the top of the scale than the one
-    below it (3.5 or more on a 1 to 5 scale, written to one place), highest first. A theme
-    scoring 3.4 is "partly in place", not a strength, and is never listed as one."""
+    below it (3.5 or more on a 1 to 5 scale, 2.5 on a 1 to 4, 5.5 on a 1 to 7, written to one
+    place), highest first. A theme scoring 3.4 on the five-level scale is "partly in place", not
+    a strength, and is never listed as one. On a scale of two or three levels the level below
+    the top is at or below the middle, so the top level itself is the mark (1.5 on a 1 to 2)."""
     levels = framework.scale.levels
-    level = levels[-2] if len(levels) > 1 else levels[-1]
+    level = levels[-2] if len(levels) > 3 else levels[-1]
     cut = level.value - 0.5
     strong = [row for row in themes if row[1].mean is not None and rounded(row[1].mean) >= rounded(cut)]
     strong.sort(key=lambda row: (-row[1].mean, row[0].title.en))
@@ -217,7 +219,7 @@ def _share_bar(chart_id: str, histogram, labels) -> SafeString:
     figure's /Alt and browsers as the image's name)."""
     parts = []
     x = 0.0
-    for share, colour in zip(histogram.shares, charts.SCALE_COLOURS, strict=False):
+    for share, colour in zip(histogram.shares, charts.scale_colours(histogram.points), strict=True):
         if share > 0:
             parts.append(f'<rect x="{x:.2f}" y="0" width="{share * 100:.2f}" height="4" fill="{colour}"/>')
         x += share * 100
