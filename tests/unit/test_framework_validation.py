@@ -89,10 +89,10 @@ def test_bad_scale_numbering():
 
 
 def test_bad_scale_too_few_levels():
-    start = MINIMAL.index("    - value: 5")
+    start = MINIMAL.index("    - value: 2")
     end = MINIMAL.index("  dont_know:")
     assert problems(MINIMAL[:start] + MINIMAL[end:]) == [
-        "f.yaml:10: scale.levels: bad scale: needs exactly 5 levels, found 4"
+        "f.yaml:10: scale.levels: bad scale: needs 2 to 7 levels, found 1"
     ]
 
 
@@ -102,10 +102,10 @@ def test_bad_scale_repeated_label():
     ]
 
 
-def test_bad_scale_without_dont_know():
+def test_scale_without_dont_know_is_valid():
     start = MINIMAL.index("  dont_know:")
     end = MINIMAL.index("themes:")
-    assert problems(MINIMAL[:start] + MINIMAL[end:]) == ["f.yaml:9: scale.dont_know: is required"]
+    assert parse_framework(MINIMAL[:start] + MINIMAL[end:], "f.yaml").scale.dont_know is None
 
 
 def test_empty_theme():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .schema import SCALE_LEVELS, Framework
+from .schema import MAX_LEVELS, MIN_LEVELS, Framework
 
 Found = tuple[tuple[str | int, ...], str]
 
@@ -17,14 +17,17 @@ def check_rules(framework: Framework) -> Iterator[Found]:
 
 def _scale(framework: Framework) -> Iterator[Found]:
     levels = framework.scale.levels
-    if len(levels) != SCALE_LEVELS:
-        yield ("scale", "levels"), f"bad scale: needs exactly {SCALE_LEVELS} levels, found {len(levels)}"
+    if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
+        yield (
+            ("scale", "levels"),
+            f"bad scale: needs {MIN_LEVELS} to {MAX_LEVELS} levels, found {len(levels)}",
+        )
         return
     for index, level in enumerate(levels):
         if level.value != index + 1:
             yield (
                 ("scale", "levels", index, "value"),
-                f"bad scale: levels must be numbered 1 to {SCALE_LEVELS} in order; expected {index + 1}, "
+                f"bad scale: levels must be numbered 1 to {len(levels)} in order; expected {index + 1}, "
                 f"found {level.value}",
             )
     seen: dict[str, int] = {}

@@ -13,7 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic_core import PydanticCustomError
 
 LANGUAGES = ("en", "cy")
-SCALE_LEVELS = 5
+# A scale has from MIN_LEVELS to MAX_LEVELS levels, numbered 1 to N in order. Two levels make a
+# yes/no checklist; beyond seven, people cannot tell neighbouring levels apart reliably.
+MIN_LEVELS = 2
+MAX_LEVELS = 7
+SCALE_LEVELS = (MIN_LEVELS, MAX_LEVELS)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=80)]
 
@@ -58,17 +62,39 @@ class Finding(_Strict):
 class ScaleLevel(_Strict):
     value: int
     label: Text
-    description: Text
+    description: Text | None = None
 
 
 class DontKnow(_Strict):
+    """The answer for "I cannot say". Without one, every statement needs a rating."""
+
     label: Text
-    description: Text
+    description: Text | None = None
 
 
 class Scale(_Strict):
     levels: list[ScaleLevel]
-    dont_know: DontKnow
+    dont_know: DontKnow | None = None
+
+    @property
+    def points(self) -> int:
+        return len(self.levels)
+
+    @property
+    def midpoint(self) -> float:
+        return (self.minimum + self.maximum) / 2
+
+    def at_share(self, share: float) -> float:
+        """The score at this share of the way up the scale: 0 is its lowest level, 1 its highest."""
+        return self.minimum + share * (self.maximum - self.minimum)
+
+    @property
+    def lowest(self) -> ScaleLevel:
+        return self.levels[0]
+
+    @property
+    def highest(self) -> ScaleLevel:
+        return self.levels[-1]
 
     @property
     def minimum(self) -> int:

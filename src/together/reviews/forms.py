@@ -119,7 +119,12 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
     theme = framework.theme(theme_id)
     scale = framework.scale
     choices = [(str(level.value), level.label.get(language)) for level in scale.levels]
-    choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
+    if scale.dont_know is not None:
+        choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
+        required = _("Select how far this describes your partnership, or Don't know")
+    else:
+        # A scale without "don't know" asks for a rating of every statement (see docs/framework-format.md).
+        required = _("Select how far this describes your partnership")
     fields: dict[str, forms.Field] = {}
     for statement in theme.statements:
         fields[rating_field_name(statement.id)] = forms.ChoiceField(
@@ -128,7 +133,7 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
             choices=choices,
             widget=forms.RadioSelect(attrs={"small": True}),
             error_messages={
-                "required": _("Select how far this describes your partnership, or Don't know"),
+                "required": required,
                 "invalid_choice": _("Select one of the options for this statement"),
             },
         )

@@ -264,16 +264,32 @@ def invitations_retry(request, partnership, round_id):
     return redirect("round", partnership.pk, round_.pk)
 
 
+def _import_hint(scale) -> str:
+    """How answers may be written in an imported file, for this round's scale."""
+    numbers = {"low": scale.minimum, "high": scale.maximum}
+    if scale.dont_know is None:
+        answers = _("Answers may be numbers (%(low)s to %(high)s) or the scale's labels.") % numbers
+    else:
+        answers = _("Answers may be numbers (%(low)s to %(high)s), the scale's labels, or \"don't know\".") % numbers
+    return " ".join(
+        [
+            str(_("One row per respondent and one column per statement, with a header row.")),
+            answers,
+            str(_("Optional columns: organisation, group, priorities.")),
+        ]
+    )
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a CSV file from another survey tool"),
-        help_text=_(
-            "One row per respondent and one column per statement, with a header row. Answers may be numbers "
-            "(1 to 5), the scale's labels, or \"don't know\". Optional columns: organisation, group, priorities."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"required": _("Choose a CSV file to upload")},
     )
+
+    def __init__(self, *args, scale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _import_hint(scale)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -314,7 +330,9 @@ def import_upload(request, partnership, round_id):
     if refused:
         return refused
     form = ImportUploadForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        scale=round_.framework.scale,
     )
     if request.method == "POST" and form.is_valid():
         _upload_dir().mkdir(parents=True, exist_ok=True)
