@@ -334,9 +334,13 @@ def test_framework_use_rolls_back_the_shared_framework(tmp_path, capsys, framewo
     call_command("framework", "use", "transforming-together", "1")
     assert services.current() == framework_version
     assert "transforming-together version 1 is now current in the shared library" in capsys.readouterr().out
-    # Loading the newer file again makes it current again, and says so.
+    # Loading the files again (as each start of the service does) leaves the choice alone, and says so.
     call_command("framework", "load", str(changed))
-    assert "already stored as transforming-together version 2, which is now current again" in capsys.readouterr().out
+    assert services.current() == framework_version
+    assert (
+        "unchanged, already stored as transforming-together version 2; version 1 is current "
+        "(together framework use transforming-together 2 to change that)"
+    ) in capsys.readouterr().out
 
 
 def test_framework_use_for_a_partnership_and_its_errors(client, world, capsys):

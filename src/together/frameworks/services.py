@@ -32,12 +32,16 @@ class Loaded:
 
 
 def load(path: str | Path) -> Loaded:
-    """Validate ``path`` and publish it to the shared library; the loaded content becomes current.
+    """Validate ``path`` and publish it to the shared library.
+
+    Changed content becomes a new version and current. Unchanged content leaves the current
+    version alone: the service loads every shipped file at each start, which must not undo an
+    operator's ``together framework use``.
 
     Raises :class:`together.framework.FrameworkInvalid`, storing nothing, when the file is bad.
     """
     framework = load_framework_file(path)
-    return store(framework, Path(path).name)
+    return store(framework, Path(path).name, make_current=False)
 
 
 def _library(framework_id: str, partnership=None) -> LibraryFramework:
@@ -52,7 +56,8 @@ def _library(framework_id: str, partnership=None) -> LibraryFramework:
 def store(framework: Framework, source_name: str, partnership=None, user=None, make_current: bool = True) -> Loaded:
     """Publish ``framework`` under its id for ``partnership`` (None: shared) unless identical content is stored.
 
-    With ``make_current`` the stored version (new or found) becomes the one new rounds get.
+    A new version always becomes the one new rounds get; with ``make_current``, so does an
+    identical one already stored (publishing a draft of earlier content is a rollback).
     """
     digest = content_hash(framework)
     library = _library(framework.id, partnership)
@@ -72,7 +77,7 @@ def store(framework: Framework, source_name: str, partnership=None, user=None, m
                 published_by=user,
             )
             LibraryEvent.objects.create(library=library, action="published", version_number=version.number, user=user)
-        moved = make_current and library.current_id != version.pk
+        moved = (created or make_current or library.current_id is None) and library.current_id != version.pk
         if moved:
             _point(library, version, user)
     return Loaded(version, created=created, made_current=moved)

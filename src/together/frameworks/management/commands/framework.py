@@ -92,12 +92,19 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             raise CommandError("nothing was loaded", returncode=1)
         with transaction.atomic():
-            results = [(path, services.store(framework, Path(path).name)) for path, framework in parsed]
+            results = [
+                (path, services.store(framework, Path(path).name, make_current=False)) for path, framework in parsed
+            ]
         for path, loaded in results:
             version = loaded.version
             if loaded.created:
                 self.stdout.write(f"{path}: loaded as {version} ({version.content_hash[:12]})")
             elif loaded.made_current:
-                self.stdout.write(f"{path}: unchanged, already stored as {version}, which is now current again")
+                self.stdout.write(f"{path}: unchanged, already stored as {version}, which is now current")
+            elif version.library.current_id != version.pk:
+                self.stdout.write(
+                    f"{path}: unchanged, already stored as {version}; version {version.library.current.number} "
+                    f"is current (together framework use {version.framework_id} {version.number} to change that)"
+                )
             else:
                 self.stdout.write(f"{path}: unchanged, already stored as {version}")
