@@ -154,6 +154,20 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
     ),
     Setting(
+        "REDIS_URL",
+        "",
+        "Redis for several instances, like redis://host:6379/0: the shared cache, the rate-limit "
+        "counts and a copy of each session are kept there. Empty: all of them stay in the database.",
+        secret=True,
+    ),
+    Setting(
+        "TASK_QUEUE",
+        "database",
+        "Where background tasks wait for together worker: database (a table, the default) or redis "
+        "(RQ on REDIS_URL; see docs/deploying.md before choosing it).",
+        _choice("database", "redis"),
+    ),
+    Setting(
         "MIN_GROUP_SIZE",
         5,
         "Anonymity threshold: no result is shown for a group with fewer respondents than this.",
@@ -462,5 +476,9 @@ def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             raise ImproperlyConfigured("OIDC_CLIENT_SECRET: is required when OIDC_CLIENT_ID is set")
         if "openid" not in values["OIDC_SCOPES"].split() or "email" not in values["OIDC_SCOPES"].split():
             raise ImproperlyConfigured(f"OIDC_SCOPES: must include openid and email (got {values['OIDC_SCOPES']!r})")
+    if values["TASK_QUEUE"] == "redis" and not values["REDIS_URL"]:
+        raise ImproperlyConfigured("TASK_QUEUE: redis needs REDIS_URL to say which Redis server")
+    if values["REDIS_URL"] and not values["REDIS_URL"].startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL: must start with redis://, rediss:// or unix:// (got another scheme)")
     values["OIDC_ALLOWED_DOMAINS"] = [domain.lower().lstrip("@") for domain in values["OIDC_ALLOWED_DOMAINS"]]
     return values

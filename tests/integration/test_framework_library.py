@@ -91,7 +91,9 @@ def test_a_bad_file_lists_every_problem_with_its_line_and_stores_nothing(client,
 
 def test_a_file_that_is_not_yaml_is_refused_by_name(client, world):
     response = upload(client, world["p"], "ours.docx", b"PK\x03\x04")
-    assert "The file must be a YAML file, ending in .yaml or .yml" in response.content.decode()
+    assert "The file must be a YAML file (ending in .yaml or .yml) or an Excel workbook (ending in .xlsx)" in (
+        response.content.decode()
+    )
     assert FrameworkDraft.objects.count() == 0
 
 
@@ -127,6 +129,18 @@ def test_the_checking_process_cannot_take_more_memory_than_its_limit():
     grab = "from together.frameworks import sandbox; sandbox._limit(); b = bytearray(1024 * 1024 * 1024)"
     child = subprocess.run([sys.executable, "-c", grab], capture_output=True, check=False, timeout=30)
     assert child.returncode != 0 and b"MemoryError" in child.stderr
+
+
+def test_a_workbook_upload_is_checked_in_the_same_bounded_process(client, world):
+    from together.framework.check import read_framework_file
+    from together.framework.xlsx import write_xlsx
+
+    workbook = write_xlsx(read_framework_file(MINIMAL_FILE))
+    response = upload(client, world["p"], "ours.xlsx", workbook)
+    assert response.status_code == 302
+    assert FrameworkDraft.objects.get().framework.title.en == "Minimal framework"
+    broken = upload(client, world["p"], "broken.xlsx", b"PK\x03\x04 not really a workbook")
+    assert "nothing was stored" in broken.content.decode() and FrameworkDraft.objects.count() == 1
 
 
 def test_bounded_check_reads_the_shipped_framework_like_the_validator():

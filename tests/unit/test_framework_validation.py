@@ -158,7 +158,7 @@ def test_validate_files_prints_problems_and_fails(tmp_path, capsys):
     captured = capsys.readouterr()
     assert status == 1
     assert captured.err == f"{bad}:1: format: must be 1\n"
-    assert captured.out == f"{good}: valid (1 themes, 2 statements, 1 exemplars)\n"
+    assert captured.out == f"{good}: valid (1 theme, 2 statements, 1 exemplar)\n"
 
 
 def test_unreadable_and_non_utf8_files(tmp_path, capsys):

@@ -15,7 +15,8 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 
-from together.framework import Framework, canonical_json, content_hash, load_framework_file
+from together.framework import Framework, canonical_json, content_hash
+from together.framework.check import read_framework_file
 from together.framework.estimate import Estimate, estimate
 
 from . import lifecycle
@@ -40,7 +41,7 @@ def load(path: str | Path) -> Loaded:
 
     Raises :class:`together.framework.FrameworkInvalid`, storing nothing, when the file is bad.
     """
-    framework = load_framework_file(path)
+    framework = read_framework_file(path)
     return store(framework, Path(path).name, make_current=False)
 
 

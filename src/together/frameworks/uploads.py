@@ -20,7 +20,7 @@ from pathlib import PurePath
 from together.framework import Framework, FrameworkInvalid, Problem, parse_framework
 from together.framework.yamlsafe import MAX_BYTES
 
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml", ".xlsx")
 MEMORY_BYTES = 512 * 1024 * 1024  # address space for the checking process; it needs about 100 MB
 CPU_SECONDS = 10
 WALL_SECONDS = 20
@@ -37,8 +37,12 @@ def parse_upload(name: str, data: bytes) -> Framework:
         raise FrameworkInvalid([Problem(file, 1, "(file)", f"is larger than {MAX_BYTES // 1_000_000} MB")])
     if suffix in (".yaml", ".yml"):
         return _yaml(file, data)
+    if suffix == ".xlsx":
+        from together.framework.xlsx import read_xlsx
+
+        return read_xlsx(data, file)
     raise FrameworkInvalid(
-        [Problem(file, 1, "(file)", f"is not a framework file: upload a file ending in {' or '.join(SUFFIXES)}")]
+        [Problem(file, 1, "(file)", "is not a framework file: upload a YAML file (.yaml, .yml) or a workbook (.xlsx)")]
     )
 
 

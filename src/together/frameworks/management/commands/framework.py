@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from together.framework import FrameworkInvalid, load_framework_file
-from together.framework.check import validate_files
+from together.framework import FrameworkInvalid
+from together.framework.check import convert, read_framework_file, validate_files, write_template
 from together.frameworks import services
 from together.frameworks.models import FrameworkVersion
 
@@ -18,11 +18,11 @@ def _version_number(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Validate, load and list framework files."
+    help = "Validate, load, list and convert framework files (YAML, or XLSX workbooks)."
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{validate,load,list,use}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{validate,load,list,use,convert,template}")
         validate = sub.add_parser("validate", help="Check files and print every problem; load nothing.")
         validate.add_argument("files", nargs="+", metavar="FILE")
         load = sub.add_parser("load", help="Store a file as a frozen version (a no-op if unchanged).")
@@ -34,13 +34,25 @@ class Command(BaseCommand):
         use.add_argument(
             "--partnership", metavar="ID_OR_NAME", help="A partnership's own framework; without it, the shared one."
         )
+        converting = sub.add_parser(
+            "convert", help="Write a framework file as YAML or XLSX, by the names' endings (.yaml, .xlsx)."
+        )
+        converting.add_argument("source", metavar="IN")
+        converting.add_argument("target", metavar="OUT")
+        template = sub.add_parser("template", help="Write an XLSX workbook to fill in, with one example.")
+        template.add_argument("target", metavar="OUT.xlsx")
 
     def handle(self, *args, action, files=(), **options):
         if action == "use":
             self._use(options["framework_id"], options["number"], options.get("partnership"))
             return
-        if action == "validate":
-            status = validate_files(files, self.stdout, self.stderr)
+        if action in ("validate", "convert", "template"):
+            if action == "validate":
+                status = validate_files(files, self.stdout, self.stderr)
+            elif action == "convert":
+                status = convert(options["source"], options["target"], self.stdout, self.stderr)
+            else:
+                status = write_template(options["target"], self.stdout, self.stderr)
             if status:
                 sys.exit(status)
         elif action == "load":
@@ -84,7 +96,7 @@ class Command(BaseCommand):
         parsed, problems = [], []
         for path in files:
             try:
-                parsed.append((path, load_framework_file(path)))
+                parsed.append((path, read_framework_file(path)))
             except FrameworkInvalid as invalid:
                 problems.extend(invalid.problems)
         if problems:
