@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import include, path
+
+from together.frameworks.urls import operator_urls
 
 from . import views
 
@@ -16,4 +18,5 @@ urlpatterns = [
     path("sign-ups/", views.signups, name="signups"),
     path("sign-ups/<id:signup_id>/", views.signup_decide, name="signup"),
     path("audit/", views.audit_log, name="audit"),
+    path("frameworks/", include(operator_urls())),
 ]

@@ -31,30 +31,28 @@ def _round(partnership, round_id) -> Round:
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
 def round_create(request, partnership):
-    version = frameworks.current()
-    if version is None:
+    from together.framework.estimate import estimate
+
+    entries = frameworks.visible(partnership)
+    if not entries:
         messages.error(request, _("No framework is loaded yet, so a round cannot be created. Ask an administrator."))
         return redirect("partnership", partnership.pk)
-    form = RoundForm(request.POST if request.method == "POST" else None)
+    form = RoundForm(request.POST if request.method == "POST" else None, frameworks=entries)
     if request.method == "POST" and form.is_valid():
         from . import keys
 
         round_ = form.save(commit=False)
         round_.partnership = partnership
-        round_.framework_version = version
+        round_.framework_version = form.chosen_entry().current
         round_.open_link_code = keys.new_key()
         round_.save()
         messages.success(request, _("Round created. Check the details, then open it when you are ready."))
         return redirect("round", partnership.pk, round_.pk)
+    options = [(entry, estimate(entry.current.framework)) for entry in entries]
     return render(
         request,
-        "partnerships/form.html",
-        {
-            "form": form,
-            "title": _("Start a review round"),
-            "partnership": partnership,
-            "submit_label": _("Create round"),
-        },
+        "reviews/round_create.html",
+        {"form": form, "partnership": partnership, "options": options},
     )
 
 
