@@ -5,6 +5,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from together.messaging import delivery
+
 from .emails import queue_password_reset
 
 PASSWORD_HINT = _(
@@ -31,13 +33,17 @@ class ResetRequestForm(auth_forms.PasswordResetForm):
 
     def save(self, domain_override=None, use_https=False, request=None, **kwargs):
         """Queue a reset email for each active account with the address (there is at most one);
-        the worker makes the link when it sends. Nothing is rendered, signed or sent here, so a
-        known address costs the request two inserts and an unknown one none: no mail server is
-        waited on either way."""
+        the worker makes the link when it sends. Nothing is rendered, signed or sent here: a
+        known address costs the request a write transaction with an audit record, an outbox row
+        and a task; an unknown one a write transaction with a task that sends nothing. No mail
+        server is waited on either way."""
         domain = domain_override or request.get_host()
         site = f"{'https' if use_https else 'http'}://{domain}"
-        for user in self.get_users(self.cleaned_data["email"]):
+        users = list(self.get_users(self.cleaned_data["email"]))
+        for user in users:
             queue_password_reset(user, site)
+        if not users:
+            delivery.queue_nothing()  # the same kind of write as for a known address
 
 
 class _NewPasswordFields:

@@ -104,6 +104,14 @@ def queue_one(kind: str, site: str, **about) -> OutgoingEmail:
     return email
 
 
+def queue_nothing() -> None:
+    """Queue a task that sends nothing: for a request that must look and take the same whether or
+    not it queues an email (a password reset for an unknown address), so that it writes as one
+    that does."""
+    with transaction.atomic():
+        _enqueue([])
+
+
 def _insert_missing(kind: str, targets: QuerySet, site: str, now, batch: uuid.UUID) -> None:
     connection = connections[OutgoingEmail.objects.db]
     select, params = (
