@@ -7,7 +7,10 @@ removes sign-up requests kept for an email that could not be sent. When it ends 
 next run ``CLEANUP_MINUTES`` later, with ``run_after``. ``together worker`` starts the chain when
 it starts (``start``). With several workers, a run is queued only when none is waiting already;
 two started at the same moment may each queue one, and the chains meet at the next run (a run
-queues no next one while another is waiting). ``CLEANUP_MINUTES=0`` turns it all off.
+queues no next one while another is waiting). ``CLEANUP_MINUTES=0`` turns it all off. With
+``TASK_QUEUE=redis`` the RQ worker does not start the chain: that check reads the database
+queue, and without it each worker start would add a chain that never ends; cron runs the
+commands instead (docs/deploying.md).
 """
 
 from __future__ import annotations
