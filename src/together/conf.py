@@ -55,7 +55,18 @@ def _shown_rate(count: int, seconds: int) -> str:
     return f"{count}/{seconds}seconds"
 
 
-MESSAGE_KINDS = ("invitation", "reminder")
+MESSAGE_KINDS = (
+    "invitation",
+    "reminder",
+    "password-reset",
+    "account-invite",
+    "signup-approved",
+    "signup-existing",
+    "signup-confirm",
+    "signup-received",
+    "signup-refused",
+    "join",
+)
 
 
 def _templates(value: str) -> dict[str, str]:
@@ -409,6 +420,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Wait before the second attempt at an email, in seconds; each later wait is twice the one before.",
         _int_at_least(1),
     ),
+    Setting(
+        "CLEANUP_MINUTES",
+        60,
+        "How often together worker runs the clean-ups (pruning the audit log, giving up stopped imports, "
+        "removing old finished tasks), in minutes. 0 turns them off (run the commands from cron instead).",
+        _int_at_least(0),
+    ),
+    Setting(
+        "TASK_RESULT_DAYS",
+        30,
+        "How many days finished background tasks are kept (they hold only row ids and counts).",
+        _int_at_least(1),
+    ),
     Setting("NOTIFY_API_KEY", "", "GOV.UK Notify API key, when EMAIL_BACKEND is the Notify backend.", secret=True),
     Setting(
         "NOTIFY_TEMPLATE_ID",
@@ -419,7 +443,8 @@ SETTINGS: tuple[Setting, ...] = (
         "NOTIFY_TEMPLATE_IDS",
         {},
         "Other Notify templates for some kinds of message, like reminder=TEMPLATE-ID,invitation=TEMPLATE-ID "
-        "(kinds: invitation and reminder); the others use NOTIFY_TEMPLATE_ID.",
+        "(kinds: invitation, reminder, password-reset, account-invite, signup-approved, signup-existing, "
+        "signup-confirm, signup-received, signup-refused, join); the others use NOTIFY_TEMPLATE_ID.",
         _templates,
     ),
     Setting(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/invite/", views.account_invite, name="invite"),
+    path("accounts/emails/retry/", views.account_emails_retry, name="account-emails-retry"),
     path("accounts/<id:user_id>/", views.account, name="account"),
     path("accounts/<id:user_id>/active/", views.account_active, name="account-active"),
     path("accounts/<id:user_id>/invite-again/", views.account_reinvite, name="account-reinvite"),

@@ -4,7 +4,8 @@ With the default queue (``TASK_QUEUE=database``), django-tasks-db's database wor
 service's defaults: no reloading, a check for new tasks every second. With ``TASK_QUEUE=redis``,
 an RQ worker on the same queue, with its scheduler (which releases retries when they are due).
 Either way SIGTERM or Ctrl+C stops it cleanly: a batch being sent is finished and recorded
-first; a second signal stops at once.
+first; a second signal stops at once. On starting it queues the periodic clean-ups
+(:mod:`together.messaging.housekeeping`) unless ``CLEANUP_MINUTES`` is 0.
 """
 
 import logging
@@ -13,6 +14,8 @@ import signal
 from django.conf import settings
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
+
+from together.messaging import housekeeping
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -86,6 +89,8 @@ class Command(db_worker.Command):
             excluded_queue_names=excluded,
         )
         worker.configure_signals()
+        if housekeeping.start():
+            logger.info("Clean-ups queued: every %s minutes", settings.CLEANUP_MINUTES)
         try:
             worker.run()
         except SystemExit as stop:
