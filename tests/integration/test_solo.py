@@ -202,9 +202,10 @@ def test_nothing_outside_the_solo_app_reads_its_tables():
         for path in source.rglob("*.py")
         if "solo" not in path.relative_to(source).parts and "together.solo" in path.read_text()
     ]
-    # Only the app list and the address table name it: no results, release, report, export or
-    # API module does.
-    assert sorted(readers) == ["settings.py", "urls.py"]
+    # Only the app list, the address table and the worker's scheduled clean-up (which calls
+    # ``solo.cleanup.remove_expired``) name it: no results, release, report, export or API module does.
+    assert sorted(readers) == ["messaging/housekeeping.py", "settings.py", "urls.py"]
+    assert "solo.remove_expired(" in (source / "messaging" / "housekeeping.py").read_text()
 
 
 def test_deleting_removes_everything_at_once(client, framework_version):
@@ -237,6 +238,18 @@ def test_removed_after_the_retention_period(client, framework_version, settings)
     call_command("clean_solo", stdout=out)
     assert out.getvalue().strip() == "Removed 1 expired solo review."
     assert not SoloReview.objects.exists()
+
+
+def test_the_worker_s_scheduled_clean_up_removes_expired_solo_reviews(client, framework_version):
+    from together.messaging import housekeeping
+
+    start(client)
+    start(Client())
+    SoloReview.objects.filter(pk=SoloReview.objects.order_by("pk").first().pk).update(
+        expires_on=timezone.localdate() - timedelta(days=1)
+    )
+    assert housekeeping.run_all()["solo_reviews"] == 1
+    assert SoloReview.objects.count() == 1, "the one still in its period is kept"
 
 
 def test_starting_is_rate_limited_per_client(client, framework_version, settings):
