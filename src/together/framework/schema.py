@@ -18,6 +18,7 @@ LANGUAGES = ("en", "cy")
 MIN_LEVELS = 2
 MAX_LEVELS = 7
 SCALE_LEVELS = (MIN_LEVELS, MAX_LEVELS)
+TranslationStatus = Literal["complete", "partial", "none"]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=80)]
 
@@ -147,6 +148,11 @@ class Theme(_Strict):
 class Framework(_Strict):
     format: Literal[1]
     id: Slug
+    # What the file claims about each language's text; a claim is checked (rules.translation_claims).
+    # Left out of the content when empty, so files that make no claim keep their content hash.
+    translation_status: dict[Literal["en", "cy"], TranslationStatus] = Field(
+        default_factory=dict, exclude_if=lambda status: not status
+    )
     title: Text
     summary: Text
     source: Text

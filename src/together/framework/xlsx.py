@@ -83,7 +83,9 @@ class FieldRow:
 
     name: str
     key: str
-    kind: str = "text"  # "text" has English and Welsh; anything else uses the English column only
+    # "text" has English and Welsh; "languages" a value per language (English column for en, Welsh
+    # for cy), either may be empty; anything else uses the English column only.
+    kind: str = "text"
 
 
 FRAMEWORK_FIELDS: tuple[FieldRow, ...] = (
@@ -92,6 +94,7 @@ FRAMEWORK_FIELDS: tuple[FieldRow, ...] = (
     FieldRow("Title", "title"),
     FieldRow("Summary", "summary"),
     FieldRow("Source", "source"),
+    FieldRow("Translation status", "translation_status", "languages"),
 )
 
 
@@ -554,6 +557,14 @@ def _framework_sheet(content: list[tuple[int, list[Any]]], report: _Report) -> d
             }
             if not data[row.key]["en"] and not data[row.key]["cy"] and not _required(Framework, row.key):
                 del data[row.key]
+        elif row.kind == "languages":
+            report.where[(row.key, "en")] = english
+            report.where[(row.key, "cy")] = welsh
+            claims = {
+                language: _value(Column(row.name, (language,)), cell, where, f"{row.key}.{language}", report)
+                for language, cell, where in (("en", values[1], english), ("cy", values[2], welsh))
+            }
+            data[row.key] = {language: claim for language, claim in claims.items() if claim}
         else:
             if not _blank(values[2]):
                 report.add(welsh, row.key, f"is not translated: leave the Welsh column empty for {row.name}")
@@ -766,7 +777,8 @@ HELP_TEXT = (
     "(or upload it to the framework library). Every problem is listed with its sheet and cell, "
     "for example Statements!C7: text.en: English text is missing.",
     "",
-    "Framework: one row per field (Format, Id, Title, Summary, Source). Leave Format as 1.",
+    "Framework: one row per field (Format, Id, Title, Summary, Source, Translation status). Leave Format as 1. "
+    "Translation status is optional: complete, partial or none for each language, checked against the text.",
     "Themes: one row per theme, in the order people will answer them.",
     "Statements: one row per statement. The Theme id column says which theme it belongs to, using the id "
     "from the Themes sheet. Statements appear in the order of their rows.",
@@ -802,7 +814,7 @@ def write_xlsx(framework: Framework) -> bytes:
     for number, row in enumerate(FRAMEWORK_FIELDS, start=2):
         value = data.get(row.key)
         sheet.cell(number, 1, row.name).font = _HEADING_FONT
-        if row.kind == "text":
+        if row.kind in ("text", "languages"):
             _put(sheet, number, 2, (value or {}).get("en"))
             _put(sheet, number, 3, (value or {}).get("cy"))
         else:
