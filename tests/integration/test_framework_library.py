@@ -85,7 +85,7 @@ def test_a_bad_file_lists_every_problem_with_its_line_and_stores_nothing(client,
         in page
     )
     assert 'id="problem-2"' in page and "put the text in quotes" in page
-    assert "Fix the problems listed below, then upload the file again" in page
+    assert "Fix the problems listed above, then upload the file again" in page
     assert FrameworkDraft.objects.count() == 0 and LibraryFramework.objects.filter(partnership=world["p"]).count() == 0
 
 

@@ -108,7 +108,7 @@ def _upload(request, place: Place):
         else:
             if checked.problems:
                 problems = checked.problems
-                form.add_error("file", _("Fix the problems listed below, then upload the file again"))
+                form.add_error("file", _("Fix the problems listed above, then upload the file again"))
             else:
                 draft = services.add_draft(checked.framework, upload.name, place.partnership, request.user)
                 return redirect(place.url("draft", draft.pk))
