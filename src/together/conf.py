@@ -388,6 +388,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Wait before the second attempt at an email, in seconds; each later wait is twice the one before.",
         _int_at_least(1),
     ),
+    Setting(
+        "BACKGROUND_FILES_FROM",
+        100,
+        "Rounds with at least this many responses have their PDF report, response-level CSV and XLSX "
+        "made by the background worker (together worker), with a page to follow it; smaller rounds' "
+        "files are made at once. 0: always in the background.",
+        _int_at_least(0),
+    ),
+    Setting(
+        "PREPARED_FILE_HOURS",
+        1,
+        "How long a file made in the background can be downloaded, in hours; then it is deleted.",
+        _int_at_least(1),
+    ),
     Setting("NOTIFY_API_KEY", "", "GOV.UK Notify API key, when EMAIL_BACKEND is the Notify backend.", secret=True),
     Setting(
         "NOTIFY_TEMPLATE_ID",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "together.operator",
     "together.messaging",
+    "together.jobs",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -244,6 +245,8 @@ DEFAULT_FROM_EMAIL = _env["DEFAULT_FROM_EMAIL"]
 EMAIL_TIMEOUT = _env["EMAIL_TIMEOUT"]
 EMAIL_MAX_ATTEMPTS = _env["EMAIL_MAX_ATTEMPTS"]
 EMAIL_RETRY_SECONDS = _env["EMAIL_RETRY_SECONDS"]
+BACKGROUND_FILES_FROM = _env["BACKGROUND_FILES_FROM"]
+PREPARED_FILE_HOURS = _env["PREPARED_FILE_HOURS"]
 NOTIFY_API_KEY = _env["NOTIFY_API_KEY"]
 NOTIFY_TEMPLATE_ID = _env["NOTIFY_TEMPLATE_ID"]
 NOTIFY_TEMPLATE_IDS = _env["NOTIFY_TEMPLATE_IDS"]
