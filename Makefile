@@ -52,7 +52,7 @@ chromium:
 
 demo: install
 	$(DEMO_ENV) $(BIN)/together migrate --verbosity 0
-	$(DEMO_ENV) $(BIN)/together framework load frameworks/transforming-together.yaml
+	$(DEMO_ENV) $(BIN)/together framework load frameworks/*.yaml
 	$(DEMO_ENV) $(BIN)/together demo --host http://$(HOST):$(PORT)
 	$(DEMO_ENV) scripts/serve-with-worker.sh $(BIN) $(HOST):$(PORT)
 

@@ -21,9 +21,11 @@ It prints the figures and PASS or FAIL for each target, exits 0 either way, and 
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,9 +36,12 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from bench.report_pdf import BIN, REPO, machine_info, mark, prepare_database, service_env, write_json
+from bench.harness.database import durability, prepare_database, sqlite_url
+from bench.harness.process import BIN, REPO, RESULTS, free_port
+from bench.harness.report import machine_info, mark, relative, write_json
+from bench.harness.server import service_env
 
-DEFAULT_OUTPUT = REPO / "bench" / "results" / "email_queue.json"
+DEFAULT_OUTPUT = RESULTS / "email_queue.json"
 TARGET = {"queue_request_seconds": 2.0, "delivered_per_second": 50.0}
 SITE = "https://review.example"
 
@@ -55,24 +60,21 @@ class Sink:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def make_round(count: int):
     from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from together.frameworks import services as frameworks
     from together.partnerships import services as partnerships
     from together.partnerships.models import Organisation, Sector
     from together.reviews import keys, lifecycle
     from together.reviews.models import Invitation, Round
+    from together.signin import mfa
 
     user = get_user_model().objects.create_user("bench@example.org", secrets.token_urlsafe(16), name="Bench")
+    # A facilitator has an authenticator app set up (MFA_REQUIRED, on by default, sends anyone
+    # without one to set it up first).
+    TOTPDevice.objects.create(user=user, name="Authenticator app", key=mfa.new_secret(), confirmed=True)
     partnership = partnerships.create_partnership(user, name="Benchmark Partnership", place="Northbridge")
     Organisation.objects.create(partnership=partnership, name="Northbridge Council", sector=Sector.LOCAL_AUTHORITY)
     round_ = Round.objects.create(
@@ -107,7 +109,8 @@ def status_counts(round_) -> dict[str, int]:
 
 def run(args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix="together-email-bench-"))
-    env = service_env(f"sqlite:///{work / 'bench.sqlite3'}")
+    atexit.register(shutil.rmtree, work, True)  # the database, once this process is done with it
+    env = service_env(sqlite_url(work))
     env.update({"ALLOWED_HOSTS": "testserver,127.0.0.1", "SECURE_SSL_REDIRECT": "false"})
     print("preparing the database ...", flush=True)
     prepare_seconds = prepare_database(env, timeout=600)
@@ -116,6 +119,7 @@ def run(args: argparse.Namespace) -> dict:
     import django
 
     django.setup()
+    from django.db import connection
     from django.test import Client
 
     from together.messaging.delivery import BATCH
@@ -128,8 +132,9 @@ def run(args: argparse.Namespace) -> dict:
     # The facilitator is on the round page before pressing the button: that first request
     # loads the code and templates, which is not the queueing's cost.
     started = time.perf_counter()
-    if client.get(page).status_code != 200:
-        raise RuntimeError("the round page did not load")
+    shown = client.get(page)
+    if shown.status_code != 200:
+        raise RuntimeError(f"the round page answered {shown.status_code} {shown.headers.get('Location') or ''}")
     round_page_seconds = time.perf_counter() - started
     print(f"posting {args.invitations} invitations ...", flush=True)
     started = time.perf_counter()
@@ -193,6 +198,7 @@ def run(args: argparse.Namespace) -> dict:
         "sink_received_twice": sum(1 for n in received.values() if n > 1),
         "worker_exit_code_after_sigterm": exit_code,
         "database": "sqlite",
+        "durability": durability(connection),
     }
 
 
@@ -211,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         and result["sink_received_twice"] == 0,
         "worker_stopped_cleanly": result["worker_exit_code_after_sigterm"] == 0,
     }
-    report = {"result": result, "target": TARGET, "checks": checks, "machine": machine_info(["django-tasks-db"])}
+    machine = machine_info(["django-tasks-db"], load_average_at_end=round(os.getloadavg()[0], 2))
+    report = {"result": result, "target": TARGET, "checks": checks, "machine": machine}
     write_json(report, args.output)
     print(
         f"Email queue ({result['invitations']} invitations, SQLite, {result['tasks']} tasks of {result['batch_size']})"
@@ -233,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  worker exit after SIGTERM: {result['worker_exit_code_after_sigterm']}  "
         f"{mark(checks['worker_stopped_cleanly'])}"
     )
-    print(f"  written to {args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output}")
+    print(f"  written to {relative(args.output)}")
     return 0
 
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import datetime
 import gc
 import json
 import os
@@ -53,36 +52,27 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.report_pdf import (
-    BIN,
-    REPO,
-    OtherCPU,
-    SQLTimer,
-    contention_note,
-    cpu_reference_ms,
-    create_partnership_with_organisations,
-    database_url,
-    database_version,
-    install_sigterm,
+from bench.harness import respondents as load
+from bench.harness.cpu import OtherCPU, contention_note, cpu_reference_ms, reference_note
+from bench.harness.database import database_url, database_version, durability, prepare_database
+from bench.harness.measure import SQLTimer, latency_summary, peak_rss_mb, profile, summary
+from bench.harness.process import BIN, RESULTS, install_sigterm, progress, run_worker, timed_command
+from bench.harness.report import (
+    add_common_arguments,
+    argument_parser,
+    for_each_database,
     machine_info,
     mark,
-    new_round,
-    peak_rss_mb,
-    prepare_database,
-    profile,
-    progress,
-    reference_note,
+    now,
     relative,
-    run_under_postgres,
-    run_worker,
-    service_env,
     source_fingerprint,
-    summary,
-    synthetic_answers,
+    timestamps,
     write_json,
 )
+from bench.harness.server import Gunicorn, collect_static, scan_log, service_env, web_env
+from bench.harness.synthetic import create_partnership_with_organisations, draft_round, new_round, synthetic_answers
 
-DEFAULT_OUTPUT = REPO / "bench" / "results" / "import_csv.json"
+DEFAULT_OUTPUT = RESULTS / "import_csv.json"
 TARGET = {"import_median_seconds": 5.0}
 SOURCES = ("src/together/reviews/importer.py", "src/together/reviews/models.py")
 TIMEOUTS = {"setup": 300, "run": 1500, "command": 300}
@@ -280,8 +270,8 @@ def phase_run(args: argparse.Namespace) -> dict:
     env = dict(os.environ)
     command = [BIN / "together", "import", str(command_round.pk), str(path), "--quiet"]
     progress(f"{name}: together import {command_round.pk} FILE --quiet, as a subprocess")
-    check_seconds, _ = _run_timed([BIN / "together", "check"], env)
-    command_seconds, output = _run_timed(command, env)
+    check_seconds, _ = timed_command([BIN / "together", "check"], env, TIMEOUTS["command"])
+    command_seconds, output = timed_command(command, env, TIMEOUTS["command"])
     checks.append(check(command_round))
     said = output.strip().rsplit(": ", 1)[-1]
     progress(f"{name}: command line {command_seconds:.2f} s ({said}); together check {check_seconds:.2f} s")
@@ -300,6 +290,7 @@ def phase_run(args: argparse.Namespace) -> dict:
     return {
         "database": name,
         "database_version": database_version(connection),
+        "durability": durability(connection),
         "file": file,
         "organisations": len(organisations),
         "respondent_groups": len(groups),
@@ -332,18 +323,6 @@ def phase_run(args: argparse.Namespace) -> dict:
     }
 
 
-def draft_round(partnership, name: str):
-    """A round that has not opened, on the latest framework: the only kind the service imports into."""
-    from together.frameworks.models import FrameworkVersion
-    from together.reviews import keys
-    from together.reviews.models import Round
-
-    version = FrameworkVersion.objects.filter(framework_id="transforming-together").order_by("-number").first()
-    return Round.objects.create(
-        partnership=partnership, name=name, framework_version=version, open_link_code=keys.new_key()
-    )
-
-
 PHASES = ("quiet", "service_import", "quiet_again", "single_transaction_import")
 WARM_UP_SECONDS = 3.0  # respondents run this long before the quiet phase is measured
 
@@ -352,7 +331,6 @@ def respondents_during_imports(args, partnership, user, path: Path, file: dict, 
     """Respondents answering through gunicorn while the file is imported, phase by phase."""
     from django.db import connection
 
-    from bench import questionnaire_load as load
     from together.imports import services as imports
     from together.imports.models import ImportBatch
     from together.reviews import importer
@@ -361,9 +339,9 @@ def respondents_during_imports(args, partnership, user, path: Path, file: dict, 
     collecting = new_round(partnership, user, "Answered during imports")  # open, with an open link
     service_round = draft_round(partnership, "Service import")
     single_round = draft_round(partnership, "One-transaction import")
-    env = load.service_env(os.environ["DATABASE_URL"], Path(os.environ["BENCH_STATIC_ROOT"]), os.environ["SECRET_KEY"])
+    env = web_env(os.environ["DATABASE_URL"], Path(os.environ["BENCH_STATIC_ROOT"]), os.environ["SECRET_KEY"])
     log = args.csv.parent / "gunicorn.log"
-    server = load.Gunicorn(env, workers=2, threads=4, log=log)
+    server = Gunicorn(env, workers=2, threads=4, log=log)
     phase = ["warm_up"]
     per_thread = [{p: load.Stats() for p in ("warm_up", *PHASES)} for _ in range(args.respondents)]
     stop = threading.Event()
@@ -436,7 +414,7 @@ def respondents_during_imports(args, partnership, user, path: Path, file: dict, 
         total = load.Stats()
         for mine in per_thread:
             total.merge(mine[label])
-        overall, _pages = load.summarise_latency(total)
+        overall, _pages = latency_summary(total.latencies)
         phases[label] = {
             **overall,
             "questionnaires_sent": total.completed,
@@ -461,31 +439,9 @@ def respondents_during_imports(args, partnership, user, path: Path, file: dict, 
         "single_transaction_import_s": imports_timed["single_transaction_import_s"],
         "phases": phases,
         "errors_during_service_import": phases["service_import"]["errors"],
-        "server_log": load._scan_log(log),
+        "server_log": scan_log(log),
         "respondents_sent": Response.objects.filter(round=collecting, state="submitted").count(),
     }
-
-
-def _run_timed(command: list, env: dict) -> tuple[float, str]:
-    started = time.perf_counter()
-    try:
-        result = subprocess.run(
-            [str(part) for part in command],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUTS["command"],
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(
-            f"{Path(str(command[0])).name} {command[1]} took longer than {TIMEOUTS['command']} s"
-        ) from None
-    seconds = time.perf_counter() - started
-    if result.returncode:
-        raise RuntimeError(f"{Path(str(command[0])).name} {command[1]} failed:\n{result.stderr[-3000:]}")
-    return seconds, result.stdout
 
 
 # --------------------------------------------------------------------------------------------
@@ -517,10 +473,8 @@ def run_database(database: str, args: argparse.Namespace) -> dict:
     try:
         env = service_env(database_url(database, work))
         if args.respondents:
-            from bench import questionnaire_load as load
-
             static_root = work / "static"
-            load.collect_static(static_root, work, env["SECRET_KEY"])
+            collect_static(static_root, work, env["SECRET_KEY"])
             env["BENCH_STATIC_ROOT"] = str(static_root)
         progress(f"{database}: migrate and framework load into a fresh database")
         setup_seconds = prepare_database(env, TIMEOUTS["setup"])
@@ -678,12 +632,12 @@ def _fmt(value) -> str:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.import_csv",
-        description="CSV import benchmark: 2,500 respondents x 40 statements imported with "
+    parser = argument_parser(
+        "python -m bench.import_csv",
+        "CSV import benchmark: 2,500 respondents x 40 statements imported with "
         "together.reviews.importer.import_file, and once with 'together import'.",
+        database_default="sqlite",
     )
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="sqlite")
     parser.add_argument("--rows", type=int, default=2500, help="respondents (rows) in the file (default 2500)")
     parser.add_argument("--statements", type=int, default=40, help="statement columns, the framework's first N (40)")
     parser.add_argument("--organisations", type=int, default=100, help="partner organisations (default 100)")
@@ -698,10 +652,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quiet-seconds", type=float, default=10.0, help="with --respondents: seconds of each quiet phase (10)"
     )
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON")
-    parser.add_argument("--inner-json", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--phase", choices=("run",), help=argparse.SUPPRESS)
-    parser.add_argument("--json-out", type=Path, help=argparse.SUPPRESS)
+    add_common_arguments(parser, DEFAULT_OUTPUT, seed_help=None)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.respondents < 0 or args.quiet_seconds <= 0:
@@ -717,22 +668,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.phase:  # the worker: Django against the benchmark database, set up by the environment
         args.json_out.write_text(json.dumps(phase_run(args)))
         return 0
-    if args.inner_json:  # inside scripts/with-postgres.sh
-        args.inner_json.write_text(json.dumps(run_database("postgres", args)))
+    started = now()
+    results = for_each_database(
+        args,
+        lambda database: run_database(database, args),
+        module="bench.import_csv",
+        argv=worker_argv(args),
+        timeout=120 + TIMEOUTS["setup"] + TIMEOUTS["run"],
+    )
+    if results is None:  # the run inside scripts/with-postgres.sh, which has handed its result back
         return 0
-    started = datetime.datetime.now(datetime.UTC)
-    results = []
-    if args.database in ("sqlite", "both"):
-        results.append(run_database("sqlite", args))
-    if args.database in ("postgres", "both"):
-        timeout = 120 + TIMEOUTS["setup"] + TIMEOUTS["run"]
-        results.append(run_under_postgres("bench.import_csv", worker_argv(args), timeout))
     output = args.output.resolve()
     report = {
         "benchmark": "import_csv",
-        "date": started.isoformat(timespec="seconds"),
-        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine_info(("psycopg",)),
+        **timestamps(started),
+        "machine": machine_info(("psycopg",), load_average_at_end=round(os.getloadavg()[0], 2)),
         "rows": args.rows,
         "statements": args.statements,
         "organisations": args.organisations,

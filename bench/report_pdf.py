@@ -17,46 +17,52 @@ database with ``together migrate`` and ``together framework load``, then, in a f
 
 It prints PASS/FAIL against the target (median under 3 s) and exits 0 either way; the figures go to
 ``bench/results/report_pdf.json``. ``python -m bench.report_pdf --help`` lists the options.
-
-The helpers at the top (organisations, synthetic answers, processes, reporting) are shared with
-``bench.import_csv``.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import cProfile
 import datetime
-import gc
 import io
 import json
 import os
-import platform
-import pstats
-import random
 import re
-import resource
-import secrets
 import shutil
-import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-BIN = REPO / ".venv" / "bin"
-FRAMEWORK_FILE = REPO / "frameworks" / "transforming-together.yaml"
-WITH_POSTGRES = REPO / "scripts" / "with-postgres.sh"
-DEFAULT_OUTPUT = REPO / "bench" / "results" / "report_pdf.json"
-HOST = "127.0.0.1"
+from bench.harness.cpu import OtherCPU, contention_note, cpu_reference_ms, reference_note
+from bench.harness.database import database_url, database_version, durability, prepare_database
+from bench.harness.measure import peak_rss_mb, profile, summary, timed
+from bench.harness.process import RESULTS, install_sigterm, progress, run_worker
+from bench.harness.report import (
+    add_common_arguments,
+    argument_parser,
+    for_each_database,
+    machine_info,
+    mark,
+    now,
+    relative,
+    source_fingerprint,
+    timestamps,
+    write_json,
+)
+from bench.harness.server import service_env
+from bench.harness.synthetic import (
+    DAYS_OPEN,
+    FIRST_DAY,
+    add_actions,
+    create_partnership_with_organisations,
+    new_round,
+    synthetic_answers,
+)
 
+DEFAULT_OUTPUT = RESULTS / "report_pdf.json"
 TARGET = {"pdf_median_seconds": 3.0}
 SOURCES = (
     "src/together/reports/build.py",
@@ -69,658 +75,10 @@ SOURCES = (
 )
 TIMEOUTS = {"setup": 300, "run": 1500}  # seconds each step may take before it is stopped
 
-# --------------------------------------------------------------------------------------------
-# Shared: the synthetic partnership and its answers (plain Python, no Django)
-# --------------------------------------------------------------------------------------------
-
-PLACES = (
-    "Ashbourne",
-    "Brackenfield",
-    "Calder Vale",
-    "Dunmere",
-    "Eastwick",
-    "Fairholme",
-    "Glenbury",
-    "Harwood",
-    "Ilsington",
-    "Kettleby",
-    "Longmarsh",
-    "Marlow Cross",
-    "Netherby",
-    "Oakhampton",
-    "Pennington",
-    "Queensbury",
-    "Redmire",
-    "Stanbridge",
-    "Thornley",
-    "Upperton",
-)
-# Sector, how many of the 100 organisations it has, the kinds of organisation (each with a
-# relative number of respondents it sends), and a shift of its respondents' ratings in scale points.
-SECTORS = (
-    (
-        "local-authority",
-        12,
-        (("County Council", 60), ("City Council", 45), ("Borough Council", 30), ("Town Council", 6)),
-        0.1,
-    ),
-    (
-        "nhs",
-        14,
-        (("Hospitals NHS Foundation Trust", 55), ("Integrated Care Board", 15), ("Community Health Services", 20)),
-        0.0,
-    ),
-    ("police", 4, (("Police", 35), ("Office of the Police and Crime Commissioner", 5)), 0.1),
-    ("fire", 3, (("Fire and Rescue Service", 15),), 0.2),
-    ("housing", 12, (("Homes", 12), ("Housing Association", 8), ("Housing Trust", 6)), -0.1),
-    ("education", 10, (("College", 10), ("Academy Trust", 8), ("University", 20)), 0.0),
-    (
-        "voluntary",
-        30,
-        (
-            ("Council for Voluntary Service", 5),
-            ("Carers' Centre", 3),
-            ("Citizens Advice", 4),
-            ("Youth Trust", 3),
-            ("Food Bank", 2),
-            ("Age Concern", 3),
-            ("Mind", 3),
-            ("Community Transport", 2),
-            ("Women's Aid", 2),
-            ("Gwasanaeth Gofalwyr Tân", 2),
-        ),
-        -0.4,
-    ),
-    (
-        "business",
-        10,
-        (("Chamber of Commerce", 3), ("Business Improvement District", 2), ("Enterprise Partnership", 3)),
-        -0.2,
-    ),
-    ("other", 5, (("Parish Forum", 2), ("Faith Network", 2), ("Healthwatch, Advice and Advocacy", 3)), -0.1),
-)
-# The six default respondent groups in their order: (relative number of respondents, shift).
-GROUP_PROFILE = ((6, 0.4), (2, 0.3), (22, 0.0), (45, -0.3), (12, -0.2), (8, 0.0))
-NOT_GIVEN = 0.05  # share leaving their organisation (and, separately, their group) blank
-DONT_KNOW_SHARE = 0.06
-PRIORITY_COUNT_WEIGHTS = ((0, 10), (1, 20), (2, 30), (3, 40))
-COMMENT_SHARE = 0.2  # share of respondents leaving a comment (on one theme, some on two)
-FIRST_DAY = datetime.date(2026, 3, 2)
-DAYS_OPEN = 28
-
-OPENINGS = (
-    "Honestly,",
-    "From where I sit on the front line,",
-    "In my experience over the last year,",
-    "Speaking for my team,",
-    "I think",
-    "It feels as though",
-    "As a small organisation,",
-    "Compared with two years ago,",
-    "Most of the time",
-    "When it matters,",
-)
-POSITIVE = (
-    "partners genuinely pull together on {theme}, and the joint work on hospital discharge shows it",
-    "the progress on {theme} is real: people know who to call and they pick up the phone",
-    "{theme} is one of the things this partnership does best, and new staff notice it quickly",
-    "leaders talk openly about {theme} and back it up with time and money",
-    "we have got much better at {theme}; the shared training days made a big difference",
-)
-CRITICAL = (
-    "{theme} is talked about at board level but rarely reaches the people doing the work",
-    "smaller partners are not really listened to on {theme}, and decisions arrive already made",
-    "{theme} depends on a few committed individuals and would fall apart if they moved on",
-    "we keep starting again on {theme} whenever the funding or the chief executive changes",
-    "there is a gap between what is said about {theme} in meetings and what happens on the ground",
-)
-CLOSINGS = (
-    "",
-    "It would help to hear back about what changes after this review.",
-    "Please keep the voluntary sector at the table, not just invited at the end.",
-    "Residents notice the difference when we get this right.",
-    "More joint time for frontline staff would make the biggest difference.",
-    "I hope the action plan is honest about this.",
-    "We need to measure this properly rather than rely on anecdotes.",
-)
-
-
-def organisation_plan(count: int = 100, seed: int = 7) -> list[tuple[str, str, float]]:
-    """``count`` (name, sector, weight) organisations across every sector, with unique names."""
-    rng = random.Random(seed)
-    total = sum(n for _s, n, _k, _x in SECTORS)
-    plan: list[tuple[str, str, float]] = []
-    names: set[str] = set()
-    place = 0
-    for sector, share, kinds, _shift in SECTORS:
-        wanted = max(1, round(count * share / total))
-        for index in range(wanted):
-            kind, weight = kinds[index % len(kinds)]
-            for _attempt in range(len(PLACES)):  # the next place without an organisation of this kind
-                name = f"{PLACES[place % len(PLACES)]} {kind}"
-                place += 1
-                if name not in names:
-                    break
-            else:
-                raise ValueError(f"too many organisations: more than {len(PLACES)} of the kind {kind!r}")
-            names.add(name)
-            plan.append((name, sector, weight * rng.uniform(0.6, 1.4)))
-    return plan[:count]
-
-
-def sector_shift(sector: str | None) -> float:
-    return next((shift for name, _n, _k, shift in SECTORS if name == sector), 0.0)
-
-
-def synthetic_answers(
-    statements_by_theme: Sequence[tuple[str, Sequence[str]]],
-    organisations: Sequence[tuple[object, str, float]],
-    groups: Sequence[object],
-    *,
-    count: int,
-    seed: int,
-    points: int = 5,
-    theme_titles: dict[str, str] | None = None,
-) -> list[tuple]:
-    """``count`` respondents as (organisation or None, group or None, day, {statement: value or None},
-    [priority themes], {theme: comment}); organisations are (key, sector, weight), groups any keys."""
-    rng = random.Random(seed)
-    theme_titles = theme_titles or {}
-    base = {s: rng.uniform(2.6, 4.0) for _t, statements in statements_by_theme for s in statements}
-    org_weights = [weight for _key, _sector, weight in organisations]
-    group_weights = [weight for weight, _shift in GROUP_PROFILE][: len(groups)]
-    group_shifts = [shift for _weight, shift in GROUP_PROFILE][: len(groups)]
-    counts = [n for n, _w in PRIORITY_COUNT_WEIGHTS]
-    count_weights = [w for _n, w in PRIORITY_COUNT_WEIGHTS]
-    rows = []
-    for _ in range(count):
-        org_index = rng.choices(range(len(organisations)), org_weights)[0]
-        group_index = rng.choices(range(len(groups)), group_weights)[0]
-        key, sector, _weight = organisations[org_index]
-        mood = sector_shift(sector) + group_shifts[group_index] + rng.gauss(0.0, 0.5)
-        answers: dict[str, int | None] = {}
-        theme_means: dict[str, float] = {}
-        for theme, statements in statements_by_theme:
-            lean = mood + rng.gauss(0.0, 0.4)
-            rated = []
-            for statement in statements:
-                if rng.random() < DONT_KNOW_SHARE:
-                    answers[statement] = None
-                else:
-                    value = min(points, max(1, round(base[statement] + lean + rng.gauss(0.0, 0.8))))
-                    answers[statement] = value
-                    rated.append(value)
-            theme_means[theme] = sum(rated) / len(rated) if rated else (points + 1) / 2
-        themes = list(theme_means)
-        chosen: list[str] = []
-        for _pick in range(rng.choices(counts, count_weights)[0]):
-            pool = [t for t in themes if t not in chosen]
-            chosen.append(rng.choices(pool, [(points + 0.5 - theme_means[t]) ** 2 + 0.2 for t in pool])[0])
-        comments = {}
-        if rng.random() < COMMENT_SHARE:
-            for theme in rng.sample(themes, 1 if rng.random() < 0.75 else 2):
-                comments[theme] = _comment(rng, theme_titles.get(theme, theme), theme_means[theme] > 3.2)
-        day = FIRST_DAY + datetime.timedelta(days=round(rng.triangular(0, DAYS_OPEN - 1, 0)))
-        rows.append(
-            (
-                None if rng.random() < NOT_GIVEN else key,
-                None if rng.random() < NOT_GIVEN else groups[group_index],
-                day,
-                answers,
-                chosen,
-                comments,
-            )
-        )
-    return rows
-
-
-def _comment(rng: random.Random, title: str, positive: bool) -> str:
-    body = rng.choice(POSITIVE if positive else CRITICAL).format(theme=title.lower())
-    sentence = f"{rng.choice(OPENINGS)} {body}."
-    extra = [rng.choice(CLOSINGS) for _ in range(rng.choice((0, 1, 1, 2)))]
-    return " ".join([sentence, *(e for e in dict.fromkeys(extra) if e)])
-
-
-# --------------------------------------------------------------------------------------------
-# Shared: processes, timing and reporting
-# --------------------------------------------------------------------------------------------
-
-
-def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def service_env(database_url: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "together.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": database_url,
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
-def database_url(database: str, work: Path) -> str:
-    if database == "sqlite":
-        return f"sqlite:///{work / 'bench.sqlite3'}"
-    url = os.environ.get("DATABASE_URL", "")
-    host = urllib.parse.urlsplit(url).hostname
-    if not url.startswith(("postgres://", "postgresql://")) or host != HOST:
-        raise RuntimeError(f"refusing a PostgreSQL server that is not a throwaway one on {HOST}: {host}")
-    return url
-
-
-def run_command(command: Sequence, env: dict, timeout: float) -> str:
-    try:
-        result = subprocess.run(
-            [str(part) for part in command],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"{' '.join(str(p) for p in command[:3])} took longer than {timeout} s") from None
-    if result.returncode:
-        raise RuntimeError(f"{' '.join(str(p) for p in command[:3])} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
-def prepare_database(env: dict, timeout: float) -> float:
-    """``together migrate`` and ``together framework load`` into the database of ``env``; seconds taken."""
-    started = time.perf_counter()
-    run_command([BIN / "together", "migrate", "--noinput", "--verbosity", "0"], env, timeout)
-    run_command([BIN / "together", "framework", "load", FRAMEWORK_FILE], env, timeout)
-    return round(time.perf_counter() - started, 2)
-
-
-def run_worker(module: str, argv: list[str], env: dict, work: Path, timeout: float) -> dict:
-    """``python -m module --phase run ...`` in a fresh process (its own group, stopped on timeout)."""
-    out = work / "worker.json"
-    command = [sys.executable, "-m", module, "--phase", "run", "--json-out", str(out), *argv]
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"the benchmark took longer than {timeout} s and was stopped") from None
-    finally:
-        stop_group(process)
-    if process.returncode or not out.exists():
-        raise RuntimeError(f"the benchmark process exited with {process.returncode}; see its output above")
-    return json.loads(out.read_text())
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-def run_under_postgres(module: str, argv: list[str], timeout: float) -> dict:
-    """Run ``module`` again inside scripts/with-postgres.sh, which owns a throwaway cluster."""
-    work = Path(tempfile.mkdtemp(prefix=f"together-{module.rsplit('.', 1)[-1]}-pg-out-"))
-    out = work / "postgres.json"
-    command = [str(WITH_POSTGRES), sys.executable, "-m", module, *argv, "--database", "postgres"]
-    command += ["--inner-json", str(out)]
-    progress("postgres: starting a throwaway cluster with scripts/with-postgres.sh")
-    process = subprocess.Popen(command, cwd=REPO, start_new_session=True, stdin=subprocess.DEVNULL)
-    try:
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            progress(f"postgres: no result after {timeout} s; stopping it")
-        finally:
-            stop_group(process)
-        try:
-            return json.loads(out.read_text())
-        except (OSError, ValueError):
-            return {"database": "postgres", "failed": f"scripts/with-postgres.sh exited with {process.returncode}"}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def summary(values: Sequence[float]) -> dict:
-    return {
-        "runs_s": [round(v, 4) for v in values],
-        "min_s": round(min(values), 4),
-        "median_s": round(statistics.median(values), 4),
-        "max_s": round(max(values), 4),
-    }
-
-
-def timed(call: Callable[[], object]) -> tuple[float, float, object]:
-    """Wall-clock and CPU seconds of this process for one call, after a garbage collection."""
-    gc.collect()
-    cpu = time.process_time()
-    started = time.perf_counter()
-    value = call()
-    return time.perf_counter() - started, time.process_time() - cpu, value
-
-
-def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/src/", "/lib/python"):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
-    return filename
-
-
-def profile(call: Callable[[], object], top: int = 15, focus: Sequence[str] = ("together/",)) -> dict:
-    """One call under cProfile: the functions with the most own and cumulative time, overall and in ``focus``."""
-    profiler = cProfile.Profile()
-    started = time.perf_counter()
-    profiler.enable()
-    call()
-    profiler.disable()
-    elapsed = time.perf_counter() - started
-    rows = [
-        {
-            "function": f"{_short(filename)}:{line}({name})" if line else re.sub(r" at 0x[0-9a-f]+", "", name),
-            "calls": calls,
-            "own_s": round(own, 4),
-            "cumulative_s": round(cumulative, 4),
-        }
-        for (filename, line, name), (_, calls, own, cumulative, _) in pstats.Stats(profiler).stats.items()
-    ]
-    by_cumulative = sorted(rows, key=lambda r: -r["cumulative_s"])
-    return {
-        "seconds_under_profiler": round(elapsed, 3),
-        "by_own_time": sorted(rows, key=lambda r: -r["own_s"])[:top],
-        "by_cumulative_time": by_cumulative[: top * 2],
-        "focus": list(focus),
-        "focus_by_cumulative_time": [r for r in by_cumulative if r["function"].startswith(tuple(focus))][:top],
-    }
-
-
-def database_version(connection) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return cursor.fetchone()[0].split()[0]
-        cursor.execute("SELECT sqlite_version()")
-        return cursor.fetchone()[0]
-
-
-class OtherCPU:
-    """CPU time used by every other process on the machine while a block runs (from /proc).
-
-    The benchmark runs in one process; whatever else the machine does competes with it for CPUs.
-    PostgreSQL's server processes (named "postgres") are counted apart: on PostgreSQL they do the
-    benchmark's own database work.
-    """
-
-    BUSY_FIELDS = (0, 1, 2, 5, 6, 7)  # user, nice, system, irq, softirq, steal
-
-    @classmethod
-    def _machine_busy(cls) -> float | None:
-        try:
-            fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-            return sum(int(fields[i]) for i in cls.BUSY_FIELDS) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError):
-            return None
-
-    @staticmethod
-    def _postgres_cpu() -> dict[int, float]:
-        """CPU seconds so far of each process named "postgres"."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        found = {}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                text = stat.read_text()
-                if text[text.index("(") + 1 : text.rindex(")")] == "postgres":
-                    fields = text[text.rindex(")") + 2 :].split()
-                    found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / ticks
-        return found
-
-    def __enter__(self) -> OtherCPU:
-        self.postgres = self._postgres_cpu()
-        self.busy, self.own, self.wall = self._machine_busy(), time.process_time(), time.perf_counter()
-        self.result: dict = {}
-        return self
-
-    def __exit__(self, *exc) -> None:
-        busy, own, wall = self._machine_busy(), time.process_time(), time.perf_counter()
-        postgres_now = self._postgres_cpu()
-        if busy is None or self.busy is None:
-            return
-        postgres = sum(cpu - self.postgres.get(pid, 0.0) for pid, cpu in postgres_now.items())
-        others = max(0.0, (busy - self.busy) - (own - self.own) - postgres)
-        seconds = wall - self.wall
-        self.result = {
-            "seconds": round(seconds, 2),
-            "this_process_cpu_s": round(own - self.own, 2),
-            "postgres_server_cpu_s": round(postgres, 2),
-            "other_processes_cpu_s": round(others, 2),
-            "other_processes_cpus_busy": round(others / seconds, 2),
-            "cpu_count": os.cpu_count(),
-        }
-
-
-def contention_note(other: dict) -> str:
-    """A line on what else used the machine during the timed runs, with a warning if it was much."""
-    if not other:
-        return "other processes' CPU use unknown"
-    note = (
-        f"other processes used {other['other_processes_cpus_busy']:.2f} CPUs on average during the timed runs "
-        f"(of {other['cpu_count']})"
-    )
-    if other.get("postgres_server_cpu_s"):
-        note += f", besides the PostgreSQL server's {other['postgres_server_cpu_s'] / other['seconds']:.2f}"
-    if other["other_processes_cpus_busy"] > 0.25:
-        note += " - WARNING: the machine was not quiet; these timings may be pessimistic"
-    return note
-
-
-def cpu_reference_ms() -> float:
-    """A fixed pure-Python workload (best of 3), to compare the machine's speed between runs.
-
-    On a shared virtual machine the CPU can be much slower at one time than another without
-    anything showing in /proc; this figure makes that visible.
-    """
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        sum(i * i for i in range(2_000_000))
-        best = min(best, time.perf_counter() - started)
-    return round(best * 1000, 1)
-
-
-def reference_note(before: float, after: float) -> str:
-    return (
-        f"CPU reference (a fixed pure-Python loop, best of 3): {before:.0f} ms before and {after:.0f} ms after "
-        "the timed runs; compare it between runs, as this machine's speed varies"
-    )
-
-
-class SQLTimer:
-    """Seconds and statements spent executing SQL, through Django's execute wrapper.
-
-    Fetching rows is not included, so this suits writes (INSERT) better than reads.
-    """
-
-    def __init__(self):
-        self.seconds = 0.0
-        self.statements = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.statements += 1
-
-
-def source_fingerprint(paths: Sequence[str]) -> dict[str, str | None]:
-    """A short SHA-256 of each source file the benchmark exercises, to tell runs of different code apart."""
-    import hashlib
-
-    fingerprint: dict[str, str | None] = {}
-    for path in paths:
-        try:
-            fingerprint[path] = hashlib.sha256((REPO / path).read_bytes()).hexdigest()[:12]
-        except OSError:
-            fingerprint[path] = None
-    migrations = sorted(p.name for p in (REPO / "src/together/reviews/migrations").glob("0*.py"))
-    fingerprint["reviews migrations"] = ", ".join(migrations)
-    return fingerprint
-
-
-def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def version_of(module: str) -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(module)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def machine_info(extra_packages: Sequence[str] = ()) -> dict:
-    model = None
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory = None
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        memory = round(int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024, 1)
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpu_model": model,
-        "memory_gib": memory,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "django": version_of("django"),
-        "sqlite_library": sqlite3.sqlite_version,
-        **{name: version_of(name) for name in extra_packages},
-        "load_average_at_end": round(os.getloadavg()[0], 2),
-    }
-
-
-def write_json(report: dict, output: Path) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_suffix(".tmp")
-    temporary.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    temporary.replace(output)
-
-
-def relative(path: Path) -> str:
-    path = path.resolve()
-    return str(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
-
-
-def mark(ok: bool | None) -> str:
-    return "-" if ok is None else ("PASS" if ok else "FAIL")
-
-
-def _terminate(signum, frame):
-    raise SystemExit(128 + signum)
-
-
-def install_sigterm() -> None:
-    signal.signal(signal.SIGTERM, _terminate)  # so finally blocks remove the temporary folders
-
 
 # --------------------------------------------------------------------------------------------
 # Inside the worker process: Django is set up against the benchmark database
 # --------------------------------------------------------------------------------------------
-
-
-def create_partnership_with_organisations(organisation_count: int, seed: int):
-    """A user, a partnership with its default groups and ``organisation_count`` organisations."""
-    from together.accounts.models import User
-    from together.partnerships.models import Organisation
-    from together.partnerships.services import create_partnership
-    from together.reviews import keys
-
-    user = User.objects.create_user("bench@example.invalid", keys.new_key())
-    partnership = create_partnership(
-        user,
-        name="Riverlands Partnership",
-        place="Riverlands",
-        description="A large partnership of councils, the NHS, police, fire, housing, colleges, "
-        "voluntary groups and businesses.",
-        vision="By 2040 everyone in Riverlands can live a healthy, safe and independent life.",
-        vision_horizon_year=2040,
-    )
-    plan = organisation_plan(organisation_count, seed)
-    Organisation.objects.bulk_create(
-        Organisation(partnership=partnership, name=name, sector=sector) for name, sector, _w in plan
-    )
-    by_name = {o.name: o for o in partnership.organisations.all()}
-    organisations = [(by_name[name], sector, weight) for name, sector, weight in plan]
-    groups = list(partnership.groups.order_by("position", "pk"))
-    return user, partnership, organisations, groups
-
-
-def new_round(partnership, user, name: str):
-    """An open round on the latest stored version of the Transforming Together Framework."""
-    from together.frameworks.models import FrameworkVersion
-    from together.reviews import keys, lifecycle
-    from together.reviews.models import Round
-
-    version = FrameworkVersion.objects.filter(framework_id="transforming-together").order_by("-number").first()
-    if version is None:
-        raise RuntimeError("the framework is not loaded")
-    round_ = Round.objects.create(
-        partnership=partnership, name=name, framework_version=version, open_link_code=keys.new_key()
-    )
-    lifecycle.apply(round_, "open", user)
-    return round_
-
-
-ACTION_TITLES = (
-    "Frontline listening sessions in every partner",
-    "Residents' panel for the health and wellbeing strategy",
-    "One-page shared outcomes agreed by every board",
-    "Joint induction for new managers across partners",
-    "Pooled budget pilot for hospital discharge",
-    "Tell regulators about shared barriers",
-    "Neighbourhood door-knocking month",
-    "Shared data dashboard for early help",
-    "Quarterly partnership learning review",
-    "Voluntary sector seat on every programme board",
-    "Councillor briefings on the joint programme",
-    "Secondments between the council and the NHS",
-)
-
-
-def add_actions(partnership, round_, user, organisations) -> int:
-    from together.actions.models import Action, ActionState
-
-    themes = [t.id for t in round_.framework.themes]
-    states = [ActionState.PROPOSED, ActionState.AGREED, ActionState.IN_PROGRESS, ActionState.DONE]
-    for index, title in enumerate(ACTION_TITLES):
-        action = Action.objects.create(
-            partnership=partnership,
-            round=round_,
-            title=title,
-            description="What we will do, who is involved and by when.",
-            theme_id=themes[index % len(themes)],
-            lead_organisation=organisations[(index * 7) % len(organisations)][0],
-            due_date=FIRST_DAY + datetime.timedelta(days=60 + 30 * index),
-            success_measure="A clear change in the next review's scores on this theme.",
-            created_by=user,
-        )
-        Action.objects.filter(pk=action.pk).update(state=states[index % len(states)])
-    return len(ACTION_TITLES)
 
 
 def phase_run(args: argparse.Namespace) -> dict:
@@ -875,6 +233,7 @@ def phase_run(args: argparse.Namespace) -> dict:
     return {
         "database": "postgres" if vendor == "postgresql" else vendor,
         "database_version": database_version(connection),
+        "durability": durability(connection),
         "rows": rows,
         "load": {
             "generate_seconds": round(generate_seconds, 2),
@@ -1050,22 +409,18 @@ def _bare(row: dict) -> str:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.report_pdf",
-        description="PDF report benchmark: together.reports.build.pdf for a closed round of a partnership "
+    parser = argument_parser(
+        "python -m bench.report_pdf",
+        "PDF report benchmark: together.reports.build.pdf for a closed round of a partnership "
         "with 100 organisations and 3,000 respondents.",
+        database_default="sqlite",
     )
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="sqlite")
     parser.add_argument("--respondents", type=int, default=3000, help="submitted responses (default 3000)")
     parser.add_argument("--organisations", type=int, default=100, help="partner organisations (default 100)")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs after one warm-up (default 5)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic answers")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON")
+    add_common_arguments(parser, DEFAULT_OUTPUT)
     parser.add_argument("--save-pdf", type=Path, help="also keep the last PDF built here")
     parser.add_argument("--save-html", type=Path, help="and the report's HTML here")
-    parser.add_argument("--inner-json", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--phase", choices=("run",), help=argparse.SUPPRESS)
-    parser.add_argument("--json-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.respondents < 1 or args.repeats < 1 or not 1 <= args.organisations <= 400:
         parser.error("--respondents and --repeats must be positive, --organisations 1 to 400")
@@ -1078,23 +433,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.phase:  # the worker: Django against the benchmark database, set up by the environment
         args.json_out.write_text(json.dumps(phase_run(args)))
         return 0
-    if args.inner_json:  # inside scripts/with-postgres.sh
-        args.inner_json.write_text(json.dumps(run_database("postgres", args)))
+    started = now()
+    results = for_each_database(
+        args,
+        lambda database: run_database(database, args),
+        module="bench.report_pdf",
+        argv=worker_argv(args),
+        timeout=120 + TIMEOUTS["setup"] + TIMEOUTS["run"],
+    )
+    if results is None:  # the run inside scripts/with-postgres.sh, which has handed its result back
         return 0
-    started = datetime.datetime.now(datetime.UTC)
-    results = []
-    if args.database in ("sqlite", "both"):
-        results.append(run_database("sqlite", args))
-    if args.database in ("postgres", "both"):
-        results.append(
-            run_under_postgres("bench.report_pdf", worker_argv(args), 120 + TIMEOUTS["setup"] + TIMEOUTS["run"])
-        )
     output = args.output.resolve()
     report = {
         "benchmark": "report_pdf",
-        "date": started.isoformat(timespec="seconds"),
-        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine_info(("weasyprint", "pypdf", "psycopg")),
+        **timestamps(started),
+        "machine": machine_info(("weasyprint", "pypdf", "psycopg"), load_average_at_end=round(os.getloadavg()[0], 2)),
         "respondents": args.respondents,
         "organisations": args.organisations,
         "warmup": 1,

@@ -23,31 +23,37 @@ import datetime
 import gc
 import json
 import os
-import platform
 import random
 import re
 import resource
-import secrets
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import uuid
 from pathlib import Path
 
-from bench.report_pdf import profile as cprofile
+from bench.harness.database import database_url, database_version, durability, prepare_database, server_settings
+from bench.harness.measure import profile as cprofile
+from bench.harness.measure import summary
+from bench.harness.process import RESULTS, install_sigterm, progress, run_worker
+from bench.harness.report import (
+    add_common_arguments,
+    argument_parser,
+    for_each_database,
+    machine_info,
+    mark,
+    now,
+    relative,
+    timestamps,
+    write_json,
+)
+from bench.harness.server import service_env
 
-REPO = Path(__file__).resolve().parent.parent
-BIN = REPO / ".venv" / "bin"
-FRAMEWORK_FILE = REPO / "frameworks" / "transforming-together.yaml"
-WITH_POSTGRES = REPO / "scripts" / "with-postgres.sh"
-DEFAULT_OUTPUT = REPO / "bench" / "results" / "results_compute.json"
-HOST = "127.0.0.1"
+DEFAULT_OUTPUT = RESULTS / "results_compute.json"
 
 TARGET = {
     "max_full_to_raw_ratio": 2.0,  # full computation at most twice the bare GROUP BY (medians)
@@ -222,7 +228,7 @@ def phase_load(args: argparse.Namespace) -> dict:
         commit_started = time.perf_counter()
     commit_seconds = time.perf_counter() - commit_started  # deferred foreign-key checks run here
     load_seconds = time.perf_counter() - started
-    _progress(f"{vendor}: {tally['answers']:,} answers loaded in {load_seconds:.1f} s; running ANALYZE")
+    progress(f"{vendor}: {tally['answers']:,} answers loaded in {load_seconds:.1f} s; running ANALYZE")
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -308,39 +314,26 @@ def _raw(connection, sql: str, params) -> list:
         return cursor.fetchall()
 
 
-def _summary(values: list[float]) -> dict:
-    return {
-        "runs_s": [round(v, 4) for v in values],
-        "min_s": round(min(values), 4),
-        "median_s": round(statistics.median(values), 4),
-        "max_s": round(max(values), 4),
-    }
+POSTGRES_SETTINGS = (
+    "shared_buffers",
+    "work_mem",
+    "effective_cache_size",
+    "jit",
+    "max_parallel_workers_per_gather",
+    "fsync",
+    "synchronous_commit",
+    "full_page_writes",
+)
+SQLITE_SETTINGS = ("journal_mode", "synchronous", "cache_size", "mmap_size", "temp_store")
 
 
 def _database_info(connection) -> dict:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            settings = {}
-            for name in (
-                "server_version",
-                "shared_buffers",
-                "work_mem",
-                "effective_cache_size",
-                "jit",
-                "max_parallel_workers_per_gather",
-                "fsync",
-                "synchronous_commit",
-                "full_page_writes",
-            ):
-                cursor.execute(f"SHOW {name}")
-                settings[name] = cursor.fetchone()[0]
-            return {"version": settings.pop("server_version").split()[0], "settings": settings}
-        settings = {}
-        for name in ("journal_mode", "synchronous", "cache_size", "mmap_size", "temp_store"):
-            cursor.execute(f"PRAGMA {name}")
-            settings[name] = cursor.fetchone()[0]
-        cursor.execute("SELECT sqlite_version()")
-        return {"version": cursor.fetchone()[0], "settings": settings}
+    names = POSTGRES_SETTINGS if connection.vendor == "postgresql" else SQLITE_SETTINGS
+    return {
+        "version": database_version(connection),
+        "settings": server_settings(connection, names),
+        "durability": durability(connection),
+    }
 
 
 def _sql_pattern(sql: str) -> re.Pattern:
@@ -402,7 +395,7 @@ def phase_time(args: argparse.Namespace) -> dict:
         full_seconds = time.perf_counter() - started
         del results
         label = "warm-up" if index < args.warmup else f"run {index - args.warmup + 1}/{args.repeats}"
-        _progress(f"{connection.vendor}: {label}: raw GROUP BY {raw_seconds:.3f} s, full results {full_seconds:.3f} s")
+        progress(f"{connection.vendor}: {label}: raw GROUP BY {raw_seconds:.3f} s, full results {full_seconds:.3f} s")
         if index >= args.warmup:
             raw_times.append(raw_seconds)
             full_times.append(full_seconds)
@@ -464,8 +457,8 @@ def phase_time(args: argparse.Namespace) -> dict:
         "timings": {
             "warmup_runs": args.warmup,
             "timed_runs": args.repeats,
-            "raw_group_by": _summary(raw_times),
-            "full_results": _summary(full_times),
+            "raw_group_by": summary(raw_times),
+            "full_results": summary(full_times),
             "ratio_median": round(full_median / raw_median, 3),
             "ratio_min": round(min(full_times) / min(raw_times), 3),
         },
@@ -541,90 +534,36 @@ PHASES = {"load": phase_load, "time": phase_time, "rss": phase_rss, "tracemalloc
 # --------------------------------------------------------------------------------------------
 
 
-def service_env(database_url: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "together.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": database_url,
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
-def run_command(args: list, env: dict, timeout: float) -> str:
-    result = subprocess.run([str(a) for a in args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
-    if result.returncode:
-        raise RuntimeError(f"{Path(str(args[0])).name} {args[1] if len(args) > 1 else ''} failed:\n{result.stderr}")
-    return result.stdout
-
-
 def run_phase(phase: str, args: argparse.Namespace, env: dict, work: Path, round_id: int | None = None) -> dict:
     """Run one phase in a fresh Python process; its progress goes to stderr, its result to a JSON file."""
-    out = work / f"{phase}.json"
-    command = [
-        sys.executable,
-        "-m",
-        "bench.results_compute",
-        "--phase",
-        phase,
-        "--json-out",
-        str(out),
-        "--respondents",
-        str(args.respondents),
-        "--statements",
-        str(args.statements),
-        "--repeats",
-        str(args.repeats),
-        "--warmup",
-        str(args.warmup),
-        "--seed",
-        str(args.seed),
-    ]
+    argv = ["--respondents", str(args.respondents), "--statements", str(args.statements)]
+    argv += ["--repeats", str(args.repeats), "--warmup", str(args.warmup), "--seed", str(args.seed)]
     if round_id is not None:
-        command += ["--round-id", str(round_id)]
-    try:
-        result = subprocess.run(command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, timeout=TIMEOUTS[phase])
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"the {phase} step took longer than {TIMEOUTS[phase]} s and was stopped") from None
-    if result.returncode or not out.exists():
-        raise RuntimeError(f"the {phase} step exited with {result.returncode}; see its output above")
-    return json.loads(out.read_text())
+        argv += ["--round-id", str(round_id)]
+    return run_worker("bench.results_compute", argv, env, work, TIMEOUTS[phase], phase=phase)
 
 
 def run_database(database: str, args: argparse.Namespace) -> dict:
     """Everything for one database. On PostgreSQL, DATABASE_URL comes from scripts/with-postgres.sh."""
     work = Path(tempfile.mkdtemp(prefix=f"together-results-bench-{database}-"))
     try:
-        if database == "sqlite":
-            url = f"sqlite:///{work / 'bench.sqlite3'}"
-        else:
-            url = os.environ["DATABASE_URL"]
-            host = urllib.parse.urlsplit(url).hostname
-            if host != HOST:
-                raise RuntimeError(f"refusing to use a PostgreSQL server that is not on {HOST}: {host}")
-        env = service_env(url)
-        _progress(f"{database}: migrate and framework load into a fresh database")
-        started = time.perf_counter()
-        run_command([BIN / "together", "migrate", "--noinput", "--verbosity", "0"], env, TIMEOUTS["setup"])
-        run_command([BIN / "together", "framework", "load", FRAMEWORK_FILE], env, TIMEOUTS["setup"])
-        setup_seconds = time.perf_counter() - started
-        _progress(f"{database}: loading {args.respondents:,} respondents x {args.statements} statements")
+        env = service_env(database_url(database, work))
+        progress(f"{database}: migrate and framework load into a fresh database")
+        setup_seconds = prepare_database(env, TIMEOUTS["setup"])
+        progress(f"{database}: loading {args.respondents:,} respondents x {args.statements} statements")
         loaded = run_phase("load", args, env, work)
-        loaded["load"]["migrate_and_framework_seconds"] = round(setup_seconds, 2)
+        loaded["load"]["migrate_and_framework_seconds"] = setup_seconds
         round_id = loaded.pop("round_id")
-        _progress(f"{database}: timing raw GROUP BY and full results ({args.warmup} warm-up + {args.repeats})")
+        progress(f"{database}: timing raw GROUP BY and full results ({args.warmup} warm-up + {args.repeats})")
         timed = run_phase("time", args, env, work, round_id)
-        _progress(f"{database}: peak memory of one computation in a fresh process")
+        progress(f"{database}: peak memory of one computation in a fresh process")
         rss = run_phase("rss", args, env, work, round_id)
         traced = run_phase("tracemalloc", args, env, work, round_id)
         result = {
             "database": database,
             "database_version": timed["database"]["version"],
             "database_settings": timed["database"]["settings"],
+            "durability": timed["database"]["durability"],
             **loaded,
             "sql": timed["sql"],
             "sanity": timed["sanity"],
@@ -641,58 +580,8 @@ def run_database(database: str, args: argparse.Namespace) -> dict:
         result["target_verdict"] = verdict(result)
         return result
     except (RuntimeError, OSError, ValueError, KeyError, subprocess.SubprocessError) as problem:
-        _progress(f"{database}: FAILED: {problem}")
+        progress(f"{database}: FAILED: {problem}")
         return {"database": database, "failed": str(problem)}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def run_postgres(args: argparse.Namespace) -> dict:
-    """Run this benchmark again inside scripts/with-postgres.sh, which owns the throwaway cluster."""
-    work = Path(tempfile.mkdtemp(prefix="together-results-bench-pg-out-"))
-    out = work / "postgres.json"
-    command = [
-        str(WITH_POSTGRES),
-        sys.executable,
-        "-m",
-        "bench.results_compute",
-        "--database",
-        "postgres",
-        "--respondents",
-        str(args.respondents),
-        "--statements",
-        str(args.statements),
-        "--repeats",
-        str(args.repeats),
-        "--warmup",
-        str(args.warmup),
-        "--seed",
-        str(args.seed),
-        "--inner-json",
-        str(out),
-    ]
-    timeout = 120 + sum(TIMEOUTS.values()) + TIMEOUTS["setup"]
-    _progress("postgres: starting a throwaway cluster with scripts/with-postgres.sh")
-    process = subprocess.Popen(command, cwd=REPO, start_new_session=True, stdin=subprocess.DEVNULL)
-    try:
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _progress(f"postgres: no result after {timeout} s; stopping it")
-        finally:
-            if process.poll() is None:  # timed out, or we were interrupted: stop the whole group
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
-        try:
-            return json.loads(out.read_text())
-        except (OSError, ValueError):
-            return {"database": "postgres", "failed": f"scripts/with-postgres.sh exited with {process.returncode}"}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -700,44 +589,6 @@ def run_postgres(args: argparse.Namespace) -> dict:
 # --------------------------------------------------------------------------------------------
 # Reporting
 # --------------------------------------------------------------------------------------------
-
-
-def _progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def _version(module: str) -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(module)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def machine_info(results: list[dict]) -> dict:
-    model = None
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory = None
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        memory = round(int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024, 1)
-    versions = {r["database"]: r.get("database_version") for r in results}
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpu_model": model,
-        "memory_gib": memory,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "django": _version("django"),
-        "psycopg": _version("psycopg"),
-        "sqlite": versions.get("sqlite") or sqlite3.sqlite_version,
-        "postgres": versions.get("postgres"),
-        "load_average": round(os.getloadavg()[0], 2),
-    }
 
 
 def verdict(result: dict) -> dict | None:
@@ -751,10 +602,6 @@ def verdict(result: dict) -> dict | None:
     if result["database"] == "sqlite":
         checks["full_under_1_s"] = timings["full_results"]["median_s"] < TARGET["sqlite_full_seconds"]
     return {"pass": all(checks.values()), "checks": checks}
-
-
-def _mark(ok: bool | None) -> str:
-    return "-" if ok is None else ("PASS" if ok else "FAIL")
 
 
 def format_report(report: dict) -> str:
@@ -820,11 +667,11 @@ def format_report(report: dict) -> str:
         checks = judged["checks"]
         timings = result["timings"]
         parts = [
-            f"full/raw {timings['ratio_median']:.2f}x {_mark(checks['full_at_most_2x_raw'])}",
+            f"full/raw {timings['ratio_median']:.2f}x {mark(checks['full_at_most_2x_raw'])}",
             f"full {timings['full_results']['median_s']:.3f} s "
-            + (_mark(checks["full_under_1_s"]) if "full_under_1_s" in checks else "(1 s target is for SQLite)"),
+            + (mark(checks["full_under_1_s"]) if "full_under_1_s" in checks else "(1 s target is for SQLite)"),
             f"memory {result['memory']['rss']['process_peak_rss_mb']:.0f} MB "
-            f"{_mark(checks['peak_memory_under_250_mb'])}",
+            f"{mark(checks['peak_memory_under_250_mb'])}",
         ]
         lines.append(f"  {result['database']}: {'PASS' if judged['pass'] else 'FAIL'} ({'; '.join(parts)})")
     lines.append("")
@@ -855,36 +702,25 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write_json(report: dict, output: Path) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_suffix(".tmp")
-    temporary.write_text(json.dumps(report, indent=2) + "\n")
-    temporary.replace(output)
-
-
 # --------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.results_compute",
-        description="Results benchmark: round_results on a round of 1,000,000 answers, against its bare "
+    parser = argument_parser(
+        "python -m bench.results_compute",
+        "Results benchmark: round_results on a round of 1,000,000 answers, against its bare "
         "GROUP BY, on SQLite and PostgreSQL.",
+        database_default="both",
     )
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--respondents", type=int, default=25_000, help="submitted responses (default 25000)")
     parser.add_argument(
         "--statements", type=int, default=40, help="statements each respondent answers, the framework's first N (40)"
     )
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each measurement (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic answers")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON")
-    parser.add_argument("--inner-json", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--phase", choices=tuple(PHASES), help=argparse.SUPPRESS)
-    parser.add_argument("--json-out", type=Path, help=argparse.SUPPRESS)
+    add_common_arguments(parser, DEFAULT_OUTPUT, phases=tuple(PHASES))
     parser.add_argument("--round-id", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.respondents < 1 or args.statements < 1 or args.repeats < 1 or args.warmup < 0:
@@ -892,38 +728,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _terminate(signum, frame):
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)  # so the finally blocks remove the temporary folders
-
+    install_sigterm()
     if args.phase:  # a worker: Django set up against the benchmark database by the environment
         result = PHASES[args.phase](args)
         args.json_out.write_text(json.dumps(result))
         return 0
-
-    if args.inner_json:  # inside scripts/with-postgres.sh: DATABASE_URL points at the throwaway cluster
-        if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-            print("--inner-json needs DATABASE_URL from scripts/with-postgres.sh", file=sys.stderr)
-            return 2
-        args.inner_json.write_text(json.dumps(run_database("postgres", args)))
+    started = now()
+    argv = ["--respondents", str(args.respondents), "--statements", str(args.statements)]
+    argv += ["--repeats", str(args.repeats), "--warmup", str(args.warmup), "--seed", str(args.seed)]
+    results = for_each_database(
+        args,
+        lambda database: run_database(database, args),
+        module="bench.results_compute",
+        argv=argv,
+        timeout=120 + sum(TIMEOUTS.values()) + TIMEOUTS["setup"],
+    )
+    if results is None:  # the run inside scripts/with-postgres.sh, which has handed its result back
         return 0
-
-    started = datetime.datetime.now(datetime.UTC)
-    results = []
-    if args.database in ("sqlite", "both"):
-        results.append(run_database("sqlite", args))
-    if args.database in ("postgres", "both"):
-        results.append(run_postgres(args))
+    versions = {r["database"]: r.get("database_version") for r in results}
     output = args.output.resolve()
     report = {
         "benchmark": "results_compute",
-        "date": started.isoformat(timespec="seconds"),
-        "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine_info(results),
+        **timestamps(started),
+        "machine": machine_info(
+            ("psycopg",),
+            sqlite=versions.get("sqlite") or sqlite3.sqlite_version,
+            postgres=versions.get("postgres"),
+            load_average=round(os.getloadavg()[0], 2),
+        ),
         "respondents": args.respondents,
         "statements": args.statements,
         "warmup": args.warmup,
@@ -932,7 +766,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {"DEBUG": "false", "MIN_GROUP_SIZE": "5 (default)"},
         "target": TARGET,
         "results": results,
-        "output": str(output.relative_to(REPO) if output.is_relative_to(REPO) else output),
+        "output": relative(output),
     }
     write_json(report, output)
     print(format_report(report))

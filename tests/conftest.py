@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,28 @@ def security_events():
     security_event.connect(record)
     yield seen
     security_event.disconnect(record)
+
+
+@pytest.fixture(scope="session")
+def _redis_server():
+    from tests import redis_server
+
+    binary = redis_server.find()
+    if binary is None and os.environ.get("CI") == "true":
+        pytest.fail("redis-server is missing: scripts/ensure-system-packages.sh installs it (make install)")
+    if binary is None:
+        pytest.skip("redis-server is not installed here (Debian's redis-server package; make test installs it)")
+    server = redis_server.RedisServer(binary)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(_redis_server):
+    """The address of the test session's own redis-server, emptied before each test."""
+    import redis
+
+    client = redis.Redis.from_url(_redis_server.url())
+    client.flushall()
+    client.close()
+    return _redis_server.url()

@@ -20,11 +20,17 @@ def _asks_for_help(args: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args[:2] == ["framework", "validate"] and len(args) > 2 and not any(a.startswith("-") for a in args[2:]):
-        # Checking a file needs no settings or database, so an author can run it anywhere.
-        from together.framework.check import validate_files
+    if (
+        args[:1] == ["framework"]
+        and args[1:2] in (["validate"], ["convert"], ["template"])
+        and len(args) > 2
+        and not any(a.startswith("-") for a in args[2:])
+    ):
+        # Checking, converting and writing a template need no settings or database, so an author
+        # can run them anywhere.
+        from together.framework.check import run
 
-        sys.exit(validate_files(args[2:], sys.stdout, sys.stderr))
+        sys.exit(run(args[1], args[2:], sys.stdout, sys.stderr))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "together.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -55,7 +55,18 @@ def _shown_rate(count: int, seconds: int) -> str:
     return f"{count}/{seconds}seconds"
 
 
-MESSAGE_KINDS = ("invitation", "reminder")
+MESSAGE_KINDS = (
+    "invitation",
+    "reminder",
+    "password-reset",
+    "account-invite",
+    "signup-approved",
+    "signup-existing",
+    "signup-confirm",
+    "signup-received",
+    "signup-refused",
+    "join",
+)
 
 
 def _templates(value: str) -> dict[str, str]:
@@ -152,6 +163,20 @@ SETTINGS: tuple[Setting, ...] = (
         "repeats: about half the database's work per page. Turn off only behind a pooler without "
         "prepared statement support (PgBouncer before 1.21 in transaction mode).",
         _bool,
+    ),
+    Setting(
+        "REDIS_URL",
+        "",
+        "Redis for several instances, like redis://host:6379/0: the shared cache, the rate-limit "
+        "counts and a copy of each session are kept there. Empty: all of them stay in the database.",
+        secret=True,
+    ),
+    Setting(
+        "TASK_QUEUE",
+        "database",
+        "Where background tasks wait for together worker: database (a table, the default) or redis "
+        "(RQ on REDIS_URL; see docs/deploying.md before choosing it).",
+        _choice("database", "redis"),
     ),
     Setting(
         "MIN_GROUP_SIZE",
@@ -353,6 +378,13 @@ SETTINGS: tuple[Setting, ...] = (
         _int_at_least(1),
     ),
     Setting(
+        "SOLO_RETENTION_DAYS",
+        90,
+        "How many days a solo review (a leader's own, answered without an account) is kept after it is "
+        "started; together clean_solo, run daily, removes older ones. The solo pages state it.",
+        _int_at_least(1),
+    ),
+    Setting(
         "SECURE_PROXY_SSL_HEADER",
         "",
         "Header a trusted proxy sets on HTTPS requests, such as X-Forwarded-Proto. Empty without a proxy.",
@@ -402,6 +434,19 @@ SETTINGS: tuple[Setting, ...] = (
         "How long a file made in the background can be downloaded, in hours; then it is deleted.",
         _int_at_least(1),
     ),
+    Setting(
+        "CLEANUP_MINUTES",
+        60,
+        "How often together worker runs the clean-ups (pruning the audit log, giving up stopped imports, "
+        "removing old finished tasks), in minutes. 0 turns them off (run the commands from cron instead).",
+        _int_at_least(0),
+    ),
+    Setting(
+        "TASK_RESULT_DAYS",
+        30,
+        "How many days finished background tasks are kept (they hold only row ids and counts).",
+        _int_at_least(1),
+    ),
     Setting("NOTIFY_API_KEY", "", "GOV.UK Notify API key, when EMAIL_BACKEND is the Notify backend.", secret=True),
     Setting(
         "NOTIFY_TEMPLATE_ID",
@@ -412,7 +457,8 @@ SETTINGS: tuple[Setting, ...] = (
         "NOTIFY_TEMPLATE_IDS",
         {},
         "Other Notify templates for some kinds of message, like reminder=TEMPLATE-ID,invitation=TEMPLATE-ID "
-        "(kinds: invitation and reminder); the others use NOTIFY_TEMPLATE_ID.",
+        "(kinds: invitation, reminder, password-reset, account-invite, signup-approved, signup-existing, "
+        "signup-confirm, signup-received, signup-refused, join); the others use NOTIFY_TEMPLATE_ID.",
         _templates,
     ),
     Setting(
@@ -476,5 +522,9 @@ def read(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             raise ImproperlyConfigured("OIDC_CLIENT_SECRET: is required when OIDC_CLIENT_ID is set")
         if "openid" not in values["OIDC_SCOPES"].split() or "email" not in values["OIDC_SCOPES"].split():
             raise ImproperlyConfigured(f"OIDC_SCOPES: must include openid and email (got {values['OIDC_SCOPES']!r})")
+    if values["TASK_QUEUE"] == "redis" and not values["REDIS_URL"]:
+        raise ImproperlyConfigured("TASK_QUEUE: redis needs REDIS_URL to say which Redis server")
+    if values["REDIS_URL"] and not values["REDIS_URL"].startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL: must start with redis://, rediss:// or unix:// (got another scheme)")
     values["OIDC_ALLOWED_DOMAINS"] = [domain.lower().lstrip("@") for domain in values["OIDC_ALLOWED_DOMAINS"]]
     return values

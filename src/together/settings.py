@@ -35,6 +35,7 @@ SIGNUP_OPEN_DOMAINS = _env["SIGNUP_OPEN_DOMAINS"]
 SIGNUP_LINK_TIMEOUT = 60 * 60 * _env["SIGNUP_LINK_HOURS"]
 SIGNUP_RATE_LIMIT = _env["SIGNUP_RATE_LIMIT"]
 AUDIT_LOG_DAYS = _env["AUDIT_LOG_DAYS"]
+SOLO_RETENTION_DAYS = _env["SOLO_RETENTION_DAYS"]
 
 INSTALLED_APPS = [
     "together.accounts",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "together.operator",
     "together.messaging",
     "together.jobs",
+    "together.solo",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -247,16 +249,51 @@ EMAIL_MAX_ATTEMPTS = _env["EMAIL_MAX_ATTEMPTS"]
 EMAIL_RETRY_SECONDS = _env["EMAIL_RETRY_SECONDS"]
 BACKGROUND_FILES_FROM = _env["BACKGROUND_FILES_FROM"]
 PREPARED_FILE_HOURS = _env["PREPARED_FILE_HOURS"]
+# Clean-ups together worker runs itself (see together.messaging.housekeeping); 0 turns them off.
+CLEANUP_MINUTES = _env["CLEANUP_MINUTES"]
+TASK_RESULT_DAYS = _env["TASK_RESULT_DAYS"]
 NOTIFY_API_KEY = _env["NOTIFY_API_KEY"]
 NOTIFY_TEMPLATE_ID = _env["NOTIFY_TEMPLATE_ID"]
 NOTIFY_TEMPLATE_IDS = _env["NOTIFY_TEMPLATE_IDS"]
 NOTIFY_BASE_URL = _env["NOTIFY_BASE_URL"]
 
-# Background tasks (sending email) are rows in the service's own database, run by
-# `together worker`: no other server is needed. Another django-tasks backend (such as one on
-# Redis) can take its place here; see docs/deploying.md.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# What every instance must share. Without REDIS_URL everything stays in the database: sessions,
+# the rate-limit windows (together.reviews.ratelimit) and Django's cache, should anything use it
+# (a table made by `together migrate`; nothing is cached in one process's memory). With REDIS_URL
+# the cache is Redis, the rate-limit counts are atomic increments there, and sessions are read
+# from Redis with the database as their durable copy (cached_db), so restarting Redis signs
+# nobody out. Failed sign-ins and locks (django-axes) stay in the database either way: a lock
+# must outlast a Redis restart or an eviction, and `together axes_reset_username` lifts one there.
+REDIS_URL = _env["REDIS_URL"]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "together",
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    RATE_LIMIT_STORE = "cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "together_cache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    RATE_LIMIT_STORE = "database"
+
+# Background tasks (email, imports) wait for `together worker`. By default they are rows in the
+# service's own database, written in the same transaction as what they are about: no other server
+# is needed. TASK_QUEUE=redis puts them on RQ instead (docs/deploying.md says what that trades).
+TASK_QUEUE = _env["TASK_QUEUE"]
+if TASK_QUEUE == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A job runs for an hour at most (a large import or PDF takes minutes); results are kept a day.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600, "DEFAULT_RESULT_TTL": 86400}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 SESSION_COOKIE_HTTPONLY = True
 # As the privacy notice says: signed-in sessions end with the browser, and after 12 hours at most.

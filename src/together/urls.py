@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from together.accounts import passwords
 from together.actions import views as actions
 from together.api import pages as api_pages
+from together.frameworks import urls as library
 from together.jobs import views as prepared_files
 from together.operator import public as signup
 from together.partnerships import views as partnerships
@@ -31,6 +32,7 @@ partnership_urls = [
     path("members/invite/", partnerships.member_invite, name="member-invite"),
     path("members/<id:membership_id>/role/", partnerships.member_role, name="member-role"),
     path("members/<id:membership_id>/remove/", partnerships.member_remove, name="member-remove"),
+    path("frameworks/", include(library.partnership_urls())),
     path("rounds/new/", reviews.round_create, name="round-create"),
     path("rounds/<id:round_id>/", reviews.round_detail, name="round"),
     path("rounds/<id:round_id>/edit/", reviews.round_edit, name="round-edit"),
@@ -112,6 +114,7 @@ urlpatterns = [
     path("resume/<uuid:public_id>/<str:key>/", respond.resume, name="respond-resume"),
     path("respond/<uuid:public_id>/", include(respond_urls)),
     path("respond/<uuid:public_id>/done/", respond.done, name="respond-done"),
+    path("solo/", include("together.solo.urls")),
 ]
 
 handler400 = "together.web.views.bad_request"

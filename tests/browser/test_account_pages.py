@@ -8,6 +8,7 @@ from django.core import mail
 
 from tests.browser.conftest import assert_accessible, visit
 from together.accounts.models import User
+from together.messaging.worker import run_ready_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,6 +21,15 @@ def sign_in(page, email, password):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sent_link(live_server, path_start):
+    """The link in the last email, once the worker has sent what the pages queued (none is sent
+    inside a request)."""
+    outbox = len(mail.outbox)
+    assert run_ready_tasks() >= 1
+    assert len(mail.outbox) > outbox
+    return link_in(mail.outbox[-1], live_server, path_start)
 
 
 def link_in(message, live_server, path_start):
@@ -45,7 +55,7 @@ def test_reset_a_forgotten_password(page, facilitator, live_server):
     assert page.locator("h1").inner_text() == "Check your email"
     assert_accessible(page)
 
-    visit(page, link_in(mail.outbox[-1], live_server, "/account/password-reset/"))
+    visit(page, sent_link(live_server, "/account/password-reset/"))
     assert page.locator("h1").inner_text() == "Choose a new password"
     assert "set-password" in page.url
     assert_accessible(page)
@@ -106,7 +116,7 @@ def test_an_operator_invites_someone_then_disables_them(page, browser, live_serv
     assert_accessible(page)
 
     theirs = browser.new_context(base_url=live_server.url).new_page()
-    visit(theirs, link_in(mail.outbox[-1], live_server, "/account/set-password/"))
+    visit(theirs, sent_link(live_server, "/account/set-password/"))
     assert theirs.locator("h1").inner_text() == "Choose your password"
     assert_accessible(theirs)
     set_password(theirs, NEW_PASSWORD)
@@ -150,7 +160,7 @@ def test_sign_up_with_an_open_domain(page, settings, live_server):
     fill_sign_up(page, "lee@northbridge.gov.uk")
     assert "Open the link in it" in page.locator("main").inner_text()
     assert_accessible(page)
-    visit(page, link_in(mail.outbox[-1], live_server, "/sign-up/confirm/"))
+    visit(page, sent_link(live_server, "/sign-up/confirm/"))
     assert page.locator("h1").inner_text() == "Choose your password"
     assert_accessible(page)
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
@@ -179,7 +189,7 @@ def test_sign_up_with_approval(page, browser, live_server):
     assert "Approved" in ops.locator(".govuk-notification-banner").inner_text()
     ops.context.close()
 
-    visit(page, link_in(mail.outbox[-1], live_server, "/account/set-password/"))
+    visit(page, sent_link(live_server, "/account/set-password/"))
     set_password(page, NEW_PASSWORD)
     page.wait_for_url("**/partnerships/")
     assert "Your password is set" in page.locator(".govuk-notification-banner").inner_text()
@@ -191,3 +201,46 @@ def fill_sign_up(page, email):
     page.get_by_label("Organisation").fill("Northbridge Voluntary Action")
     page.get_by_label("Why do you need an account?").fill("To review our partnership.")
     page.get_by_role("button", name="Continue").click()
+
+
+class Refusing:
+    """A mail backend whose server refuses every address."""
+
+    def __init__(self, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"5.1.1 User unknown")})
+
+
+def test_an_operator_sees_a_failed_account_email_and_tries_it_again(page, facilitator, live_server, settings):
+    User.objects.create_user("ops@service.example", PASSWORD, is_staff=True)
+    settings.EMAIL_BACKEND = f"{__name__}.Refusing"
+    visit(page, "/account/password-reset/")
+    page.get_by_label("Email address").fill(facilitator.email)
+    page.get_by_role("button", name="Send a reset link").click()
+    assert page.locator("h1").inner_text() == "Check your email"
+    run_ready_tasks()
+    assert mail.outbox == []
+
+    sign_in(page, "ops@service.example", PASSWORD)
+    page.wait_for_url("**/partnerships/")
+    visit(page, "/operator/accounts/")
+    table = page.get_by_role("table", name="Account emails that could not be sent")
+    assert facilitator.email in table.inner_text() and "5.1.1 User unknown" in table.inner_text()
+    assert_accessible(page)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    page.get_by_role("button", name="Try failed ones again").click()
+    assert "1 failed email is being tried again" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page)
+    assert page.get_by_role("table", name="Account emails that could not be sent").count() == 0, "queued again"
+    visit(page, sent_link(live_server, "/account/password-reset/"))
+    assert page.locator("h1").inner_text() == "Choose a new password"

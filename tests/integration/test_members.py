@@ -7,6 +7,7 @@ from django.core import mail
 
 from tests.integration.helpers import add_member, make_partnership
 from together.accounts.models import User
+from together.messaging.worker import run_ready_tasks
 from together.partnerships.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +17,7 @@ def invite(client, owner, partnership, email, role):
     client.force_login(owner)
     response = client.post(f"/partnerships/{partnership.pk}/members/invite/", {"email": email, "role": role})
     assert response.status_code == 302
+    run_ready_tasks()
     link = re.search(r"https?://\S+/join/\S+/", mail.outbox[-1].body).group(0)
     client.logout()
     return link.split("testserver", 1)[1]

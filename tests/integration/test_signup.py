@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from together.accounts.models import User
+from together.messaging.worker import run_ready_tasks
 from together.operator.models import AuditEvent, SignupRequest
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,9 @@ def test_open_domain_confirms_by_email_then_chooses_a_password(client, open_doma
     response = client.post("/sign-up/", form("Lee@Northbridge.gov.uk"))
     assert response.status_code == 302 and response["Location"] == "/sign-up/sent/"
     assert "Open the link in it to confirm your address" in client.get("/sign-up/sent/").content.decode()
+    assert mailoutbox == [], "the worker sends it, not the request"
+    run_ready_tasks()
+    # Kept only until the link had gone.
     assert not User.objects.exists() and not SignupRequest.objects.exists()
     link = re.search(r"http://testserver(/sign-up/confirm/\S+/)", mailoutbox[0].body)[1]
     browser = Client()
@@ -79,6 +83,7 @@ def test_a_forged_or_expired_confirmation_link_does_not_work(client, open_domain
 def test_other_domains_wait_for_approval_and_are_emailed(ops_client, open_domains, mailoutbox):
     ops, operator = ops_client
     Client().post("/sign-up/", form("lee@charity.example"))
+    run_ready_tasks()
     waiting = SignupRequest.objects.get()
     assert (waiting.email, waiting.organisation) == ("lee@charity.example", "Northbridge Council")
     assert "will look at your request" in mailoutbox[0].body
@@ -86,6 +91,7 @@ def test_other_domains_wait_for_approval_and_are_emailed(ops_client, open_domain
     assert "To review the Northbridge Partnership." in ops.get(f"/operator/sign-ups/{waiting.pk}/").content.decode()
     response = ops.post(f"/operator/sign-ups/{waiting.pk}/", {"decision": "approve"})
     assert response.status_code == 302
+    run_ready_tasks()
     user = User.objects.get(email="lee@charity.example")
     assert not user.has_usable_password() and not SignupRequest.objects.exists()
     assert "has been approved" in mailoutbox[1].body and "/account/set-password/" in mailoutbox[1].body
@@ -99,6 +105,10 @@ def test_an_operator_refuses_a_request_and_the_person_is_told(ops_client, mailou
     missing = ops.post(f"/operator/sign-ups/{waiting.pk}/", {})
     assert "Choose whether to approve or refuse" in missing.content.decode()
     ops.post(f"/operator/sign-ups/{waiting.pk}/", {"decision": "refuse", "note": "Ask your council's lead."})
+    ops.get("/operator/sign-ups/")  # the message shown once
+    assert "No sign-up requests are waiting" in ops.get("/operator/sign-ups/").content.decode()
+    assert ops.get(f"/operator/sign-ups/{waiting.pk}/").status_code == 404
+    run_ready_tasks()
     assert not SignupRequest.objects.exists() and not User.objects.filter(email="kim@example.org").exists()
     assert "has been refused" in mailoutbox[-1].body and "Ask your council's lead." in mailoutbox[-1].body
     event = AuditEvent.objects.get(action="sign-up-refused")
@@ -118,6 +128,7 @@ def test_the_answer_never_says_whether_an_address_has_an_account(facilitator, op
             assert response.status_code == 302 and response["Location"] == "/sign-up/sent/"
             pages.append(strip(client.get("/sign-up/sent/").content.decode()))
         assert pages[0] == pages[1]
+    run_ready_tasks()
     assert User.objects.count() == 2 and list(SignupRequest.objects.values_list("email", flat=True)) == [
         "unknown@charity.example"
     ]
@@ -128,6 +139,7 @@ def test_the_answer_never_says_whether_an_address_has_an_account(facilitator, op
 def test_asking_twice_makes_one_request_and_one_email(client, mailoutbox):
     client.post("/sign-up/", form("kim@example.org"))
     Client().post("/sign-up/", form("KIM@example.org", reason="Again"))
+    run_ready_tasks()
     assert SignupRequest.objects.count() == 1 and len(mailoutbox) == 1
 
 

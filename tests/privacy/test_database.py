@@ -7,15 +7,21 @@ succeed, so that the test is shown to be able to fail.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.db import connection, transaction
 from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from tests.integration.helpers import complete_questionnaire, make_partnership, make_round
+from together.accounts.models import User
+from together.messaging.models import OutgoingEmail
 from together.messaging.worker import run_ready_tasks
 from together.reviews import invitations, keys, sql
 from together.reviews.models import Invitation, Response, ResponseState, UsedKey
@@ -189,3 +195,64 @@ def test_sent_drafts_leave_no_digest_in_the_sqlite_files(facilitator, framework_
         assert found == set()
     else:
         assert found, "the weakened copy must leave erased digests in the files"
+
+
+def _keep_the_link_with_the_row(monkeypatch):
+    """The weakening: the worker keeps a copy of each link it sent with the message's row."""
+    from together.messaging import delivery
+
+    send_all = delivery._send_all
+
+    def send_and_keep(emails):
+        sent, failed = send_all(emails)
+        for email, message in zip(sent, mail.outbox[-len(sent) :], strict=False):
+            link = re.search(r"https?://\S+", message.body)
+            if link:
+                OutgoingEmail.objects.filter(pk=email.pk).update(site=link[0][:200])
+        return sent, failed
+
+    monkeypatch.setattr(delivery, "_send_all", send_and_keep)
+
+
+def _queue_tables() -> str:
+    """Every column of every row of the outbox and the task queue, as text."""
+    rows = list(OutgoingEmail.objects.values()) + list(DBTaskResult.objects.values())
+    return json.dumps(rows, default=str)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("protection", [AS_BUILT, WEAKENED])
+def test_the_queue_holds_no_account_email_text_link_or_token(facilitator, settings, monkeypatch, protection):
+    if protection == WEAKENED:
+        _keep_the_link_with_the_row(monkeypatch)
+    settings.SIGNUP_OPEN_DOMAINS = ["*.gov.uk"]
+    operator = User.objects.create_user("ops@service.example", "a long enough password 1", is_staff=True)
+    ops = Client()
+    ops.force_login(operator)
+    owner = Client()
+    owner.force_login(facilitator)
+    partnership = make_partnership(facilitator)
+    signup = {"name": "Lee Lead", "organisation": "Northbridge Council", "reason": "To run a review."}
+
+    Client().post("/account/password-reset/", {"email": facilitator.email})
+    ops.post("/operator/accounts/invite/", {"email": "nia@council.example", "name": "Nia Lead"})
+    Client().post("/sign-up/", {**signup, "email": "lee@northbridge.gov.uk"})
+    Client().post("/sign-up/", {**signup, "email": "kim@charity.example"})
+    owner.post(f"/partnerships/{partnership.pk}/members/invite/", {"email": "new@example.org", "role": "viewer"})
+    queued = _queue_tables()
+    run_ready_tasks()
+    assert len(mail.outbox) == 5
+    sent = _queue_tables()
+
+    secrets = []
+    for message in mail.outbox:
+        secrets += [message.subject, message.body.splitlines()[0]]
+        for link in re.findall(r"https?://\S+/(?:password-reset|set-password|confirm|join)/\S+/", message.body):
+            secrets += [link, link.rstrip("/").rsplit("/", 1)[-1]]
+    found_before = [secret for secret in secrets if secret in queued]
+    found_after = [secret for secret in secrets if secret in sent]
+    assert found_before == [], "nothing of any message is stored when it is queued"
+    if protection == AS_BUILT:
+        assert found_after == []
+    else:
+        assert found_after, "the weakened copy must leave links in the outbox"

@@ -15,7 +15,7 @@ def test_each_heatmap_cell_without_a_figure_says_its_own_reason():
     fewer, protects = hidden_words(FEWER, 5), hidden_words(PROTECTS, 5)
     svg = str(
         charts.heatmap(
-            "h", "Heat", ["Political support"], ["A", LONG, "C"], [[3.5, None, None]], [["", fewer, protects]]
+            "h", "Heat", ["Political support"], ["A", LONG, "C"], [[3.5, None, None]], [["", fewer, protects]], 1, 5
         )
     )
     assert f"Political support, {LONG}: {fewer}; Political support, C: {protects}." in svg
@@ -25,13 +25,13 @@ def test_each_heatmap_cell_without_a_figure_says_its_own_reason():
 
 def test_a_trend_names_every_round_in_full_and_says_why_a_point_is_missing():
     points = [("Spring 2024 review", 2.5), ("Autumn 2025 review with a long name", None), ("Spring 2026 review", 3.0)]
-    svg = str(charts.line_chart("t", "Trend", points, hidden_text="gone"))
+    svg = str(charts.line_chart("t", "Trend", points, 1, 5, hidden_text="gone"))
     assert "…" not in svg
     assert "Autumn 2025 review with a long name: gone" in svg
     wrapped = re.findall(r"<text[^>]*>((?:<tspan[^>]*>[^<]*</tspan>)+)</text>", svg)
     names = [" ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", label)) for label in wrapped]
     assert names == [name for name, _value in points]
-    default = str(charts.line_chart("t", "Trend", points))
+    default = str(charts.line_chart("t", "Trend", points, 1, 5))
     assert hidden_words(None, 5) in default
 
 

@@ -26,9 +26,9 @@ def test_the_worked_halves():
 
 
 def test_every_chart_writes_the_figure_its_table_shows():
-    bars = charts.bar_chart("b", "Bars", [charts.Bar(f"Theme {i}", v) for i, v in enumerate(AWKWARD)])
-    line = charts.line_chart("l", "Trend", [(f"Round {i}", v) for i, v in enumerate(AWKWARD)])
-    heat = charts.heatmap("h", "Heat", ["Row"], [f"C{i}" for i in range(len(AWKWARD))], [AWKWARD], "not shown")
+    bars = charts.bar_chart("b", "Bars", [charts.Bar(f"Theme {i}", v) for i, v in enumerate(AWKWARD)], 1, 5)
+    line = charts.line_chart("l", "Trend", [(f"Round {i}", v) for i, v in enumerate(AWKWARD)], 1, 5)
+    heat = charts.heatmap("h", "Heat", ["Row"], [f"C{i}" for i in range(len(AWKWARD))], [AWKWARD], "not shown", 1, 5)
     for svg in (bars, line, heat):
         written = re.findall(r">(\d\.\d)</text>", str(svg))
         assert written == [floatformat(v, 1) for v in AWKWARD], svg

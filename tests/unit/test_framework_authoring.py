@@ -173,7 +173,7 @@ def test_validation_needs_no_settings(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "valid (1 themes, 2 statements" in done.stdout
+    assert "valid (1 theme, 2 statements" in done.stdout
 
 
 def test_the_documented_example_is_valid():

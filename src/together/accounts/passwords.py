@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -58,9 +59,12 @@ class PasswordReset(auth_views.PasswordResetView):
         email = form.cleaned_data["email"].strip().lower()
         if not ratelimit.allow_for(email, "password-reset-account", settings.PASSWORD_RESET_ACCOUNT_LIMIT):
             return redirect(self.success_url)
-        for user in form.get_users(email):
-            audit.record(audit.PASSWORD_RESET_REQUESTED, actor=None, target=user, request=self.request)
-        return super().form_valid(form)
+        # One short write transaction for a known address (the audit record, the queued email
+        # and its task), none for an unknown one; no mail server is waited on either way.
+        with transaction.atomic():
+            for user in form.get_users(email):
+                audit.record(audit.PASSWORD_RESET_REQUESTED, actor=None, target=user, request=self.request)
+            return super().form_valid(form)
 
 
 class PasswordResetSent(auth_views.PasswordResetDoneView):

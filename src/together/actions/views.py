@@ -27,7 +27,8 @@ def _framework_for(partnership, round_=None):
     latest = partnership.rounds.select_related("framework_version").first()
     if latest is not None:
         return latest.framework
-    version = frameworks.current()
+    # No round yet: the framework the partnership's next round would most likely use.
+    version = frameworks.default_for(partnership)
     return version.framework if version else None
 
 

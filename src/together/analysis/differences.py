@@ -7,7 +7,9 @@ so that the chance of flagging any pair of a statement's groups when none really
 under :data:`ALPHA` however many groups there are. What is reported is the pair with the
 highest and the lowest mean; it is flagged as seen differently when both:
 
-- its difference is at least :data:`LARGE` scale points (large enough to matter), and
+- its difference is at least a quarter of the scale's range (:data:`LARGE_SHARE`; large enough
+  to matter): one whole point on a 1 to 5 scale, 0.75 on a 1 to 4 scale, 1.5 on a 1 to 7
+  scale (see :func:`large_difference`), and
 - its Holm-adjusted p-value is below :data:`ALPHA` (unlikely to be chance).
 
 Its interval is the ordinary 95% Welch interval of that one difference, for reading the size.
@@ -28,7 +30,14 @@ from scipy.special import stdtr
 from .change import t_quantile, welch_df
 
 ALPHA = 0.05
-LARGE = 1.0  # scale points between the highest and lowest group
+LARGE_SHARE = 0.25  # of the scale's range, between the highest and lowest group
+LARGE = 1.0  # what that is on a five-level scale, in scale points
+
+
+def large_difference(points: int) -> float:
+    """The difference, in scale points, that is large enough to matter on a scale of this many
+    levels numbered 1 to ``points``: a quarter of its range."""
+    return LARGE_SHARE * (points - 1)
 
 
 @dataclass(frozen=True)
@@ -49,10 +58,11 @@ class Comparison:
     high: float
     p_adjusted: float
     pairs: int
+    large: float = LARGE  # the difference that matters on the scale compared
 
     @property
     def flagged(self) -> bool:
-        return self.difference >= LARGE - 1e-9 and self.p_adjusted < ALPHA
+        return self.difference >= self.large - 1e-9 and self.p_adjusted < ALPHA
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
@@ -68,10 +78,10 @@ def holm(p_values: Sequence[float]) -> list[float]:
     return adjusted
 
 
-def compare(groups: Sequence[Compared], highest: int, lowest: int) -> Comparison | None:
+def compare(groups: Sequence[Compared], highest: int, lowest: int, large: float = LARGE) -> Comparison | None:
     """The evidence that the ``highest`` and ``lowest`` of the groups (indexes) differ, allowing
-    for every pair of them. None for fewer than two groups, or when a group has too few ratings
-    for a standard error."""
+    for every pair of them; ``large`` is the difference that matters on their scale. None for
+    fewer than two groups, or when a group has too few ratings for a standard error."""
     if len(groups) < 2 or highest == lowest or any(g.n < 2 for g in groups):
         return None
     means = np.array([g.mean for g in groups], dtype=float)
@@ -100,4 +110,5 @@ def compare(groups: Sequence[Compared], highest: int, lowest: int) -> Comparison
         high=difference + margin,
         p_adjusted=adjusted[pair],
         pairs=len(first),
+        large=large,
     )

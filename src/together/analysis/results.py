@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .agreement import Band, band, disagrees, rwg, rwg_j
-from .differences import Compared, Comparison, compare
+from .differences import Compared, Comparison, compare, large_difference
 from .disclosure import FEWER, ROOT, Suppression, hidden_reasons, suppress_linked, suppress_small_groups
 from .figures import one_place, percent
 from .histogram import Histogram
@@ -392,19 +392,19 @@ def _breakdown(
     for item, groups in items.items():
         shown = [g for g in groups if not g.score.hidden and g.score.mean is not None and g.key is not NOT_GIVEN]
         # Compare like with like: organisations with organisations, sectors with sectors.
-        _add_gap(results, item, dimension.key, [g for g in shown if g.key not in parents])
+        _add_gap(results, item, dimension.key, [g for g in shown if g.key not in parents], points)
         if dimension.parent_key:
-            _add_gap(results, item, dimension.parent_key, [g for g in shown if g.key in parents])
+            _add_gap(results, item, dimension.parent_key, [g for g in shown if g.key in parents], points)
 
 
-def _add_gap(results: RoundResults, item: str, dimension: str, eligible: list[GroupScore]) -> None:
+def _add_gap(results: RoundResults, item: str, dimension: str, eligible: list[GroupScore], points: int) -> None:
     if len(eligible) >= 2:
         highest = max(eligible, key=lambda g: (g.score.mean, str(g.key)))
         lowest = min(eligible, key=lambda g: (g.score.mean, str(g.key)))
         comparison = None
         if all(g.score.se is not None for g in eligible):
             compared = [Compared(g.score.mean, g.score.se, g.score.se_n) for g in eligible]
-            comparison = compare(compared, eligible.index(highest), eligible.index(lowest))
+            comparison = compare(compared, eligible.index(highest), eligible.index(lowest), large_difference(points))
         results.gaps.append(Gap(item, dimension, highest, lowest, comparison))
 
 

@@ -88,9 +88,12 @@ class ResultRowSerializer(serializers.Serializer):
     dont_know = serializers.FloatField(allow_null=True)
     share_1 = serializers.FloatField(allow_null=True)
     share_2 = serializers.FloatField(allow_null=True)
-    share_3 = serializers.FloatField(allow_null=True)
-    share_4 = serializers.FloatField(allow_null=True)
-    share_5 = serializers.FloatField(allow_null=True)
+    share_3 = serializers.FloatField(allow_null=True, required=False)
+    share_4 = serializers.FloatField(allow_null=True, required=False)
+    share_5 = serializers.FloatField(allow_null=True, required=False)
+    # A framework's scale has 2 to 7 levels: a share for each of its levels, and no others.
+    share_6 = serializers.FloatField(allow_null=True, required=False)
+    share_7 = serializers.FloatField(allow_null=True, required=False)
     chose_as_priority = serializers.FloatField(allow_null=True)
     shown = serializers.ChoiceField(choices=["yes", "no"])
     hidden_because = serializers.ChoiceField(

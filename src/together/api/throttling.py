@@ -1,7 +1,7 @@
 """At most ``API_RATE_LIMIT`` requests per API token in each window; beyond it 429 with Retry-After.
 
-The count is kept in the database by :mod:`together.reviews.ratelimit`, so every instance of the
-service shares it; Django's cache is per process here. Requests without a token are refused
+The count is kept by :mod:`together.reviews.ratelimit` (in the database, or in Redis with
+REDIS_URL), so every instance of the service shares it. Requests without a token are refused
 before throttling, or (the schema) are not counted.
 """
 

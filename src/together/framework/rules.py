@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .schema import SCALE_LEVELS, Framework
+from pydantic import BaseModel
+
+from .schema import MAX_LEVELS, MIN_LEVELS, Framework, Text
 
 Found = tuple[tuple[str | int, ...], str]
 
@@ -13,18 +15,22 @@ def check_rules(framework: Framework) -> Iterator[Found]:
     yield from _scale(framework)
     yield from _unique_ids(framework)
     yield from _findings(framework)
+    yield from translation_claims(framework)
 
 
 def _scale(framework: Framework) -> Iterator[Found]:
     levels = framework.scale.levels
-    if len(levels) != SCALE_LEVELS:
-        yield ("scale", "levels"), f"bad scale: needs exactly {SCALE_LEVELS} levels, found {len(levels)}"
+    if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
+        yield (
+            ("scale", "levels"),
+            f"bad scale: needs {MIN_LEVELS} to {MAX_LEVELS} levels, found {len(levels)}",
+        )
         return
     for index, level in enumerate(levels):
         if level.value != index + 1:
             yield (
                 ("scale", "levels", index, "value"),
-                f"bad scale: levels must be numbered 1 to {SCALE_LEVELS} in order; expected {index + 1}, "
+                f"bad scale: levels must be numbered 1 to {len(levels)} in order; expected {index + 1}, "
                 f"found {level.value}",
             )
     seen: dict[str, int] = {}
@@ -105,3 +111,49 @@ def _findings(framework: Framework) -> Iterator[Found]:
     for f_index, finding in enumerate(framework.findings):
         if finding.id not in covered:
             yield ("findings", f_index, "id"), f"finding {finding.id!r} is not covered by any statement"
+
+
+LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
+MISSING_LISTED = 20  # a file claiming "complete" with no Welsh at all would otherwise list every field
+
+
+def texts(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+    """Every text of a framework (or part of one), in the order of the file, with its path."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            where = (*path, name) if index is None else (*path, name, index)
+            if isinstance(item, Text):
+                yield where, item
+            elif isinstance(item, BaseModel):
+                yield from texts(item, where)
+
+
+def translation_claims(framework: Framework) -> Iterator[Found]:
+    """What ``translation_status`` says of a language must be true of the file's text."""
+    if not framework.translation_status:
+        return
+    every = list(texts(framework))
+    for language, status in framework.translation_status.items():
+        name = LANGUAGE_NAMES[language]
+        missing = [path for path, text in every if not getattr(text, language)]
+        written = [path for path, text in every if getattr(text, language)]
+        claim = ("translation_status", language)
+        if status == "complete":
+            for path in missing[:MISSING_LISTED]:
+                yield (*path, language), f"{name} text is missing, but translation_status says {language}: complete"
+            if len(missing) > MISSING_LISTED:
+                counted = f"{len(missing)} texts have no {name}; the first {MISSING_LISTED} are listed"
+                yield claim, f"says complete, but {counted}"
+        elif status == "none" and written:
+            advice = "say complete" if language == "en" else "say partial or complete"
+            counted = f"{len(written)} of {len(every)} texts have {name}"
+            yield (
+                (*written[0], language),
+                f"has {name} text, but translation_status says {language}: none ({counted}): {advice}",
+            )
+        elif status == "partial" and not missing:
+            yield claim, f"says partial, but every text has {name}: say complete"
+        elif status == "partial" and not written:
+            yield claim, f"says partial, but no text has {name}: say none"

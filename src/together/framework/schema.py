@@ -13,7 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic_core import PydanticCustomError
 
 LANGUAGES = ("en", "cy")
-SCALE_LEVELS = 5
+# A scale has from MIN_LEVELS to MAX_LEVELS levels, numbered 1 to N in order. Two levels make a
+# yes/no checklist; beyond seven, people cannot tell neighbouring levels apart reliably.
+MIN_LEVELS = 2
+MAX_LEVELS = 7
+SCALE_LEVELS = (MIN_LEVELS, MAX_LEVELS)
+TranslationStatus = Literal["complete", "partial", "none"]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=80)]
 
@@ -58,17 +63,39 @@ class Finding(_Strict):
 class ScaleLevel(_Strict):
     value: int
     label: Text
-    description: Text
+    description: Text | None = None
 
 
 class DontKnow(_Strict):
+    """The answer for "I cannot say". Without one, every statement needs a rating."""
+
     label: Text
-    description: Text
+    description: Text | None = None
 
 
 class Scale(_Strict):
     levels: list[ScaleLevel]
-    dont_know: DontKnow
+    dont_know: DontKnow | None = None
+
+    @property
+    def points(self) -> int:
+        return len(self.levels)
+
+    @property
+    def midpoint(self) -> float:
+        return (self.minimum + self.maximum) / 2
+
+    def at_share(self, share: float) -> float:
+        """The score at this share of the way up the scale: 0 is its lowest level, 1 its highest."""
+        return self.minimum + share * (self.maximum - self.minimum)
+
+    @property
+    def lowest(self) -> ScaleLevel:
+        return self.levels[0]
+
+    @property
+    def highest(self) -> ScaleLevel:
+        return self.levels[-1]
 
     @property
     def minimum(self) -> int:
@@ -121,6 +148,11 @@ class Theme(_Strict):
 class Framework(_Strict):
     format: Literal[1]
     id: Slug
+    # What the file claims about each language's text; a claim is checked (rules.translation_claims).
+    # Left out of the content when empty, so files that make no claim keep their content hash.
+    translation_status: dict[Literal["en", "cy"], TranslationStatus] = Field(
+        default_factory=dict, exclude_if=lambda status: not status
+    )
     title: Text
     summary: Text
     source: Text

@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-MAX_BYTES = 2_000_000  # the shipped framework is under 50 KB
+MAX_BYTES = 2_000_000  # the shipped framework, in English and Welsh, is under 100 KB
 MAX_DEPTH = 25  # a framework nests about 7 levels deep
 MAX_VALUES = 200_000  # about 10 values a statement: room for thousands of statements
 

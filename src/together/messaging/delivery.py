@@ -1,6 +1,7 @@
 """Email through the task queue: queue at once, send in the worker, try again with backoff.
 
-``queue`` writes one :class:`OutgoingEmail` row per message and one task per batch of
+``queue_one`` queues a single message about an account, a sign-up or an invitation to join a
+partnership, the same way. ``queue`` writes one :class:`OutgoingEmail` row per message and one task per batch of
 ``BATCH`` rows, in the caller's transaction, and returns: a request that queues 5,000
 invitations does a few bulk writes and no network. The task (``deliver``) carries only row
 ids. The worker renders each message when it sends it, through the registered kind
@@ -89,6 +90,28 @@ def queue(kind: str, invitations: QuerySet, site: str) -> int:
     return len(queued)
 
 
+def queue_one(kind: str, site: str, **about) -> OutgoingEmail:
+    """Queue one ``kind`` message about one thing (``account=``, ``member_invitation=``,
+    ``signup=``), with ``sender=`` when it names who caused it; returns the row.
+
+    For the emails about accounts and sign-ups, one at a time: the row and its task are two
+    inserts in the caller's transaction, and nothing is rendered or sent in the request. The row
+    holds no text, link or token: the worker makes them when it sends.
+    """
+    with transaction.atomic():
+        email = OutgoingEmail.objects.create(kind=kind, site=site, next_attempt_at=timezone.now(), **about)
+        _enqueue([email.pk])
+    return email
+
+
+def queue_nothing() -> None:
+    """Queue a task that sends nothing: for a request that must look and take the same whether or
+    not it queues an email (a password reset for an unknown address), so that it writes as one
+    that does."""
+    with transaction.atomic():
+        _enqueue([])
+
+
 def _insert_missing(kind: str, targets: QuerySet, site: str, now, batch: uuid.UUID) -> None:
     connection = connections[OutgoingEmail.objects.db]
     select, params = (
@@ -152,6 +175,9 @@ def _send_all(emails: list[OutgoingEmail]) -> tuple[list[OutgoingEmail], dict[in
         for index, email in enumerate(emails):
             try:
                 message = _message(email)
+            except kinds.NotSent as error:
+                failed[email.pk] = Failure(False, f"Not sent: {error}")
+                continue
             except Exception as error:
                 logger.exception("Email %s could not be prepared", email.pk)
                 failed[email.pk] = Failure(False, f"The message could not be prepared ({type(error).__name__})")

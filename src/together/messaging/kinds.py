@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+class NotSent(Exception):
+    """Raised by a ``render`` when the message no longer makes sense (the account it is about was
+    disabled after it was queued); the message fails at once, with the exception's words as the
+    reason."""
+
+
 @dataclass(frozen=True)
 class Letter:
     to_email: str

@@ -7,4 +7,6 @@ class OperatorConfig(AppConfig):
     verbose_name = "Operator"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the audit log to sign-in and security signals
+        from . import emails, receivers  # noqa: F401 - receivers connects the audit log to sign-in and security signals
+
+        emails.register()

@@ -62,15 +62,29 @@ class AuditEvent(models.Model):
         raise AppendOnly("Audit records are removed only by together prune-audit.")
 
 
+class SignupState(models.TextChoices):
+    WAITING = "waiting", _("Waiting for an operator")
+    # Kept only until the email about it has gone; then deleted.
+    CONFIRMING = "confirming", _("Confirmation link to be sent")
+    REFUSED = "refused", _("Refusal to be sent")
+
+
 class SignupRequest(models.Model):
     """Someone asking for an account to lead a partnership, until an operator decides.
 
-    Deleted once decided: the audit log keeps who decided, what and when."""
+    Deleted once decided and the person told: the audit log keeps who decided, what and when.
+    An open-domain sign-up, or a refusal, is kept only until its email has gone (the worker
+    makes the confirmation link, or writes the refusal, from this row when it sends, so the
+    queue holds neither), and a clean-up removes any whose email could not be sent after
+    ``SIGNUP_LINK_TIMEOUT``."""
 
     name = models.CharField(_("full name"), max_length=150)
     email = models.EmailField(_("email address"), unique=True)
     organisation = models.CharField(_("organisation"), max_length=150)
     reason = models.TextField(_("why you need an account"), max_length=1000)
+    state = models.CharField(max_length=10, choices=SignupState.choices, default=SignupState.WAITING)
+    # The operator's message to a refused person, until the refusal has been sent.
+    note = models.TextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

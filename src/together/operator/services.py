@@ -1,4 +1,6 @@
-"""What operators do to accounts: invite, disable and enable. Each step is recorded in the audit log."""
+"""What operators do to accounts: invite, disable and enable. Each step is recorded in the audit log.
+
+Invitations are queued with the audit record, in one transaction, and sent by the worker."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from together.accounts.emails import send_invitation
+from together.accounts.emails import queue_invitation
 from together.accounts.models import User
 
 from . import audit
@@ -25,7 +27,7 @@ def invite(email: str, name: str, *, by, base_url: str, operator: bool = False, 
         audit.record(
             audit.ACCOUNT_INVITED, actor=by, target=user, request=request, detail="as an operator" if operator else ""
         )
-    send_invitation(user, base_url, invited_by=by)
+        queue_invitation(user, base_url, invited_by=by)
     return user
 
 
@@ -37,8 +39,9 @@ def invited_only(user: User) -> bool:
 def invite_again(user: User, *, by, base_url: str, request=None) -> None:
     if not invited_only(user) or not user.is_active:
         raise AccountError(f"{user.email} has already set a password: they can reset it from the sign-in page.")
-    audit.record(audit.ACCOUNT_INVITED, actor=by, target=user, request=request, detail="invitation sent again")
-    send_invitation(user, base_url, invited_by=by)
+    with transaction.atomic():
+        audit.record(audit.ACCOUNT_INVITED, actor=by, target=user, request=request, detail="invitation sent again")
+        queue_invitation(user, base_url, invited_by=by)
 
 
 @transaction.atomic

@@ -5,22 +5,26 @@ a signed link that expires after ``SIGNUP_LINK_TIMEOUT``, and opening it lets th
 password; any other address becomes a :class:`SignupRequest` that an operator approves (an
 invitation to set a password is sent) or refuses (they are told). An address that already has an
 account is sent a reminder to sign in instead, and the person sees the same page either way.
+
+Every email is queued, and written by ``together worker``: an open-domain sign-up is kept as a
+request in the ``confirming`` state until its link has been signed and sent, then deleted.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from fnmatch import fnmatchcase
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.utils import timezone
 
-from together.accounts.emails import send_invitation
+from together.accounts.emails import queue_invitation
 from together.accounts.models import User
 
 from . import audit, emails
-from .models import SignupRequest
+from .models import SignupRequest, SignupState
 
 _SALT = "together.operator.signup"
 
@@ -39,29 +43,44 @@ def open_domain(email: str) -> bool:
 
 
 def ask(*, name: str, email: str, organisation: str, reason: str, base_url: str, request=None) -> bool:
-    """Take a sign-up; True when the address's domain is open (a confirmation link was sent),
+    """Take a sign-up; True when the address's domain is open (a confirmation link is queued),
     False when it waits for an operator. What happens never depends on whether it has an account."""
     email = email.strip().lower()
     is_open = open_domain(email)
     detail = f"organisation: {organisation}; " + ("open domain" if is_open else "waits for approval")
-    if User.objects.filter(email__iexact=email).exists():
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
         detail += "; has an account"
-        audit.record(audit.SIGNUP_REQUESTED, actor=None, email=email, request=request, detail=detail)
-        emails.send_already_registered(email, base_url + reverse("sign-in"), base_url + reverse("password-reset"))
+        with transaction.atomic():
+            audit.record(audit.SIGNUP_REQUESTED, actor=None, email=email, request=request, detail=detail)
+            emails.queue_already_registered(existing, base_url)
         return is_open
-    if is_open:
-        token = signing.dumps({"email": email, "name": name, "organisation": organisation}, salt=_SALT, compress=True)
-        audit.record(audit.SIGNUP_REQUESTED, actor=None, email=email, request=request, detail=detail)
-        emails.send_signup_confirmation(email, name, base_url + reverse("sign-up-confirm", args=[token]))
-        return True
     try:
         with transaction.atomic():
-            SignupRequest.objects.create(name=name, email=email, organisation=organisation, reason=reason)
+            # A request already decided, or an open-domain one, is replaced: asking again after
+            # a refusal, or for a second link, starts afresh.
+            SignupRequest.objects.filter(email=email).exclude(state=SignupState.WAITING).delete()
+            signup = SignupRequest.objects.create(
+                name=name,
+                email=email,
+                organisation=organisation,
+                reason="" if is_open else reason,
+                state=SignupState.CONFIRMING if is_open else SignupState.WAITING,
+            )
+            audit.record(audit.SIGNUP_REQUESTED, actor=None, email=email, request=request, detail=detail)
+            if is_open:
+                emails.queue_signup_confirmation(signup, base_url)
+            else:
+                emails.queue_signup_received(signup, base_url)
     except IntegrityError:
-        return False  # already waiting: one request per address, and no second email
-    audit.record(audit.SIGNUP_REQUESTED, actor=None, email=email, request=request, detail=detail)
-    emails.send_signup_received(email, name)
-    return False
+        return is_open  # already waiting: one request per address, and no second email
+    return is_open
+
+
+def confirmation_token(signup: SignupRequest) -> str:
+    """The signed part of an open-domain sign-up's confirmation link (made when it is sent)."""
+    data = {"email": signup.email, "name": signup.name, "organisation": signup.organisation}
+    return signing.dumps(data, salt=_SALT, compress=True)
 
 
 def read_confirmation(token: str) -> dict | None:
@@ -101,11 +120,12 @@ def approve(signup: SignupRequest, *, by, base_url: str, request=None) -> User:
             audit.SIGNUP_APPROVED, actor=by, target=user, request=request, detail=f"organisation: {signup.organisation}"
         )
         signup.delete()
-    send_invitation(user, base_url, invited_by=by, reason="approved")
+        queue_invitation(user, base_url, invited_by=by, approved=True)
     return user
 
 
-def refuse(signup: SignupRequest, *, by, note: str = "", request=None) -> None:
+def refuse(signup: SignupRequest, *, by, note: str = "", base_url: str, request=None) -> None:
+    """Refuse the request; it is kept, with the note, until the refusal email has gone."""
     with transaction.atomic():
         audit.record(
             audit.SIGNUP_REFUSED,
@@ -114,5 +134,22 @@ def refuse(signup: SignupRequest, *, by, note: str = "", request=None) -> None:
             request=request,
             detail=f"organisation: {signup.organisation}",
         )
-        signup.delete()
-    emails.send_signup_refused(signup.email, signup.name, note)
+        SignupRequest.objects.filter(pk=signup.pk).update(state=SignupState.REFUSED, note=note)
+        emails.queue_signup_refused(signup, base_url)
+
+
+def forget_unsent(now=None) -> int:
+    """Remove open-domain sign-ups and refusals whose email has failed for good, once
+    ``SIGNUP_LINK_TIMEOUT`` has passed since (a link sent after that would be late); returns how
+    many. Those whose email is still queued or being sent are kept."""
+    from together.messaging.models import Status
+
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.SIGNUP_LINK_TIMEOUT)
+    done_with = (
+        SignupRequest.objects.exclude(state=SignupState.WAITING)
+        .exclude(emails__status__in=(Status.QUEUED, Status.SENDING))
+        .exclude(emails__updated_at__gte=cutoff)
+        .filter(created_at__lt=cutoff)
+    )
+    _, by_model = SignupRequest.objects.filter(pk__in=list(done_with.values_list("pk", flat=True))).delete()
+    return by_model.get(SignupRequest._meta.label, 0)

@@ -5,16 +5,19 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from together.accounts.models import User
+from together.messaging import delivery
+from together.messaging.models import ACCOUNT_KINDS, OutgoingEmail, Status
 from together.partnerships.models import Membership, Partnership, Role
 from together.signin import mfa
 
 from . import audit, services, signup
 from .access import staff_required
 from .forms import AccountSearchForm, AuditFilterForm, InviteForm, RefuseForm
-from .models import AuditEvent, SignupRequest
+from .models import AuditEvent, SignupRequest, SignupState
 from .paging import paginate
 
 
@@ -32,7 +35,7 @@ def home(request):
             "accounts": User.objects.count(),
             "disabled": User.objects.filter(is_active=False).count(),
             "partnerships": Partnership.objects.count(),
-            "signups": SignupRequest.objects.count(),
+            "signups": SignupRequest.objects.filter(state=SignupState.WAITING).count(),
             "signup_on": signup.enabled(),
         },
     )
@@ -46,7 +49,45 @@ def accounts(request):
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if query:
         people = people.filter(email__icontains=query)
-    return render(request, "operator/accounts.html", {"form": form, "query": query, **paginate(request, people, 25)})
+    failed = _failed_account_emails()
+    return render(
+        request,
+        "operator/accounts.html",
+        {
+            "form": form,
+            "query": query,
+            "failed_emails": failed[:FAILED_SHOWN],
+            "failed_count": failed.count(),
+            **paginate(request, people, 25),
+        },
+    )
+
+
+FAILED_SHOWN = 20
+
+
+def _failed_account_emails():
+    """Emails about accounts, sign-ups and joining partnerships that failed for good."""
+    return (
+        OutgoingEmail.objects.filter(kind__in=ACCOUNT_KINDS, status=Status.FAILED)
+        .select_related("account", "member_invitation", "signup")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+@staff_required
+@require_POST
+def account_emails_retry(request):
+    queued = delivery.retry(_failed_account_emails())
+    if queued:
+        messages.success(
+            request,
+            ngettext("%(n)s failed email is being tried again.", "%(n)s failed emails are being tried again.", queued)
+            % {"n": queued},
+        )
+    else:
+        messages.error(request, _("No account emails have failed."))
+    return redirect("operator:accounts")
 
 
 @staff_required
@@ -187,14 +228,14 @@ def signups(request):
     return render(
         request,
         "operator/signups.html",
-        {"signups": SignupRequest.objects.all(), "signup_on": signup.enabled()},
+        {"signups": SignupRequest.objects.filter(state=SignupState.WAITING), "signup_on": signup.enabled()},
     )
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def signup_decide(request, signup_id):
-    request_ = get_object_or_404(SignupRequest, pk=signup_id)
+    request_ = get_object_or_404(SignupRequest, pk=signup_id, state=SignupState.WAITING)
     form = RefuseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         decision = request.POST.get("decision")
@@ -209,7 +250,9 @@ def signup_decide(request, signup_id):
             )
             return redirect("operator:signups")
         if decision == "refuse" and form.is_valid():
-            signup.refuse(request_, by=request.user, note=form.cleaned_data["note"], request=request)
+            signup.refuse(
+                request_, by=request.user, note=form.cleaned_data["note"], base_url=_base_url(request), request=request
+            )
             messages.success(request, _("Refused: %(email)s has been told.") % {"email": request_.email})
             return redirect("operator:signups")
         if decision not in ("approve", "refuse"):

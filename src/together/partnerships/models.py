@@ -102,12 +102,13 @@ class Membership(models.Model):
 
 
 class MemberInvitation(models.Model):
-    """An owner's invitation for a colleague to join. Only a hash of its token is stored."""
+    """An owner's invitation for a colleague to join. Only a hash of its token is stored, and only
+    from when the worker sends the email (it makes the token then); until then there is none."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="member_invitations")
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
-    token_digest = models.CharField(max_length=64, unique=True)
+    token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)

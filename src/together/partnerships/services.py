@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from together.messaging import headers
+from together.messaging import delivery, kinds
+from together.messaging.models import Kind
 
 from .models import DEFAULT_GROUPS, MemberInvitation, Membership, Partnership, RespondentGroup, Role
 
@@ -36,32 +35,53 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transaction.atomic
 def invite_member(partnership: Partnership, email: str, role: str, invited_by, base_url: str) -> MemberInvitation:
+    """Record the invitation and queue its email; the worker makes the token when it sends."""
     email = email.strip().lower()
     if Membership.objects.filter(partnership=partnership, user__email__iexact=email).exists():
         raise MembershipError(f"{email} is already a member of this partnership.")
-    token = secrets.token_urlsafe(32)
     invitation = MemberInvitation.objects.create(
-        partnership=partnership, email=email, role=role, token_digest=_digest(token), invited_by=invited_by
+        partnership=partnership, email=email, role=role, token_digest=None, invited_by=invited_by
     )
-    context = {
-        "partnership": partnership,
-        "invitation": invitation,
-        "link": f"{base_url}/join/{token}/",
-        "invited_by": invited_by,
-    }
-    # One email, sent at once: only a hash of the token is kept, so it could not be written
-    # later. A line break in the partnership's name must not reach the subject as a header.
-    send_mail(
-        headers.one_line(render_to_string("partnerships/email/join_subject.txt", context)),
-        render_to_string("partnerships/email/join.txt", context),
-        headers.clean_address(settings.DEFAULT_FROM_EMAIL),
-        [email],
-    )
+    delivery.queue_one(Kind.JOIN, base_url, member_invitation=invitation)
     return invitation
 
 
+def _join_letter(email) -> kinds.Letter:
+    """The join email, written by the worker as it sends it.
+
+    The token is made here, and only its hash stored, just before the message goes: nothing that
+    rebuilds the link is kept anywhere, in the queue or with the invitation. Each attempt makes a
+    new token, so if an attempt the worker counted as failed did reach the person, the link in
+    that earlier copy stops working and the one sent after it works instead."""
+    invitation = email.member_invitation
+    token = secrets.token_urlsafe(32)
+    updated = MemberInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        token_digest=_digest(token)
+    )
+    if not updated:
+        raise kinds.NotSent("the invitation has been accepted or withdrawn")
+    context = {
+        "partnership": invitation.partnership,
+        "invitation": invitation,
+        "link": f"{email.site}/join/{token}/",
+        "invited_by": invitation.invited_by,
+    }
+    return kinds.Letter(
+        to_email=invitation.email,
+        subject=render_to_string("partnerships/email/join_subject.txt", context),
+        body=render_to_string("partnerships/email/join.txt", context),
+    )
+
+
+def register() -> None:
+    related = ("member_invitation__partnership", "member_invitation__invited_by")
+    kinds.register(Kind.JOIN, kinds.Handler(_join_letter, related=related))
+
+
 def find_member_invitation(token: str) -> MemberInvitation | None:
+    """The open invitation whose link carries ``token`` (none before its email has been sent)."""
     return (
         MemberInvitation.objects.select_related("partnership")
         .filter(token_digest=_digest(token), accepted_at__isnull=True)

@@ -91,6 +91,7 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
     for texts in comments.values():
         texts.sort()
     labels = [level.label.en for level in framework.scale.levels]
+    dont_know = framework.scale.dont_know.label.en if framework.scale.dont_know else None
     sections = []
     for theme, score, chosen in themes:
         statements = []
@@ -102,7 +103,7 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
                     "statement": statement,
                     "score": statement_score,
                     "dont_know": percent(histogram.dont_know_share) if histogram else None,
-                    "bar": _share_bar(f"shares-{statement.id}", histogram, labels) if histogram else None,
+                    "bar": _share_bar(f"shares-{statement.id}", histogram, labels, dont_know) if histogram else None,
                 }
             )
         sections.append(
@@ -155,10 +156,12 @@ def _invited(round_, sectors, respondents) -> dict | None:
 
 def _strengths(framework, themes) -> dict:
     """Themes whose score is nearer the level just below the top of the scale than the one
-    below it (3.5 or more on a 1 to 5 scale, written to one place), highest first. A theme
-    scoring 3.4 is "partly in place", not a strength, and is never listed as one."""
+    below it (3.5 or more on a 1 to 5 scale, 2.5 on a 1 to 4, 5.5 on a 1 to 7, written to one
+    place), highest first. A theme scoring 3.4 on the five-level scale is "partly in place", not
+    a strength, and is never listed as one. On a scale of two or three levels the level below
+    the top is at or below the middle, so the top level itself is the mark (1.5 on a 1 to 2)."""
     levels = framework.scale.levels
-    level = levels[-2] if len(levels) > 1 else levels[-1]
+    level = levels[-2] if len(levels) > 3 else levels[-1]
     cut = level.value - 0.5
     strong = [row for row in themes if row[1].mean is not None and rounded(row[1].mean) >= rounded(cut)]
     strong.sort(key=lambda row: (-row[1].mean, row[0].title.en))
@@ -211,18 +214,20 @@ def _distinct(gaps: list, results) -> list:
     return [g for g in gaps if _twin(g, results) is None]
 
 
-def _share_bar(chart_id: str, histogram, labels) -> SafeString:
+def _share_bar(chart_id: str, histogram, labels, dont_know: str | None) -> SafeString:
     """A statement's answers as one bar split by the share choosing each point of the scale,
     with the figures as its text alternative (the <title>, which the tagged PDF uses as the
     figure's /Alt and browsers as the image's name)."""
     parts = []
     x = 0.0
-    for share, colour in zip(histogram.shares, charts.SCALE_COLOURS, strict=False):
+    for share, colour in zip(histogram.shares, charts.scale_colours(histogram.points), strict=True):
         if share > 0:
             parts.append(f'<rect x="{x:.2f}" y="0" width="{share * 100:.2f}" height="4" fill="{colour}"/>')
         x += share * 100
     shares = ", ".join(f"{label} {percent(share)}" for label, share in zip(labels, histogram.shares, strict=False))
-    alt = f"Of those who rated it: {shares}. Don't know: {percent(histogram.dont_know_share)} of those asked."
+    alt = f"Of those who rated it: {shares}."
+    if dont_know:
+        alt += f" {dont_know}: {percent(histogram.dont_know_share)} of those asked."
     return mark_safe(  # noqa: S308 - the labels are escaped here, the rest are numbers
         f'<svg class="bar" role="img" aria-labelledby="{chart_id}-title" viewBox="0 0 100 4" '
         f'preserveAspectRatio="none" width="100%" height="10" xmlns="http://www.w3.org/2000/svg">'
@@ -276,11 +281,20 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def pdf(released: Released, user=None) -> bytes:
+    return pdf_from_html(html(released, PDF_COMMENTS_PER_THEME, user, for_pdf=True))
+
+
+def pdf_from_html(markup: str) -> bytes:
+    """A tagged PDF of one of the service's own documents (its styles inline)."""
     from weasyprint import HTML
 
-    markup = html(released, PDF_COMMENTS_PER_THEME, user, for_pdf=True)
-    # Only the report's own markup is rendered: no fetching of outside resources.
+    # Only the document's own markup is rendered: no fetching of outside resources.
     return HTML(string=markup, base_url=None, url_fetcher=_no_fetch).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def report_styles() -> SafeString:
+    """The report's stylesheet, for a document that carries it inline."""
+    return _styles()
 
 
 def _no_fetch(url: str, *args, **kwargs):

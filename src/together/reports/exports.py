@@ -43,6 +43,15 @@ RESULT_COLUMNS = (
     "hidden_because",
 )
 
+
+def result_columns(points: int) -> tuple[str, ...]:
+    """The results' columns for a scale of ``points`` levels: a share column for each level
+    (share_1 to share_5 for the Transforming Together Framework's five)."""
+    before = RESULT_COLUMNS[: RESULT_COLUMNS.index("share_1")]
+    after = RESULT_COLUMNS[RESULT_COLUMNS.index("share_5") + 1 :]
+    return (*before, *(f"share_{value}" for value in range(1, points + 1)), *after)
+
+
 # Why a hidden row is hidden, in the words of docs/statistics.md ("Hidden figures").
 HIDDEN_BECAUSE = {
     FEWER: "fewer_than_threshold",
@@ -68,10 +77,11 @@ def result_rows(released: Released) -> list[dict]:
     rows: list[dict] = []
     if not results.visible:
         return rows
+    points = framework.scale.points
 
     def add(level, item_id, text, theme_id, breakdown, group, people, score, chosen=None):
         histogram = score.histogram
-        shares = list(histogram.shares) if histogram and not score.hidden else [None] * 5
+        shares = list(histogram.shares) if histogram and not score.hidden else [None] * points
         rows.append(
             {
                 "level": level,
@@ -88,7 +98,7 @@ def result_rows(released: Released) -> list[dict]:
                 "agreement": score.band.label if score.band else None,
                 "agreement_rwg_j": _round(score.agreement_j),
                 "dont_know": _round(histogram.dont_know_share) if histogram and not score.hidden else None,
-                **{f"share_{i + 1}": _round(v) for i, v in enumerate(shares[:5])},
+                **{f"share_{i + 1}": _round(v) for i, v in enumerate(shares)},
                 "chose_as_priority": _round(chosen),
                 "shown": "no" if score.hidden else "yes",
                 "hidden_because": HIDDEN_BECAUSE.get(score.hidden_reason or WITHHELD) if score.hidden else None,
@@ -132,7 +142,7 @@ def result_rows(released: Released) -> list[dict]:
 
 def results_csv(released: Released) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=RESULT_COLUMNS)
+    writer = csv.DictWriter(buffer, fieldnames=result_columns(released.round.framework.scale.points))
     writer.writeheader()
     for row in result_rows(released):
         writer.writerow({k: _safe(v) for k, v in row.items()})
@@ -197,9 +207,10 @@ def workbook(released: Released) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Results"
-    sheet.append(list(RESULT_COLUMNS))
+    columns = result_columns(released.round.framework.scale.points)
+    sheet.append(list(columns))
     for row in result_rows(released):
-        sheet.append([_safe(row[c]) for c in RESULT_COLUMNS])
+        sheet.append([_safe(row[c]) for c in columns])
     sheets = [sheet]
     if released.rows_available:
         responses = book.create_sheet("Responses")

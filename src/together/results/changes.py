@@ -88,7 +88,13 @@ def since_previous(released: Released, earlier: list[Released], trend_charts: bo
             {
                 "theme": theme,
                 "points": points,
-                "chart": charts.line_chart(f"trend-{theme.id}", _("Trend: %(t)s") % {"t": theme.title.en}, points)
+                "chart": charts.line_chart(
+                    f"trend-{theme.id}",
+                    _("Trend: %(t)s") % {"t": theme.title.en},
+                    points,
+                    framework.scale.minimum,
+                    framework.scale.maximum,
+                )
                 if trend_charts
                 else None,
             }

@@ -13,10 +13,43 @@ from django.utils.safestring import SafeString, mark_safe
 from together.analysis.figures import one_place, percent
 from together.results.wording import hidden_words
 
-# A colour-blind-safe diverging scale from "not yet in place" to "embedded", light enough that
-# black text on it passes WCAG AA contrast.
+# A colour-blind-safe diverging scale from a scale's lowest level (red) to its highest (green),
+# the colours of a five-level scale; a scale of other length takes colours spread evenly along it
+# (:func:`scale_colours`). The heatmap's lighter colours keep black text on them at WCAG AA
+# contrast.
 SCALE_COLOURS = ("#d4351c", "#f47738", "#ffdd00", "#85994b", "#00703c")
 HEAT_COLOURS = ("#f6d7d2", "#fbe3cf", "#fff4c2", "#e3efcf", "#cce5d6")
+
+
+def _blend(first: str, second: str, share: float) -> str:
+    a = [int(first[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(second[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b, strict=True))
+
+
+def scale_colours(points: int) -> tuple[str, ...]:
+    """A colour for each level of a scale of ``points`` levels, lowest first: the five-level
+    colours themselves for five, otherwise colours at even steps along them, blended between the
+    two nearest."""
+    if points == len(SCALE_COLOURS):
+        return SCALE_COLOURS
+    if points < 2:
+        return SCALE_COLOURS[-1:] * points
+    colours = []
+    last = len(SCALE_COLOURS) - 1
+    for index in range(points):
+        position = index * last / (points - 1)
+        low = min(int(position), last - 1)
+        colours.append(_blend(SCALE_COLOURS[low], SCALE_COLOURS[low + 1], position - low))
+    return tuple(colours)
+
+
+def swatch(colour: str) -> SafeString:
+    """A small square of a level's colour, beside its name in a table (drawn, so no style is needed)."""
+    return mark_safe(  # noqa: S308 - the colour is one of scale_colours'
+        f'<svg class="app-swatch" aria-hidden="true" focusable="false" width="12" height="12" viewBox="0 0 12 12" '
+        f'xmlns="http://www.w3.org/2000/svg"><rect width="12" height="12" fill="{colour}"/></svg>'
+    )
 
 
 @dataclass(frozen=True)
@@ -42,7 +75,7 @@ def _svg(
     )
 
 
-def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], minimum: int = 1, maximum: int = 5) -> SafeString:
+def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], minimum: int, maximum: int) -> SafeString:
     """Horizontal bars on the rating scale, one per row, with the value written at the end."""
     label_width, plot_width, row = 330, 360, 34
     height = row * len(bars) + 40
@@ -84,7 +117,7 @@ def distribution_bar(chart_id: str, title: str, shares: Sequence[float], labels:
     width, height = 600, 30
     x = 0.0
     parts = []
-    for share, colour in zip(shares, SCALE_COLOURS, strict=False):
+    for share, colour in zip(shares, scale_colours(len(shares)), strict=True):
         segment = width * share
         if segment > 0:
             parts.append(f'<rect x="{x:.1f}" y="0" width="{segment:.1f}" height="{height}" fill="{colour}"/>')
@@ -93,7 +126,7 @@ def distribution_bar(chart_id: str, title: str, shares: Sequence[float], labels:
     return _svg(chart_id, title, description, width, height, "".join(parts))
 
 
-def heat_colour(value: float | None, minimum: int = 1, maximum: int = 5) -> str:
+def heat_colour(value: float | None, minimum: int, maximum: int) -> str:
     if value is None:
         return "#f3f2f1"
     position = (value - minimum) / (maximum - minimum)
@@ -107,6 +140,8 @@ def heatmap(
     columns: Sequence[str],
     values: Sequence[Sequence[float | None]],
     hidden: Sequence[Sequence[str]],
+    minimum: int,
+    maximum: int,
 ) -> SafeString:
     """Themes down the side, groups across the top; each cell holds its score as text too.
 
@@ -154,7 +189,7 @@ def heatmap(
             x = label_width + c * cell_w
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{cell_w - 2:.1f}" height="{row_h - 2:.1f}" '
-                f'fill="{heat_colour(value)}" stroke="#ffffff"/>'
+                f'fill="{heat_colour(value, minimum, maximum)}" stroke="#ffffff"/>'
             )
             text = one_place(value) if value is not None else "–"
             parts.append(
@@ -230,8 +265,8 @@ def line_chart(
     chart_id: str,
     title: str,
     points: Sequence[tuple[str, float | None]],
-    minimum: int = 1,
-    maximum: int = 5,
+    minimum: int,
+    maximum: int,
     hidden_text: str | None = None,
 ) -> SafeString:
     """One theme's score over rounds; a gap where a round has no score to show.

@@ -156,6 +156,7 @@ def theme(request, partnership, round_id, theme_id: str):
     results = context["results"]
     comments = released.comments(theme_id).order_by("text", "id") if results.visible else []
     labels = [level.label.en for level in framework.scale.levels]
+    swatches = [charts.swatch(colour) for colour in charts.scale_colours(framework.scale.points)]
     statements = []
     if results.visible:
         for statement in current.statements:
@@ -173,9 +174,9 @@ def theme(request, partnership, round_id, theme_id: str):
                     if score.histogram
                     else None,
                     "shares": [
-                        (label, charts.percent(share), count)
-                        for label, share, count in zip(
-                            labels, score.histogram.shares, score.histogram.counts, strict=True
+                        (label, charts.percent(share), count, swatch)
+                        for label, share, count, swatch in zip(
+                            labels, score.histogram.shares, score.histogram.counts, swatches, strict=True
                         )
                     ]
                     if score.histogram
@@ -281,6 +282,8 @@ def heatmap(request, partnership, round_id):
                 [c.label for c in columns],
                 [[cell.score.mean for cell in cells] for _t, cells in rows],
                 [[_missing(cell.score, threshold) for cell in cells] for _t, cells in rows],
+                framework.scale.minimum,
+                framework.scale.maximum,
             ),
         )
     return render(request, "results/heatmap.html", context)

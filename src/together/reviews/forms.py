@@ -28,6 +28,35 @@ class RoundForm(forms.ModelForm):
         help_texts = {"name": _("For example, Spring 2027 review.")}
         error_messages = {"name": {"required": _("Enter a name for the round")}}
 
+    def __init__(self, *args, frameworks=None, **kwargs):
+        """``frameworks``: the library entries a new round may use (none when editing a round)."""
+        super().__init__(*args, **kwargs)
+        self.frameworks = list(frameworks or [])
+        if self.frameworks:
+            self.fields = {
+                "framework": forms.TypedChoiceField(
+                    label=_("Which framework should this round ask about?"),
+                    coerce=int,
+                    choices=[(entry.pk, entry.current.framework.title.en) for entry in self.frameworks],
+                    initial=self.frameworks[0].pk,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": _("Choose the framework this round asks about")},
+                    help_text=_("The round keeps the version shown, even if a newer one is published later."),
+                ),
+                **self.fields,
+            }
+
+    def chosen_entry(self):
+        """The library entry chosen, from those offered."""
+        chosen = self.cleaned_data["framework"]
+        return next(entry for entry in self.frameworks if entry.pk == chosen)
+
+    def clean_framework(self):
+        chosen = self.cleaned_data["framework"]
+        if chosen not in {entry.pk for entry in self.frameworks}:
+            raise forms.ValidationError(_("Choose one of the frameworks listed"))
+        return chosen
+
     def clean_closes_on(self):
         closes_on = self.cleaned_data.get("closes_on")
         if closes_on and closes_on < timezone.localdate():
@@ -119,7 +148,12 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
     theme = framework.theme(theme_id)
     scale = framework.scale
     choices = [(str(level.value), level.label.get(language)) for level in scale.levels]
-    choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
+    if scale.dont_know is not None:
+        choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
+        required = _("Select how far this describes your partnership, or Don't know")
+    else:
+        # A scale without "don't know" asks for a rating of every statement (see docs/framework-format.md).
+        required = _("Select how far this describes your partnership")
     fields: dict[str, forms.Field] = {}
     for statement in theme.statements:
         fields[rating_field_name(statement.id)] = forms.ChoiceField(
@@ -128,7 +162,7 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
             choices=choices,
             widget=forms.RadioSelect(attrs={"small": True}),
             error_messages={
-                "required": _("Select how far this describes your partnership, or Don't know"),
+                "required": required,
                 "invalid_choice": _("Select one of the options for this statement"),
             },
         )

@@ -111,9 +111,25 @@ def _scale_words(framework: Framework) -> dict[str, int | None]:
         words[level.label.en.casefold()] = level.value
         if level.label.cy:
             words[level.label.cy.casefold()] = level.value
-    for word in DONT_KNOW_WORDS | {framework.scale.dont_know.label.en.casefold()}:
-        words[word] = None
+    dont_know = framework.scale.dont_know
+    if dont_know is not None:
+        for word in DONT_KNOW_WORDS | {dont_know.label.en.casefold()}:
+            words[word] = None
     return words
+
+
+def _off_scale(cell: str, key: str, scale) -> str:
+    """Why a cell is not an answer, and what would be one."""
+    numbers = f"{scale.minimum} to {scale.maximum}"
+    label = scale.highest.label.en
+    if scale.dont_know is None:
+        if key in DONT_KNOW_WORDS:
+            return (
+                f"{cell!r} is not an answer here: this framework's scale has no \"don't know\"; "
+                f"use {numbers} or a label such as {label!r}, or leave the cell empty"
+            )
+        return f"{cell!r} is not on the scale: use {numbers} or a label such as {label!r}"
+    return f'{cell!r} is not on the scale: use {numbers}, a label such as {label!r}, or "don\'t know"'
 
 
 def parse(
@@ -227,12 +243,7 @@ def parse(
                     continue
                 key = cell.casefold()
                 if key not in words:
-                    problem(
-                        number,
-                        column,
-                        f"{cell!r} is not on the scale: use {framework.scale.minimum} to {framework.scale.maximum}, "
-                        f'a label such as {framework.scale.levels[-1].label.en!r}, or "don\'t know"',
-                    )
+                    problem(number, column, _off_scale(cell, key, framework.scale))
                     continue
                 values.append((statement, words[key]))
             chosen: list[str] = []

@@ -127,6 +127,8 @@ def save_theme(
         raise QuestionnaireError("The answers do not match this page's statements.")
     allowed = set(framework.scale.values)
     for value in ratings.values():
+        if value is None and framework.scale.dont_know is None:
+            raise QuestionnaireError("This framework's scale has no \"don't know\": rate every statement.")
         if value is not None and value not in allowed:
             raise QuestionnaireError("An answer is outside the rating scale.")
     comment = comment.strip()

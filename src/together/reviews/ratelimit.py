@@ -1,8 +1,10 @@
-"""Per-client request limits kept in the database, so every server process shares them.
+"""Per-client request limits that every server process and every instance shares.
 
 A fixed window per (purpose, client): the client's address is folded into a keyed hash and
-never stored, and nothing here is linked to a response. The database is used because the usual
-Django rate-limit library needs Redis or Memcached, which a default installation does not have.
+never stored, and nothing here is linked to a response. The count is kept in one of two stores,
+behind the same functions: the database (table RateLimitWindow, the default, so an installation
+needs no other server), or Django's cache when it is Redis (``REDIS_URL``), where each count is
+one atomic increment of a key that expires on its own. ``settings.RATE_LIMIT_STORE`` says which.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections, router
 
 from together.web.clients import client_address
@@ -42,12 +45,7 @@ def allow_subject(subject: str, limit: tuple[int, int]) -> bool:
     False once there have been more than ``limit`` in the window. Only a keyed hash is stored."""
     count, seconds = limit
     window = int(time.time() // seconds)
-    expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
-    hits = _count(_key(subject, window), expires)
-    if hits == 1 and window % 16 == 0:
-        # Now and then, forget windows that have ended.
-        RateLimitWindow.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
-    return hits <= count
+    return _add_one(_key(subject, window), window, seconds) <= count
 
 
 def count(purpose: str, identity: str, limit: tuple[int, int]) -> tuple[bool, int]:
@@ -59,22 +57,60 @@ def count(purpose: str, identity: str, limit: tuple[int, int]) -> tuple[bool, in
     most, seconds = limit
     now = time.time()
     window = int(now // seconds)
-    expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
-    used = _count(_key(f"{purpose}|{identity}", window), expires)
-    if used == 1 and window % 16 == 0:
-        RateLimitWindow.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
+    used = _add_one(_key(f"{purpose}|{identity}", window), window, seconds)
     return used <= most, max(1, math.ceil((window + 1) * seconds - now))
 
 
 def hits(subject: str, limit: tuple[int, int]) -> int:
     """How many events ``subject`` has had in ``limit``'s current window; counts nothing."""
     window = int(time.time() // limit[1])
-    found = RateLimitWindow.objects.filter(key=_key(subject, window)).values_list("hits", flat=True).first()
+    key = _key(subject, window)
+    if _in_cache():
+        return cache.get(_CACHE_PREFIX + key) or 0
+    found = RateLimitWindow.objects.filter(key=key).values_list("hits", flat=True).first()
     return found or 0
 
 
 def _key(subject: str, window: int) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{subject}|{window}".encode(), hashlib.sha256).hexdigest()
+
+
+def _in_cache() -> bool:
+    return settings.RATE_LIMIT_STORE == "cache"
+
+
+def _add_one(key: str, window: int, seconds: int) -> int:
+    """Add one hit to the window ``key`` (of ``seconds``) and return its hits so far."""
+    ends = (window + 1) * seconds
+    if _in_cache():
+        return _count_in_cache(_CACHE_PREFIX + key, ends)
+    hits = _count(key, datetime.fromtimestamp(ends, tz=UTC))
+    if hits == 1 and window % 16 == 0:
+        # Now and then, forget windows that have ended (keys in the cache expire by themselves).
+        RateLimitWindow.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
+    return hits
+
+
+# A window's key outlives its window by this much, so that no request still counting in it can
+# find it gone (after the window ends, new requests count in the next window's key).
+_CACHE_GRACE_SECONDS = 60
+_CACHE_PREFIX = "ratelimit:"
+
+
+def _count_in_cache(key: str, ends: float) -> int:
+    """One atomic increment in the cache (Redis INCR), the key made first if it is new.
+
+    ``add`` makes the key with its expiry only when it is missing, so two instances counting the
+    first hit at once both increment the same key: one becomes 1, the other 2.
+    """
+    timeout = max(1, math.ceil(ends - time.time())) + _CACHE_GRACE_SECONDS
+    for _attempt in range(3):
+        cache.add(key, 0, timeout)
+        try:
+            return cache.incr(key)
+        except ValueError:  # gone between add and incr (evicted): make it again
+            continue
+    raise RuntimeError("the rate-limit count could not be kept in the cache")
 
 
 def _count(key: str, expires: datetime) -> int:

@@ -468,7 +468,7 @@ def check(request, round_, draft, key, context):
     answers, comments, chosen, organisation, group = sql.everything_saved(draft)
     language = _language()
     scale = framework.scale
-    dont_know = scale.dont_know.label.get(language)
+    dont_know = scale.dont_know.label.get(language) if scale.dont_know else None
     levels = {level.value: f"{level.value} – {level.label.get(language)}" for level in scale.levels}
     sections = []
     for item in framework.themes:

@@ -31,30 +31,28 @@ def _round(partnership, round_id) -> Round:
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
 def round_create(request, partnership):
-    version = frameworks.current()
-    if version is None:
+    from together.framework.estimate import estimate
+
+    entries = frameworks.visible(partnership)
+    if not entries:
         messages.error(request, _("No framework is loaded yet, so a round cannot be created. Ask an administrator."))
         return redirect("partnership", partnership.pk)
-    form = RoundForm(request.POST if request.method == "POST" else None)
+    form = RoundForm(request.POST if request.method == "POST" else None, frameworks=entries)
     if request.method == "POST" and form.is_valid():
         from . import keys
 
         round_ = form.save(commit=False)
         round_.partnership = partnership
-        round_.framework_version = version
+        round_.framework_version = form.chosen_entry().current
         round_.open_link_code = keys.new_key()
         round_.save()
         messages.success(request, _("Round created. Check the details, then open it when you are ready."))
         return redirect("round", partnership.pk, round_.pk)
+    options = [(entry, estimate(entry.current.framework)) for entry in entries]
     return render(
         request,
-        "partnerships/form.html",
-        {
-            "form": form,
-            "title": _("Start a review round"),
-            "partnership": partnership,
-            "submit_label": _("Create round"),
-        },
+        "reviews/round_create.html",
+        {"form": form, "partnership": partnership, "options": options},
     )
 
 
@@ -264,16 +262,32 @@ def invitations_retry(request, partnership, round_id):
     return redirect("round", partnership.pk, round_.pk)
 
 
+def _import_hint(scale) -> str:
+    """How answers may be written in an imported file, for this round's scale."""
+    numbers = {"low": scale.minimum, "high": scale.maximum}
+    if scale.dont_know is None:
+        answers = _("Answers may be numbers (%(low)s to %(high)s) or the scale's labels.") % numbers
+    else:
+        answers = _("Answers may be numbers (%(low)s to %(high)s), the scale's labels, or \"don't know\".") % numbers
+    return " ".join(
+        [
+            str(_("One row per respondent and one column per statement, with a header row.")),
+            answers,
+            str(_("Optional columns: organisation, group, priorities.")),
+        ]
+    )
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a CSV file from another survey tool"),
-        help_text=_(
-            "One row per respondent and one column per statement, with a header row. Answers may be numbers "
-            "(1 to 5), the scale's labels, or \"don't know\". Optional columns: organisation, group, priorities."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"required": _("Choose a CSV file to upload")},
     )
+
+    def __init__(self, *args, scale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _import_hint(scale)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -314,7 +328,9 @@ def import_upload(request, partnership, round_id):
     if refused:
         return refused
     form = ImportUploadForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        scale=round_.framework.scale,
     )
     if request.method == "POST" and form.is_valid():
         _upload_dir().mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """A second factor: an authenticator app (TOTP, RFC 6238) and ten one-time recovery codes.
 
-Devices are django-otp's: one confirmed ``TOTPDevice`` and one ``StaticDevice`` holding the
-recovery codes, per person. Wrong codes are counted with the service's rate-limit windows
+Devices are django-otp's: one confirmed ``TOTPDevice`` and one :class:`.models.RecoveryCodes`
+(a django-otp device of the service's own that stores only keyed hashes of the codes) per
+person. Wrong codes are counted with the service's rate-limit windows
 (:mod:`together.reviews.ratelimit`): per sign-in attempt, so that a half-signed-in session is
 dropped after ``CODE_ATTEMPTS`` wrong codes, and per account from any address, so that starting
 again with the password does not give anyone endless guesses.
@@ -26,6 +27,7 @@ from together.partnerships.models import Membership, Role
 from together.reviews import ratelimit
 
 from . import signals
+from .models import RecoveryCode, RecoveryCodes
 
 RECOVERY_CODE_COUNT = 10
 CODE_ATTEMPTS = 5
@@ -117,25 +119,28 @@ def regenerate_recovery_codes(user) -> list[str]:
 
 
 def _new_recovery_codes(user) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    """Ten new codes, returned to be shown once; only their hashes are stored."""
+    StaticDevice.objects.filter(user=user).delete()  # any plain codes from before
+    RecoveryCodes.objects.filter(user=user).delete()
+    device = RecoveryCodes.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = []
     while len(codes) < RECOVERY_CODE_COUNT:
-        token = StaticToken.random_token()
+        token = StaticToken.random_token()  # django-otp's: 8 base32 characters from os.urandom
         if token not in codes:
             codes.append(token)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=token) for token in codes)
+    device.add_codes(codes)
     return codes
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def remove(user, *, by=None, request=None) -> None:
     """Remove the app and recovery codes; ``by`` is the operator who did it, when not the user."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCodes.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
     detail = "Authenticator app and recovery codes removed" + (" by an operator" if by is not None else "")
     signals.send(user, signals.MFA_REMOVED, detail, request, actor=by)
@@ -153,7 +158,7 @@ def verify(user, code: str) -> str | None:
             return "app"
         return None
     if RECOVERY_CODE.match(code):
-        for device in StaticDevice.objects.filter(user=user, confirmed=True):
+        for device in RecoveryCodes.objects.filter(user=user, confirmed=True):
             if device.verify_token(code):
                 left = recovery_codes_left(user)
                 signals.send(user, signals.RECOVERY_CODE_USED, f"Recovery code used; {left} left")

@@ -8,6 +8,8 @@ import errno
 from django.db import DatabaseError, DataError
 from django.http import JsonResponse
 from django.shortcuts import render
+from redis.exceptions import ConnectionError as RedisUnreachable
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from together.web import views
 
@@ -20,6 +22,8 @@ def is_out_of_room(exception: BaseException) -> bool:
     """The database or the disk cannot take more just now (as opposed to a fault in the code)."""
     if isinstance(exception, OSError) and exception.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
+    if isinstance(exception, RedisUnreachable | RedisTimeout):
+        return True  # REDIS_URL's server is down or too slow: nothing was counted or saved
     if isinstance(exception, DatabaseError):
         cause = exception.__cause__
         state = getattr(cause, "sqlstate", None) or getattr(exception, "sqlstate", None)

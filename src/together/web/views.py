@@ -74,7 +74,11 @@ def privacy(request):
     return render(
         request,
         "web/privacy.html",
-        {"session_hours": settings.SESSION_COOKIE_AGE // 3600, "audit_days": settings.AUDIT_LOG_DAYS},
+        {
+            "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+            "audit_days": settings.AUDIT_LOG_DAYS,
+            "solo_days": settings.SOLO_RETENTION_DAYS,
+        },
     )
 
 

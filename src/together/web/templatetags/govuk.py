@@ -16,7 +16,10 @@ def tr(text: Text) -> str:
     """Framework text in the reader's language, in English where no Welsh exists yet.
 
     English shown to a Welsh reader is marked with ``lang="en"`` so screen readers pronounce it.
+    Text a framework leaves out (an optional field) reads as nothing.
     """
+    if text is None:
+        return ""
     language = get_language() or "en"
     if text.falls_back(language):
         return format_html('<span lang="en">{}</span>', text.en)
@@ -26,7 +29,38 @@ def tr(text: Text) -> str:
 @register.filter
 def tr_plain(text: Text) -> str:
     """Framework text in the reader's language, without markup (for page titles)."""
+    if text is None:
+        return ""
     return text.get(get_language() or "en")
+
+
+@register.simple_tag
+def scale_range(scale) -> str:
+    """The ends of a framework's scale as its own labels name them, in the reader's language:
+    "1 (Not started) to 4 (Leading)"."""
+    language = get_language() or "en"
+    return gettext("%(low)s (%(low_label)s) to %(high)s (%(high_label)s)") % {
+        "low": scale.minimum,
+        "low_label": scale.lowest.label.get(language),
+        "high": scale.maximum,
+        "high_label": scale.highest.label.get(language),
+    }
+
+
+@register.simple_tag
+def scale_numbers(scale) -> str:
+    """The numbers a framework's scale runs over: "1 to 4"."""
+    return gettext("%(low)s to %(high)s") % {"low": scale.minimum, "high": scale.maximum}
+
+
+@register.simple_tag
+def large_gap(scale) -> str:
+    """The difference between groups that is large enough to matter on this scale, in points, as
+    precisely as it is set: "1.0" on a 1 to 5 scale, "0.75" on a 1 to 4 scale."""
+    from together.analysis.differences import large_difference
+
+    written = f"{large_difference(scale.points):.2f}".rstrip("0")
+    return written + "0" if written.endswith(".") else written
 
 
 @register.filter
@@ -255,7 +289,7 @@ def scale_details(scale) -> str:
             '<div class="govuk-summary-list__row">'
             f'<dt class="govuk-summary-list__key">{_tr_html(level.label, language)}</dt>'
             f'<dd class="govuk-summary-list__value">{_tr_html(level.description, language)}</dd></div>'
-            for level in [*scale.levels, scale.dont_know]
+            for level in [*scale.levels, *([scale.dont_know] if scale.dont_know else [])]
         ]
         html = "".join(rows[:-1]) + "\n      " + rows[-1]
         if len(_SCALE_DETAILS) > 64:
@@ -282,6 +316,8 @@ def signed(value) -> str:
 
 def _tr_html(text: Text, language: str) -> str:
     """What ``{{ text|tr }}`` writes: escaped, and marked as English where Welsh is missing."""
+    if text is None:
+        return ""
     if text.falls_back(language):
         return f'<span lang="en">{escape(text.en)}</span>'
     return escape(text.get(language))

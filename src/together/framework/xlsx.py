@@ -1,0 +1,893 @@
+"""Frameworks written in a spreadsheet (XLSX), for authors who would rather not write YAML.
+
+A workbook holds the same content as a framework file, one sheet for each kind of thing:
+
+- ``Framework``: one row per field of the framework itself (``Field``, ``English``, ``Welsh``);
+- ``Themes``, ``Statements``, ``Scale``: one row per theme, statement and scale level;
+- ``Findings``, ``Exemplars``, ``Actions``: optional sheets for research content;
+- ``How to fill this in``: plain-English instructions, ignored when reading.
+
+:func:`read_xlsx` turns a workbook into the same data a YAML file gives and runs the same
+checks (the pydantic schema, then :mod:`together.framework.rules`). Every problem is reported
+at its cell, as ``file:Sheet!Cell: field: what is wrong``: the reader notes the cell each value
+came from, by its path in the framework, so a schema error at ``themes[0].statements[3].text.en``
+is reported at the cell that held that text. New optional fields need only a line in the mapping
+tables below (``FRAMEWORK_FIELDS`` and ``SHEETS``), which are also what :func:`write_xlsx` writes
+and what ``docs/framework-format.md`` documents.
+
+A workbook can come from anyone, so it is read with bounds before openpyxl sees it: its size,
+its unpacked size (a "zip bomb" of a few kilobytes can unpack to gigabytes), the number of parts
+and of cells; no XML document type declarations (the way to entity-expansion attacks), no links
+to other workbooks, and no formulas (a formula is never worked out: the cell is reported).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import types
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as _field
+from datetime import date, time, timedelta
+from importlib import resources
+from typing import Any, Union, get_args, get_origin
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from pydantic import BaseModel, ValidationError
+
+from .loader import FrameworkInvalid, _message, field_name, parse_framework
+from .rules import check_rules
+from .schema import Framework
+
+MAX_BYTES = 2_000_000  # the shipped framework's workbook is about 40 KB
+MAX_UNPACKED = 10_000_000  # the size of every part once unpacked
+MAX_PARTS = 500  # files inside the workbook's zip archive
+MAX_CELLS = 200_000  # cells read across all sheets, empty ones in a row's span included
+
+Path_ = tuple[str | int, ...]
+
+
+# --- The mapping: which sheet, row and column holds which field --------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet: its heading in row 1 and where its values go in a row's object.
+
+    ``kind`` is ``text`` (any text), ``number`` (a whole number) or ``ids`` (ids separated by
+    commas, making a list). Text fields in two languages are two columns, ``… (English)`` with
+    a path ending in ``en`` and ``… (Welsh)`` with a path ending in ``cy``.
+    """
+
+    heading: str
+    path: tuple[str, ...]
+    kind: str = "text"
+    width: int = 50
+
+
+def _two_languages(heading: str, key: str, width: int = 50) -> tuple[Column, Column]:
+    return Column(f"{heading} (English)", (key, "en"), width=width), Column(
+        f"{heading} (Welsh)", (key, "cy"), width=width
+    )
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """A row of the ``Framework`` sheet: the name in its ``Field`` column and the field it sets."""
+
+    name: str
+    key: str
+    # "text" has English and Welsh; "languages" a value per language (English column for en, Welsh
+    # for cy), either may be empty; anything else uses the English column only.
+    kind: str = "text"
+
+
+FRAMEWORK_FIELDS: tuple[FieldRow, ...] = (
+    FieldRow("Format", "format", "number"),
+    FieldRow("Id", "id", "id"),
+    FieldRow("Title", "title"),
+    FieldRow("Summary", "summary"),
+    FieldRow("Source", "source"),
+    FieldRow("Translation status", "translation_status", "languages"),
+)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of rows. ``under`` is where its rows go: in the framework, or, for a sheet whose
+    rows belong to a theme (named in its first column, ``Theme id``), in that theme."""
+
+    name: str
+    under: tuple[str, ...]
+    columns: tuple[Column, ...]
+    in_theme: bool = False
+    required: bool = True
+    note: str = ""
+
+
+THEME_ID = Column("Theme id", (), "text", 28)
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "Themes",
+        ("themes",),
+        (
+            Column("Theme id", ("id",), width=28),
+            *_two_languages("Title", "title", 36),
+            *_two_languages("Summary", "summary"),
+            *_two_languages("Why it matters", "why_it_matters"),
+            *_two_languages("What good looks like", "what_good_looks_like"),
+        ),
+        note="One row per theme, in the order respondents will meet them.",
+    ),
+    Sheet(
+        "Statements",
+        ("statements",),
+        (
+            THEME_ID,
+            Column("Statement id", ("id",), width=36),
+            *_two_languages("Statement", "text"),
+            *_two_languages("Guidance", "guidance"),
+            Column("Findings", ("findings",), "ids", 32),
+        ),
+        in_theme=True,
+        note="One row per statement; each names its theme by the theme's id.",
+    ),
+    Sheet(
+        "Scale",
+        ("scale", "levels"),
+        (
+            Column("Value", ("value",), "number", 12),
+            *_two_languages("Label", "label", 30),
+            *_two_languages("Description", "description"),
+        ),
+        note="One row per level, lowest first, numbered from 1; then a row with Don't know as its value.",
+    ),
+    Sheet(
+        "Findings",
+        ("findings",),
+        (Column("Finding id", ("id",), width=30), *_two_languages("Finding", "text")),
+        required=False,
+        note="What the research behind the framework found; statements name the findings they cover.",
+    ),
+    Sheet(
+        "Exemplars",
+        ("exemplars",),
+        (
+            THEME_ID,
+            Column("Exemplar id", ("id",), width=28),
+            *_two_languages("Place", "place", 28),
+            *_two_languages("Exemplar", "text"),
+        ),
+        in_theme=True,
+        required=False,
+        note="What a real place did that illustrates a theme.",
+    ),
+    Sheet(
+        "Actions",
+        ("suggested_actions",),
+        (THEME_ID, Column("Action id", ("id",), width=36), *_two_languages("Action", "text")),
+        in_theme=True,
+        required=False,
+        note="Suggested first steps for a theme.",
+    ),
+)
+
+FRAMEWORK_SHEET = "Framework"
+HELP_SHEET = "How to fill this in"
+DONT_KNOW_WORDS = {"don't know", "dont know", "don’t know", "do not know"}
+_SHEET_ORDER = (HELP_SHEET, FRAMEWORK_SHEET, *(sheet.name for sheet in SHEETS))
+
+
+# --- Problems ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class CellProblem:
+    """A problem at a cell (``Statements!C7``), a sheet (``Scale``) or the whole file."""
+
+    file: str
+    position: tuple[int, int, int]  # sheet, row, column: problems are listed in reading order
+    sheet: str = _field(compare=False)
+    cell: str = _field(compare=False)
+    field: str = _field(compare=False)
+    message: str = _field(compare=False)
+
+    @property
+    def location(self) -> str:
+        """``Statements!C7``, ``Scale`` for a whole sheet, or empty for the whole file."""
+        if not self.sheet:
+            return ""
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    @property
+    def line(self) -> int:
+        """The row, so that code written for YAML problems can still sort and show them."""
+        return self.position[1]
+
+    def __str__(self) -> str:
+        where = f":{self.location}" if self.location else ""
+        return f"{self.file}{where}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Where:
+    sheet: str
+    row: int = 0  # 0: the sheet as a whole
+    column: int = 0
+    base: Path_ = ()  # the path of the row's object, so fields are named relative to their row
+
+    @property
+    def cell(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}" if self.row and self.column else ""
+
+
+class _Report:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[CellProblem] = []
+        self.where: dict[Path_, _Where] = {}
+        self.bad_cells: set[tuple[str, str]] = set()
+        self.missing_fields: set[tuple[str, str]] = set()  # (sheet, field) whose column is absent
+
+    def add(self, where: _Where | None, field_: str, message: str) -> None:
+        if where is None:
+            self.problems.append(CellProblem(self.file, (-1, 0, 0), "", "", field_, message))
+            return
+        self.problems.append(
+            CellProblem(
+                self.file,
+                (_sheet_order(where.sheet), where.row, where.column),
+                where.sheet,
+                where.cell,
+                field_,
+                message,
+            )
+        )
+        self.bad_cells.add((where.sheet, where.cell))
+
+    def nearest(self, path: Path_) -> _Where:
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.where:
+                return self.where[path[:end]]
+        return _Where(FRAMEWORK_SHEET)
+
+    def at_path(self, path: Path_, message: str) -> None:
+        where = self.nearest(path)
+        relative = path[len(where.base) :] if path[: len(where.base)] == where.base else path
+        if (where.sheet, where.cell) in self.bad_cells:
+            return  # the reader has already said what is wrong with this cell
+        if relative and (where.sheet, relative[0]) in self.missing_fields:
+            return  # reported once, as a missing column
+        message = _PATH_IN_MESSAGE.sub(lambda found: self._cell_of(found.group(0)), message)
+        hint = _CHILD_HINTS.get(relative)
+        if hint and where.base[:1] == ("themes",):
+            message = f"{message}: {hint}"
+        self.problems.append(
+            CellProblem(
+                self.file,
+                (_sheet_order(where.sheet), where.row, where.column),
+                where.sheet,
+                where.cell,
+                field_name(relative) if relative else field_name(path),
+                message,
+            )
+        )
+
+    def _cell_of(self, text: str) -> str:
+        path = tuple(int(index) if index else key for index, key in _PATH_PART.findall(text))
+        where = self.where.get((*path, "id")) or self.where.get(path)
+        if where is None:
+            return text
+        return f"{where.sheet}!{where.cell}" if where.cell else where.sheet
+
+
+def _sheet_order(name: str) -> int:
+    return _SHEET_ORDER.index(name) if name in _SHEET_ORDER else len(_SHEET_ORDER)
+
+
+_PATH_IN_MESSAGE = re.compile(r"\b(?:themes|findings|scale)(?:\[\d+\]|\.[a-z_]+)+")
+_PATH_PART = re.compile(r"\[(\d+)\]|\.?([a-z_]+)")
+_CHILD_HINTS = {
+    (sheet.under[0],): f"add its rows on the {sheet.name} sheet, with this theme's id in the Theme id column"
+    for sheet in SHEETS
+    if sheet.in_theme
+}
+
+
+# --- The schema, looked up generically --------------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``list[X]`` gives ``X`` and ``X | None`` gives ``X``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin in (Union, types.UnionType):
+            annotation = next(arg for arg in get_args(annotation) if arg is not type(None))
+        elif origin is list:
+            annotation = get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def _model_at(keys: tuple[str, ...]) -> type[BaseModel] | None:
+    model: Any = Framework
+    for key in keys:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or key not in model.model_fields:
+            return None
+        model = _unwrap(model.model_fields[key].annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _required(model: type[BaseModel] | None, key: str) -> bool:
+    if model is None or key not in model.model_fields:
+        return True
+    return model.model_fields[key].is_required()
+
+
+def _row_model(sheet: Sheet) -> type[BaseModel] | None:
+    return _model_at(("themes", *sheet.under) if sheet.in_theme else sheet.under)
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def read_xlsx(data: bytes, name: str = "<workbook>") -> Framework:
+    """Read and check a framework workbook; raise :class:`FrameworkInvalid` listing every problem."""
+    report = _Report(name)
+    rows = _open(data, report)
+    if rows is None:
+        raise FrameworkInvalid(report.problems)
+    framework_data = _build(rows, report)
+    if report.problems and framework_data is None:
+        raise FrameworkInvalid(report.problems)
+    try:
+        framework = Framework.model_validate(framework_data)
+    except ValidationError as error:
+        for item in error.errors():
+            path = tuple(item["loc"])
+            report.at_path(path, _message(item, path))
+        raise FrameworkInvalid(report.problems) from None
+    for path, message in check_rules(framework):
+        report.at_path(path, message)
+    if report.problems:
+        raise FrameworkInvalid(report.problems)
+    return framework
+
+
+_Rows = dict[str, list[tuple[int, list[Any]]]]  # sheet name: (row number, cell values) for each row
+
+
+def _open(data: bytes, report: _Report) -> _Rows | None:
+    """The rows of every sheet, or None (with a problem) when the workbook cannot be read safely."""
+    if len(data) > MAX_BYTES:
+        report.add(None, "(file)", f"is larger than {MAX_BYTES // 1_000_000} MB")
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        report.add(
+            None,
+            "(file)",
+            "is not an XLSX workbook: save it from your spreadsheet program as an Excel Workbook (.xlsx), "
+            "without a password",
+        )
+        return None
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED:
+        report.add(
+            None,
+            "(file)",
+            f"unpacks to more than {MAX_UNPACKED // 1_000_000} MB or {MAX_PARTS} parts; a framework workbook is "
+            "far smaller than this",
+        )
+        return None
+    for part in parts:
+        if part.filename.startswith("xl/externalLinks/"):
+            report.add(
+                None,
+                "(file)",
+                "links to another workbook: copy the values you need into this one and remove the link",
+            )
+            return None
+    try:
+        for part in parts:
+            if part.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.read(part).upper():
+                report.add(None, "(file)", "holds an XML document type declaration, which a workbook never needs")
+                return None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        report.add(None, "(file)", "is damaged and cannot be unpacked: save it again from your spreadsheet program")
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+            try:
+                return _cells(book, report)
+            finally:
+                book.close()
+    except _TooBig:
+        return None
+    except Exception as error:  # openpyxl can fail in many ways on a damaged or hostile file
+        report.add(
+            None,
+            "(file)",
+            f"cannot be read as an XLSX workbook ({type(error).__name__}): save it again from your spreadsheet "
+            "program as an Excel Workbook (.xlsx)",
+        )
+        return None
+
+
+class _TooBig(Exception):
+    pass
+
+
+@dataclass
+class _Formula:
+    text: str
+
+
+def _cells(book: Any, report: _Report) -> _Rows:
+    rows: _Rows = {}
+    budget = MAX_CELLS
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()  # a sheet's stated size may be a lie; read only the cells it holds
+        found: list[tuple[int, list[Any]]] = []
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            budget -= max(len(row), 1)
+            if budget < 0:
+                report.add(
+                    None,
+                    "(file)",
+                    f"has more than {MAX_CELLS:,} cells (sheet {sheet.title!r}); a framework workbook is far "
+                    "smaller than this: delete unused rows and columns",
+                )
+                raise _TooBig
+            values = [_Formula(str(cell.value)) if cell.data_type == "f" else cell.value for cell in row]
+            if any(not _blank(value) for value in values):
+                found.append((number, values))
+        rows[sheet.title] = found
+    return rows
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _build(rows: _Rows, report: _Report) -> dict[str, Any] | None:
+    """The framework's data, as a YAML file would give it, noting where every value came from."""
+    known = {name.casefold(): name for name in _SHEET_ORDER}
+    sheets: dict[str, list[tuple[int, list[Any]]]] = {}
+    for title, content in rows.items():
+        canonical = known.get(" ".join(title.split()).casefold())
+        if canonical is None:
+            report.add(
+                _Where(title),
+                "(sheet)",
+                f"unknown sheet {title!r}: a framework workbook has the sheets {', '.join(_SHEET_ORDER[1:])}; "
+                "rename or delete this one",
+            )
+        elif canonical in sheets:
+            report.add(_Where(title), "(sheet)", f"is a second sheet called {canonical!r}: keep only one")
+        else:
+            sheets[canonical] = content
+    missing = [name for name in (FRAMEWORK_SHEET, *(s.name for s in SHEETS if s.required)) if name not in sheets]
+    for name in missing:
+        report.add(_Where(name), "(sheet)", f"the workbook has no sheet called {name!r}: add it")
+    if missing:
+        return None
+    data = _framework_sheet(sheets[FRAMEWORK_SHEET], report)
+    themes: list[dict[str, Any]] = []
+    theme_rows: dict[str, int] = {}
+    for sheet in SHEETS:
+        if sheet.name not in sheets:
+            report.where[sheet.under] = _Where(sheet.name)
+            continue
+        content = sheets[sheet.name]
+        columns = _headings(sheet, content, report)
+        if columns is None or (sheet.in_theme and THEME_ID not in columns.values()):
+            # Reported once at the headings, not again for every row that lacks the sheet's content.
+            report.where.setdefault(sheet.under, _Where(sheet.name, 1, 1))
+            report.missing_fields.add(("Themes", sheet.under[0]) if sheet.in_theme else (sheet.name, sheet.under[0]))
+            continue
+        if sheet.name == "Themes":
+            report.where[("themes",)] = _Where(sheet.name, 1, 1, ("themes",))
+            for number, values in content[1:]:
+                theme = _row(sheet, columns, number, values, ("themes", len(themes)), report)
+                theme_id = theme.get("id")
+                if isinstance(theme_id, str):
+                    theme_rows.setdefault(theme_id, len(themes))
+                themes.append(theme)
+            data["themes"] = themes
+        elif sheet.in_theme:
+            _theme_rows(sheet, columns, content, themes, theme_rows, report)
+        elif sheet.name == "Scale":
+            data["scale"] = _scale(sheet, columns, content, report)
+        else:
+            report.where[sheet.under] = _Where(sheet.name, 1, 1, sheet.under)
+            items = [
+                _row(sheet, columns, number, values, (*sheet.under, index), report)
+                for index, (number, values) in enumerate(content[1:])
+            ]
+            if items or _required(Framework, sheet.under[0]):
+                data[sheet.under[0]] = items
+    return data
+
+
+def _framework_sheet(content: list[tuple[int, list[Any]]], report: _Report) -> dict[str, Any]:
+    report.where[()] = _Where(FRAMEWORK_SHEET, 1, 1)
+    data: dict[str, Any] = {}
+    if not content or content[0][0] != 1:
+        report.add(_Where(FRAMEWORK_SHEET, 1, 1), "(heading)", "row 1 needs the headings Field, English and Welsh")
+        return data
+    found = [_text_of(value).casefold() for value in content[0][1][:3]]
+    if found[:2] != ["field", "english"] or (len(found) > 2 and found[2] not in ("welsh", "")):
+        report.add(_Where(FRAMEWORK_SHEET, 1, 1), "(heading)", "row 1 needs the headings Field, English and Welsh")
+        return data
+    by_name = {row.name.casefold(): row for row in FRAMEWORK_FIELDS}
+    seen: dict[str, int] = {}
+    for number, values in content[1:]:
+        values = [*values, None, None, None][:3]
+        name = " ".join(_text_of(values[0]).split())
+        row = by_name.get(name.casefold())
+        name_cell = _Where(FRAMEWORK_SHEET, number, 1)
+        if row is None:
+            allowed = ", ".join(r.name for r in FRAMEWORK_FIELDS)
+            report.add(name_cell, "(field)", f"unknown field {name!r} (allowed here: {allowed})")
+            continue
+        if row.key in seen:
+            report.add(name_cell, row.key, f"is given twice (first on row {seen[row.key]})")
+            continue
+        seen[row.key] = number
+        english, welsh = _Where(FRAMEWORK_SHEET, number, 2), _Where(FRAMEWORK_SHEET, number, 3)
+        report.where[(row.key,)] = english
+        if row.kind == "text":
+            report.where[(row.key, "en")] = english
+            report.where[(row.key, "cy")] = welsh
+            data[row.key] = {
+                "en": _value(Column(row.name, ("en",)), values[1], english, row.key + ".en", report),
+                "cy": _value(Column(row.name, ("cy",)), values[2], welsh, row.key + ".cy", report),
+            }
+            if not data[row.key]["en"] and not data[row.key]["cy"] and not _required(Framework, row.key):
+                del data[row.key]
+        elif row.kind == "languages":
+            report.where[(row.key, "en")] = english
+            report.where[(row.key, "cy")] = welsh
+            claims = {
+                language: _value(Column(row.name, (language,)), cell, where, f"{row.key}.{language}", report)
+                for language, cell, where in (("en", values[1], english), ("cy", values[2], welsh))
+            }
+            data[row.key] = {language: claim for language, claim in claims.items() if claim}
+        else:
+            if not _blank(values[2]):
+                report.add(welsh, row.key, f"is not translated: leave the Welsh column empty for {row.name}")
+            value = _value(Column(row.name, (row.key,), row.kind), values[1], english, row.key, report)
+            if value is not None and value != "":
+                data[row.key] = value
+    return data
+
+
+def _headings(sheet: Sheet, content: list[tuple[int, list[Any]]], report: _Report) -> dict[int, Column] | None:
+    """Column number to column, from row 1; problems for unknown, repeated and missing headings."""
+    needed = f"row 1 needs the column headings: {', '.join(column.heading for column in sheet.columns)}"
+    if not content or content[0][0] != 1:
+        report.add(_Where(sheet.name, 1, 1), "(heading)", needed)
+        return None
+    by_heading = {" ".join(column.heading.split()).casefold(): column for column in sheet.columns}
+    columns: dict[int, Column] = {}
+    wrong: list[tuple[_Where, str]] = []
+    for index, value in enumerate(content[0][1], start=1):
+        heading = " ".join(_text_of(value).split())
+        if not heading:
+            continue
+        column = by_heading.get(heading.casefold())
+        where = _Where(sheet.name, 1, index)
+        if column is None:
+            allowed = ", ".join(c.heading for c in sheet.columns)
+            wrong.append((where, f"unknown column {heading!r} (allowed here: {allowed})"))
+        elif column in columns.values():
+            wrong.append((where, f"column {column.heading!r} appears twice: keep only one"))
+        else:
+            columns[index] = column
+    if not columns:
+        # No heading at all is known: row 1 holds something else, most likely the first row of content.
+        report.add(_Where(sheet.name, 1, 1), "(heading)", needed)
+        return None
+    for where, message in wrong:
+        report.add(where, "(heading)", message)
+    model = _row_model(sheet)
+    for column in sheet.columns:
+        if column in columns.values() or column.path[-1:] == ("cy",):
+            continue
+        if column is THEME_ID or not column.path or _required(model, column.path[0]):
+            report.add(
+                _Where(sheet.name, 1, len(content[0][1]) + 1),
+                "(heading)",
+                f"no column headed {column.heading!r}: add it to row 1",
+            )
+            if column.path:
+                report.missing_fields.add((sheet.name, column.path[0]))
+    headings = content[0][1]
+    for number, values in content[1:]:
+        for index, value in enumerate(values, start=1):
+            if index in columns or _blank(value):
+                continue
+            if index > len(headings) or _blank(headings[index - 1]):
+                report.add(_Where(sheet.name, number, index), "(heading)", "has a value but no column heading in row 1")
+    return columns
+
+
+def _row(
+    sheet: Sheet, columns: dict[int, Column], number: int, values: list[Any], base: Path_, report: _Report
+) -> dict[str, Any]:
+    """One row's object, with the cell of each field noted under its path."""
+    report.where[base] = _Where(sheet.name, number, 1, base)
+    model = _row_model(sheet)
+    item: dict[str, Any] = {}
+    for index, column in columns.items():
+        if not column.path:
+            continue
+        where = _Where(sheet.name, number, index, base)
+        report.where[(*base, *column.path)] = where
+        if column.path[-1] == "en" or len(column.path) == 1:
+            report.where.setdefault((*base, column.path[0]), where)
+        value = _value(
+            column, values[index - 1] if index <= len(values) else None, where, ".".join(column.path), report
+        )
+        if value is None:
+            continue
+        target = item
+        for key in column.path[:-1]:
+            target = target.setdefault(key, {})
+        target[column.path[-1]] = value
+    for key in list(item):
+        value = item[key]
+        empty = value in ("", []) or (isinstance(value, dict) and not any(value.values()))
+        if empty and not _required(model, key):
+            del item[key]
+        elif value == "" and _required(model, key):
+            del item[key]  # a required id left empty: reported as "is required" at its cell
+    return item
+
+
+def _theme_rows(
+    sheet: Sheet,
+    columns: dict[int, Column],
+    content: list[tuple[int, list[Any]]],
+    themes: list[dict[str, Any]],
+    theme_rows: dict[str, int],
+    report: _Report,
+) -> None:
+    link = next(index for index, column in columns.items() if column is THEME_ID)
+    key = sheet.under[0]
+    model = _model_at(("themes",))
+    counts: dict[int, int] = {}
+    for number, values in content[1:]:
+        where = _Where(sheet.name, number, link)
+        theme_id = _text_of(values[link - 1] if link <= len(values) else None).strip()
+        if not theme_id:
+            report.add(where, "theme", "is empty: give the id of this row's theme, as on the Themes sheet")
+            continue
+        if theme_id not in theme_rows:
+            report.add(where, "theme", f"{theme_id!r} is not the id of a theme on the Themes sheet")
+            continue
+        t_index = theme_rows[theme_id]
+        index = counts.get(t_index, 0)
+        counts[t_index] = index + 1
+        item = _row(sheet, columns, number, values, ("themes", t_index, key, index), report)
+        themes[t_index].setdefault(key, []).append(item)
+    for theme in themes:
+        if key not in theme and _required(model, key):
+            theme[key] = []
+
+
+def _scale(sheet: Sheet, columns: dict[int, Column], content: list[tuple[int, list[Any]]], report: _Report) -> dict:
+    report.where[("scale",)] = _Where(sheet.name, 1, 1, ("scale",))
+    report.where[("scale", "levels")] = _Where(sheet.name, 1, 1, ("scale",))
+    value_column = next((index for index, column in columns.items() if column.path == ("value",)), None)
+    levels_columns = columns
+    dont_know_columns = {index: column for index, column in columns.items() if column.path != ("value",)}
+    scale: dict[str, Any] = {"levels": []}
+    for number, values in content[1:]:
+        raw = values[value_column - 1] if value_column and value_column <= len(values) else None
+        if isinstance(raw, str) and " ".join(raw.split()).casefold() in DONT_KNOW_WORDS:
+            if "dont_know" in scale:
+                first = report.where[("scale", "dont_know")].row
+                report.add(
+                    _Where(sheet.name, number, value_column), "dont_know", f"is given twice (first on row {first})"
+                )
+                continue
+            scale["dont_know"] = _row(sheet, dont_know_columns, number, values, ("scale", "dont_know"), report)
+        else:
+            base = ("scale", "levels", len(scale["levels"]))
+            scale["levels"].append(_row(sheet, levels_columns, number, values, base, report))
+    return scale
+
+
+def _text_of(value: Any) -> str:
+    if value is None or isinstance(value, _Formula):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _value(column: Column, value: Any, where: _Where, name: str, report: _Report) -> Any:
+    """A cell's value as the framework needs it, or None (with a problem) when it cannot be used."""
+    if isinstance(value, _Formula):
+        report.add(
+            where,
+            name,
+            f"holds a formula ({value.text[:40]}), which is never worked out: type the value itself into the cell",
+        )
+        return None
+    if isinstance(value, bool):
+        report.add(where, name, f"holds the true/false value {str(value).upper()}: type the text itself")
+        return None
+    if isinstance(value, date | time | timedelta):
+        report.add(
+            where,
+            name,
+            "holds a date or time, which the spreadsheet made of what was typed: format the cell as Text and "
+            "type it again",
+        )
+        return None
+    if column.kind == "number":
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            if re.fullmatch(r"\s*-?\d+\s*", value):
+                report.add(
+                    where,
+                    name,
+                    f"the number {value.strip()} is stored as text: format the cell as a Number and type it again",
+                )
+            else:
+                report.add(where, name, f"must be a whole number, not {value.strip()!r}")
+            return None
+        if isinstance(value, float) and not value.is_integer():
+            report.add(where, name, f"must be a whole number, not {value}")
+            return None
+        return int(value)
+    text = _text_of(value).strip()
+    if column.kind == "ids":
+        return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
+    return text
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+_HEADING_FONT = Font(bold=True)
+_HEADING_FILL = PatternFill("solid", fgColor="DDDDDD")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_ROWS_WITH_CHECKS = 1000
+
+HELP_TEXT = (
+    "How to fill in this framework workbook",
+    "",
+    "This workbook holds a whole framework: its themes, the statements people rate, and the rating scale. "
+    "Fill in the sheets, then check the file with: together framework validate YOUR-FILE.xlsx "
+    "(or upload it to the framework library). Every problem is listed with its sheet and cell, "
+    "for example Statements!C7: text.en: English text is missing.",
+    "",
+    "Framework: one row per field (Format, Id, Title, Summary, Source, Translation status). Leave Format as 1. "
+    "Translation status is optional: complete, partial or none for each language, checked against the text.",
+    "Themes: one row per theme, in the order people will answer them.",
+    "Statements: one row per statement. The Theme id column says which theme it belongs to, using the id "
+    "from the Themes sheet. Statements appear in the order of their rows.",
+    "Scale: one row per level, lowest first, with values 1, 2, 3 and so on; then one row with Don't know "
+    "in the Value column.",
+    "Findings, Exemplars and Actions: research behind the framework, places that show a theme in practice, "
+    "and suggested first steps. Statements name the findings they cover in their Findings column, "
+    "separated by commas.",
+    "",
+    "Ids are short names that never change: lowercase letters, digits and hyphens, starting with a letter "
+    "(for example shared-purpose). Keep a statement's id when you polish its wording; give it a new id "
+    "when its meaning changes, so that earlier results stay comparable.",
+    "Text goes in the (English) columns; the (Welsh) columns may stay empty until translated.",
+    "Type values rather than formulas: formulas are never worked out. Keep the sheet names and the "
+    "headings in row 1 as they are. Do not add other sheets.",
+)
+
+
+def write_xlsx(framework: Framework) -> bytes:
+    """The framework as a workbook that :func:`read_xlsx` reads back to the same framework."""
+    data = framework.model_dump(mode="json")
+    book = Workbook()
+    help_sheet = book.active
+    help_sheet.title = HELP_SHEET
+    help_sheet.column_dimensions["A"].width = 110
+    for number, line in enumerate(HELP_TEXT, start=1):
+        cell = help_sheet.cell(number, 1, line)
+        cell.alignment = _WRAP
+    help_sheet["A1"].font = Font(bold=True, size=14)
+
+    sheet = book.create_sheet(FRAMEWORK_SHEET)
+    _heading_row(sheet, [("Field", 16), ("English", 80), ("Welsh", 80)])
+    for number, row in enumerate(FRAMEWORK_FIELDS, start=2):
+        value = data.get(row.key)
+        sheet.cell(number, 1, row.name).font = _HEADING_FONT
+        if row.kind in ("text", "languages"):
+            _put(sheet, number, 2, (value or {}).get("en"))
+            _put(sheet, number, 3, (value or {}).get("cy"))
+        else:
+            _put(sheet, number, 2, value)
+
+    for spec in SHEETS:
+        sheet = book.create_sheet(spec.name)
+        _heading_row(sheet, [(column.heading, column.width) for column in spec.columns])
+        number = 2
+        for theme_id, item in _items(spec, data):
+            for index, column in enumerate(spec.columns, start=1):
+                _put(sheet, number, index, theme_id if column is THEME_ID else _get(item, column))
+            number += 1
+        if spec.in_theme:
+            check = DataValidation(
+                type="list",
+                formula1=f"Themes!$A$2:$A${_ROWS_WITH_CHECKS}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Not a theme id",
+                error="Use the id of a theme on the Themes sheet.",
+            )
+            sheet.add_data_validation(check)
+            check.add(f"A2:A{_ROWS_WITH_CHECKS}")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _items(spec: Sheet, data: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    if spec.in_theme:
+        for theme in data.get("themes") or []:
+            for item in theme.get(spec.under[0]) or []:
+                yield theme["id"], item
+        return
+    holder: Any = data
+    for key in spec.under[:-1]:
+        holder = (holder or {}).get(key)
+    for item in (holder or {}).get(spec.under[-1]) or []:
+        yield None, item
+    if spec.name == "Scale" and (data.get("scale") or {}).get("dont_know"):
+        yield None, {**data["scale"]["dont_know"], "value": "Don't know"}
+
+
+def _get(item: dict[str, Any], column: Column) -> Any:
+    value: Any = item
+    for key in column.path:
+        value = value.get(key) if isinstance(value, dict) else None
+    if column.kind == "ids" and isinstance(value, list):
+        return ", ".join(value)
+    return value
+
+
+def _heading_row(sheet: Any, headings: list[tuple[str, int]]) -> None:
+    for index, (heading, width) in enumerate(headings, start=1):
+        cell = sheet.cell(1, index, heading)
+        cell.font = _HEADING_FONT
+        cell.fill = _HEADING_FILL
+        cell.alignment = _WRAP
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _put(sheet: Any, row: int, column: int, value: Any) -> None:
+    if value is None or value == "":
+        return
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text that happens to start with "=" is text, not a formula
+    cell.alignment = _WRAP
+
+
+def template_bytes() -> bytes:
+    """A workbook to fill in: every sheet and heading, with one example theme and statement."""
+    text = resources.files(__package__).joinpath("template.yaml").read_text(encoding="utf-8")
+    return write_xlsx(parse_framework(text, "template.yaml"))

@@ -1,0 +1,64 @@
+"""A leader's own review, answered alone and read by nobody else.
+
+Kept apart from partnerships on purpose: these tables have no link to a partnership, round,
+response or account, and nothing that builds a partnership's results (``results/``,
+``releases/``, reports, exports, the API) reads them. A solo review is found only by a keyed
+hash of the private link's token (:mod:`.links`); the token itself is never stored. No name,
+email address, internet address or account is stored with it, and its dates are kept to the day.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from together.frameworks.models import FrameworkVersion
+
+
+class SoloState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+
+
+class SoloReview(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=8, choices=SoloState.choices, default=SoloState.DRAFT, editable=False)
+    link_digest = models.CharField(max_length=64, unique=True, editable=False)
+    themes_done = models.JSONField(default=list, editable=False)
+    started_on = models.DateField(editable=False)
+    sent_on = models.DateField(null=True, editable=False)
+    expires_on = models.DateField(db_index=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"Solo review ({self.get_state_display()})"
+
+
+class SoloAnswer(models.Model):
+    """One statement's rating; ``value`` None is "don't know"."""
+
+    review = models.ForeignKey(SoloReview, on_delete=models.CASCADE, related_name="answers")
+    statement_id = models.SlugField(max_length=80)
+    value = models.SmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "statement_id"], name="solo_answer_once")]
+
+    def __str__(self) -> str:
+        return self.statement_id
+
+
+class SoloNote(models.Model):
+    """What the leader wrote in a theme's comment box: for their own report only."""
+
+    review = models.ForeignKey(SoloReview, on_delete=models.CASCADE, related_name="notes")
+    theme_id = models.SlugField(max_length=80)
+    text = models.TextField(max_length=2000)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "theme_id"], name="solo_note_once")]
+
+    def __str__(self) -> str:
+        return self.theme_id
