@@ -421,6 +421,20 @@ SETTINGS: tuple[Setting, ...] = (
         _int_at_least(1),
     ),
     Setting(
+        "BACKGROUND_FILES_FROM",
+        100,
+        "Rounds with at least this many responses have their PDF report, response-level CSV and XLSX "
+        "made by the background worker (together worker), with a page to follow it; smaller rounds' "
+        "files are made at once. 0: always in the background.",
+        _int_at_least(0),
+    ),
+    Setting(
+        "PREPARED_FILE_HOURS",
+        1,
+        "How long a file made in the background can be downloaded, in hours; then it is deleted.",
+        _int_at_least(1),
+    ),
+    Setting(
         "CLEANUP_MINUTES",
         60,
         "How often together worker runs the clean-ups (pruning the audit log, giving up stopped imports, "

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "together.operator",
     "together.messaging",
+    "together.jobs",
     "together.solo",
     "django_tasks",
     "django_tasks_db",
@@ -246,6 +247,8 @@ DEFAULT_FROM_EMAIL = _env["DEFAULT_FROM_EMAIL"]
 EMAIL_TIMEOUT = _env["EMAIL_TIMEOUT"]
 EMAIL_MAX_ATTEMPTS = _env["EMAIL_MAX_ATTEMPTS"]
 EMAIL_RETRY_SECONDS = _env["EMAIL_RETRY_SECONDS"]
+BACKGROUND_FILES_FROM = _env["BACKGROUND_FILES_FROM"]
+PREPARED_FILE_HOURS = _env["PREPARED_FILE_HOURS"]
 # Clean-ups together worker runs itself (see together.messaging.housekeeping); 0 turns them off.
 CLEANUP_MINUTES = _env["CLEANUP_MINUTES"]
 TASK_RESULT_DAYS = _env["TASK_RESULT_DAYS"]

@@ -4,6 +4,7 @@ from together.accounts import passwords
 from together.actions import views as actions
 from together.api import pages as api_pages
 from together.frameworks import urls as library
+from together.jobs import views as prepared_files
 from together.operator import public as signup
 from together.partnerships import views as partnerships
 from together.reports import views as reports
@@ -61,6 +62,8 @@ partnership_urls = [
     path("rounds/<id:round_id>/report/", reports.report, name="report"),
     path("rounds/<id:round_id>/report.<str:fmt>", reports.report, name="report-file"),
     path("rounds/<id:round_id>/export/<str:name>", reports.export, name="export"),
+    path("rounds/<id:round_id>/files/<id:file_id>/", prepared_files.progress, name="prepared-file"),
+    path("rounds/<id:round_id>/files/<id:file_id>/download", prepared_files.download, name="prepared-file-download"),
     path("rounds/<id:round_id>/workshop/", results.workshop, name="workshop"),
     path("rounds/<id:round_id>/workshop/<id:step>/", results.workshop, name="workshop-step"),
     path("rounds/<id:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),

@@ -3,8 +3,9 @@
 ``clean_up`` is a task that does what the commands do — ``together prune-audit`` (audit records
 older than ``AUDIT_LOG_DAYS``), ``together clean_imports`` (imports whose process stopped),
 ``together prune_db_task_results`` (finished tasks older than ``TASK_RESULT_DAYS``) — and
-removes sign-up requests kept for an email that could not be sent, and solo reviews past their
-retention period (``together clean_solo``). When it ends it queues the
+removes sign-up requests kept for an email that could not be sent, solo reviews past their
+retention period (``together clean_solo``) and expired reports and exports made in the
+background (``together clean_prepared_files``). When it ends it queues the
 next run ``CLEANUP_MINUTES`` later, with ``run_after``. ``together worker`` starts the chain when
 it starts (``start``). With several workers, a run is queued only when none is waiting already;
 two started at the same moment may each queue one, and the chains meet at the next run (a run
@@ -61,6 +62,7 @@ def prune_task_results(now=None) -> int:
 def run_all(now=None) -> dict:
     """Every clean-up once; returns how much each removed."""
     from together.imports import services as imports
+    from together.jobs import cleanup as prepared_files
     from together.operator import audit, signup
     from together.solo import cleanup as solo
 
@@ -70,6 +72,7 @@ def run_all(now=None) -> dict:
         "task_results": prune_task_results(now),
         "signups": signup.forget_unsent(now),
         "solo_reviews": solo.remove_expired(now.date() if now else None),
+        "prepared_files": prepared_files.remove_expired(now),
     }
 
 

@@ -1,4 +1,8 @@
-"""The round's report and exports: each reads the round's release for the member's role."""
+"""The round's report and exports: each reads the round's release for the member's role.
+
+A large round's PDF, response-level CSV and workbook are made by the background worker instead
+(:mod:`together.jobs`): the request only queues the file (or finds the one already being made)
+and sends the member to the page that follows it."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -7,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
+from together.jobs import services as prepared_files
 from together.partnerships.access import READ, member_required
 from together.releases import services as releases
 from together.results.views import Waiting, released_for
@@ -38,6 +43,8 @@ def report(request, partnership, round_id, fmt: str = "html"):
     if not isinstance(released, releases.Released):
         return released
     if fmt == "pdf":
+        if prepared_files.in_background(round_):
+            return _prepare(request, partnership, round_, "report.pdf")
         response = HttpResponse(build.pdf(released, request.user), content_type="application/pdf")
         name = slugify(f"{partnership.name} {round_.name}")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
@@ -57,6 +64,8 @@ def export(request, partnership, round_id, name: str):
         return released
     if name == "responses.csv" and not released.can_run:
         raise PermissionDenied
+    if name in prepared_files.KINDS and prepared_files.in_background(round_):
+        return _prepare(request, partnership, round_, name)
     try:
         body = {
             "results.csv": exports.results_csv,
@@ -71,3 +80,9 @@ def export(request, partnership, round_id, name: str):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{slugify(f"{partnership.name} {round_.name}")}-{suffix}"'
     return response
+
+
+def _prepare(request, partnership, round_, kind: str):
+    """Queue the file for the worker, or find the one being made, and follow it."""
+    prepared = prepared_files.ask(round_, kind, user=request.user, role=request.membership.role)
+    return redirect("prepared-file", partnership.pk, round_.pk, prepared.pk)
