@@ -38,7 +38,7 @@ def test_a_large_rounds_pdf_is_followed_then_downloaded(page, facilitator, large
     assert page.locator("h1").inner_text() == "Your file is ready"
     assert_accessible(page)
     with page.expect_download() as downloading:
-        page.get_by_role("link", name="Download The report (PDF)").click()
+        page.get_by_role("link", name="Download the file").click()
     download = downloading.value
     assert download.suggested_filename == "northbridge-partnership-spring-review.pdf"
     with open(download.path(), "rb") as pdf:
