@@ -219,7 +219,9 @@ def test_web_migrates_loads_the_framework_and_serves_pages_and_static_files(serv
 
     listed = run("together", "framework", "list", env=service["env"])
     assert listed.returncode == 0, listed.stderr
-    assert re.search(r"^transforming-together v1 .* from transforming-together\.yaml$", listed.stdout, re.MULTILINE)
+    assert re.search(
+        r"^transforming-together v1 .* from transforming-together\.yaml  current$", listed.stdout, re.MULTILINE
+    )
 
 
 def test_backup_while_the_service_runs(service):
