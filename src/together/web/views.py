@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from together.frameworks import services
-from together.reviews import ratelimit
+from together.reviews import questionnaire, ratelimit
 from together.signin import mfa, pending
 
 from .forms import SignInForm
@@ -26,16 +26,23 @@ from .models import Heartbeat
 
 @require_GET
 def home(request):
-    return render(request, "web/home.html", {"version": services.current()})
+    version = services.current()
+    # The home page is about the shipped framework, so its footer credits that framework's source.
+    return render(request, "web/home.html", {"version": version, "framework": version.framework if version else None})
 
 
 @require_GET
 def framework(request):
     version = services.current()
+    framework = version.framework if version else None
     return render(
         request,
         "web/framework.html",
-        {"version": version, "framework": version.framework if version else None},
+        {
+            "version": version,
+            "framework": framework,
+            "minutes": questionnaire.answering_minutes(framework) if framework else None,
+        },
     )
 
 
@@ -60,6 +67,7 @@ def theme(request, theme_id: str):
             "previous": themes[index - 1] if index > 0 else None,
             "next": themes[index + 1] if index + 1 < len(themes) else None,
             "scale": framework.scale,
+            "has_guidance": any(s.guidance for s in themes[index].statements),
         },
     )
 
