@@ -234,3 +234,20 @@ def test_change_over_time_compares_only_rounds_of_the_same_framework(
     assert "There is no earlier round of the Board health check with results to compare with." in report
     assert "One earlier round used another framework" in report
     assert "Spring review" not in report
+
+
+def test_the_shipped_frameworks_pages_keep_its_research_credit(client, facilitator, framework_version):
+    credit = "Based on research by Joan Munro FRSA for the RSA"
+    for path in ("/", "/framework/", f"/framework/{SHIPPED.themes[0].id}/"):
+        html = client.get(path).content.decode()
+        assert f"About the Transforming Together Framework: {credit}" in html, path
+    shipped_round = make_round(make_partnership(facilitator), framework_version)
+    assert credit in client.get(f"/r/{shipped_round.open_link_code}/").content.decode()
+    # Pages about no framework in particular credit none.
+    assert "RSA" not in client.get("/privacy/").content.decode()
+    framework_page = client.get("/framework/").content.decode()
+    assert "What the research found" in framework_page and "Places that show how" in framework_page
+    assert f"Answering them all takes about {questionnaire.answering_minutes(SHIPPED)} minutes." in framework_page
+    theme_page = client.get(f"/framework/{SHIPPED.themes[0].id}/").content.decode()
+    for heading in ("Why it matters", "What good looks like", "Suggested first steps", "would support a high rating"):
+        assert heading in theme_page
