@@ -161,7 +161,6 @@ def _start_page(request, round_: Round, *, kind: str, action: str, invitation=No
             "round": round_,
             "partnership": round_.partnership,
             "framework": round_.framework,
-            "minutes": questionnaire.answering_minutes(round_.framework),
             "action": action,
             "invited": kind == INVITED,
             "invitation": invitation,

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from together.frameworks import services
-from together.reviews import questionnaire, ratelimit
+from together.reviews import ratelimit
 from together.signin import mfa, pending
 
 from .forms import SignInForm
@@ -41,7 +41,6 @@ def framework(request):
         {
             "version": version,
             "framework": framework,
-            "minutes": questionnaire.answering_minutes(framework) if framework else None,
         },
     )
 
