@@ -136,7 +136,7 @@ def test_sending_reminding_and_response_rates(client, facilitator, round_):
     assert invitations.send_invitations(round_, "https://review.example") == 0, "each person is emailed once"
     assert sorted(m.to[0] for m in mail.outbox) == ["Ali <ali@example.org>", "Sam <sam@example.org>"]
     sam_mail = next(m for m in mail.outbox if m.to == ["Sam <sam@example.org>"])
-    assert "Dear Sam," in sam_mail.body and "about 15 minutes" in sam_mail.body
+    assert "Dear Sam," in sam_mail.body and "it takes about 25 minutes." in sam_mail.body
     link = next(line for line in sam_mail.body.splitlines() if line.startswith("https://review.example/i/"))
     token = link.rstrip("/").rsplit("/", 1)[1]
 

@@ -209,7 +209,7 @@ def test_change_page_compares_with_the_previous_round_and_shows_actions(client, 
     assert "Frontline listening sessions" in html
     assert html.count('class="app-chart"') == len(framework_version.framework.themes)
     first_html = client.get(f"/partnerships/{partnership.pk}/rounds/{first.pk}/results/change/").content.decode()
-    assert "There is no earlier closed round to compare with" in first_html
+    assert "There is no earlier closed round of the Transforming Together Framework to compare with" in first_html
 
 
 def test_the_differences_page_lists_each_difference_once_with_its_figures(client, facilitator, framework_version):

@@ -103,6 +103,18 @@ def test_size_suits_a_fifteen_minute_questionnaire():
     assert 30 <= len(FRAMEWORK.statements) <= 50
 
 
+def test_the_research_content_optional_for_other_frameworks_is_all_here():
+    # The format lets a partnership's own framework leave research out; this one may not.
+    assert FRAMEWORK.source is not None and "RSA" in FRAMEWORK.source.en
+    assert FRAMEWORK.findings
+    for theme in FRAMEWORK.themes:
+        assert theme.why_it_matters is not None and theme.what_good_looks_like is not None, theme.id
+        assert theme.exemplars and theme.suggested_actions, theme.id
+        for statement in theme.statements:
+            assert statement.guidance is not None, statement.id
+            assert statement.findings, f"{statement.id} cites no finding"
+
+
 def test_every_seed_finding_is_declared_and_covered_by_a_statement():
     covered = {finding for statement in FRAMEWORK.statements for finding in statement.findings}
     assert {finding.id for finding in FRAMEWORK.findings} == SEED_FINDINGS

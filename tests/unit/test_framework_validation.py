@@ -77,8 +77,8 @@ def test_text_without_language_keys():
 
 
 def test_missing_required_field_points_at_its_parent():
-    assert problems(edit("        guidance: {en: A written list exists.}\n", "")) == [
-        "f.yaml:43: themes[0].statements[0].guidance: is required"
+    assert problems(edit("    summary: {en: Partners share a purpose.}\n", "")) == [
+        "f.yaml:30: themes[0].summary: is required"
     ]
 
 
@@ -115,14 +115,92 @@ def test_empty_theme():
     ]
 
 
-def test_theme_without_exemplar():
-    assert problems(
-        edit(
-            "    exemplars:\n      - id: somewhere\n        place: {en: Somewhere}\n"
-            "        text: {en: Somewhere agreed a vision.}\n",
-            "    exemplars: []\n",
-        )
-    ) == ["f.yaml:35: themes[0].exemplars: must not be empty"]
+def without_research(text: str) -> str:
+    """The minimal framework with every piece of research content taken out."""
+    lines = text.splitlines(keepends=True)
+    kept, skipping = [], None
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if skipping is not None and indent > skipping:
+            continue
+        skipping = None
+        key = line.strip().split(":")[0]
+        if key in (
+            "source",
+            "findings",
+            "why_it_matters",
+            "what_good_looks_like",
+            "exemplars",
+            "suggested_actions",
+            "guidance",
+        ):
+            skipping = indent
+            continue
+        kept.append(line)
+    return "".join(kept)
+
+
+def test_research_content_is_optional():
+    text = without_research(MINIMAL)
+    for key in ("source:", "findings:", "exemplars:", "suggested_actions:", "guidance:", "why_it_matters:"):
+        assert key not in text
+    framework = parse_framework(text, "f.yaml")
+    theme = framework.themes[0]
+    assert framework.source is None and framework.findings == []
+    assert theme.why_it_matters is None and theme.what_good_looks_like is None
+    assert theme.exemplars == [] and theme.suggested_actions == []
+    assert [s.guidance for s in framework.statements] == [None, None]
+    assert [s.findings for s in framework.statements] == [[], []]
+    assert framework.exemplars() == []
+
+
+def test_empty_research_lists_are_allowed():
+    text = edit(
+        "    exemplars:\n      - id: somewhere\n        place: {en: Somewhere}\n"
+        "        text: {en: Somewhere agreed a vision.}\n",
+        "    exemplars: []\n",
+    )
+    assert parse_framework(text, "f.yaml").themes[0].exemplars == []
+
+
+def test_optional_text_still_needs_the_text_mapping():
+    assert problems(edit("why_it_matters: {en: It gives focus.}", "why_it_matters: It gives focus.")) == [
+        "f.yaml:33: themes[0].why_it_matters: must be a mapping with English text under 'en' and Welsh text under 'cy'"
+    ]
+
+
+def test_findings_are_checked_only_where_a_framework_lists_them():
+    # Without a findings list, a statement may not cite one.
+    start, end = MINIMAL.index("findings:\n"), MINIMAL.index("scale:")
+    assert problems(MINIMAL[:start] + MINIMAL[end:]) == [
+        "f.yaml:43: themes[0].statements[0].findings[0]: unknown finding 'purpose' (not listed under findings)",
+        "f.yaml:47: themes[0].statements[1].findings[0]: unknown finding 'purpose' (not listed under findings)",
+    ]
+    # A statement need not cite a finding, as long as each listed finding is asked about somewhere.
+    framework = parse_framework(MINIMAL.replace("findings: [purpose]", "findings: []", 1), "f.yaml")
+    assert [s.findings for s in framework.statements] == [[], ["purpose"]]
+
+
+def test_how_many_priority_themes():
+    assert parse_framework(MINIMAL, "f.yaml").priority_count == 1  # 3 by default, but there is one theme
+    assert parse_framework(edit("scale:", "priority_themes: 1\nscale:"), "f.yaml").priority_count == 1
+    assert problems(edit("scale:", "priority_themes: 2\nscale:")) == [
+        "f.yaml:9: priority_themes: asks respondents to choose 2 priority themes, but the framework has only "
+        "1 theme(s): give a number from 1 to 1"
+    ]
+    assert problems(edit("scale:", "priority_themes: 0\nscale:")) == ["f.yaml:9: priority_themes: must be 1 or more"]
+    assert problems(edit("scale:", "priority_themes: two\nscale:")) == [
+        "f.yaml:9: priority_themes: must be a whole number"
+    ]
+
+
+def test_a_file_without_the_new_optional_fields_keeps_its_hash():
+    from together.framework import canonical_json
+
+    framework = parse_framework(MINIMAL, "f.yaml")
+    assert "priority_themes" not in canonical_json(framework)
+    assert '"source"' in canonical_json(framework)
+    assert '"source"' not in canonical_json(parse_framework(without_research(MINIMAL), "f.yaml"))
 
 
 def test_unknown_and_uncovered_findings():

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import types
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +132,7 @@ _FRIENDLY = {
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "list_type": "must be a list",
+    "greater_than_equal": "must be {ge} or more",
     "literal_error": "must be {expected}",
     "string_pattern_mismatch": ("must be an id of lowercase letters, digits and hyphens, starting with a letter"),
 }
@@ -172,6 +175,7 @@ def _annotation_at(path: Path_) -> Any:
     """The schema type expected at ``path``, or None where the path leaves the schema."""
     annotation: Any = Framework
     for part in path:
+        annotation = _required(annotation)
         if isinstance(part, int):
             if getattr(annotation, "__origin__", None) is not list:
                 return None
@@ -180,6 +184,14 @@ def _annotation_at(path: Path_) -> Any:
             annotation = annotation.model_fields[part].annotation
         else:
             return None
+    return _required(annotation)
+
+
+def _required(annotation: Any) -> Any:
+    """``X`` for an optional field's ``X | None``, so its problems are told as for ``X``."""
+    members = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(members) == 1:
+        return members[0]
     return annotation
 
 
@@ -189,7 +201,10 @@ def content_hash(framework: Framework) -> str:
 
 
 def canonical_json(framework: Framework) -> str:
-    return json.dumps(framework.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # Optional fields left out are None, and are left out here too: a file written before such a
+    # field existed keeps the hash, and so the version, it was stored under.
+    content = framework.model_dump(mode="json", exclude_none=True)
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def parse_framework(text: str, file: str = "<framework>") -> Framework:

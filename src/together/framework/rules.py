@@ -16,6 +16,7 @@ def check_rules(framework: Framework) -> Iterator[Found]:
     yield from _unique_ids(framework)
     yield from _findings(framework)
     yield from translation_claims(framework)
+    yield from _priorities(framework)
 
 
 def _scale(framework: Framework) -> Iterator[Found]:
@@ -108,6 +109,7 @@ def _findings(framework: Framework) -> Iterator[Found]:
                         f"unknown finding {finding!r} (not listed under findings)",
                     )
                 covered.add(finding)
+    # Findings are optional; where a framework lists them, each must be asked about.
     for f_index, finding in enumerate(framework.findings):
         if finding.id not in covered:
             yield ("findings", f_index, "id"), f"finding {finding.id!r} is not covered by any statement"
@@ -157,3 +159,13 @@ def translation_claims(framework: Framework) -> Iterator[Found]:
             yield claim, f"says partial, but every text has {name}: say complete"
         elif status == "partial" and not written:
             yield claim, f"says partial, but no text has {name}: say none"
+
+
+def _priorities(framework: Framework) -> Iterator[Found]:
+    asked = framework.priority_themes
+    if asked is not None and asked > len(framework.themes):
+        yield (
+            ("priority_themes",),
+            f"asks respondents to choose {asked} priority themes, but the framework has only "
+            f"{len(framework.themes)} theme(s): give a number from 1 to {len(framework.themes)}",
+        )

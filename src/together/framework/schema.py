@@ -3,6 +3,11 @@
 Structure lives here; rules that look across the whole file (unique ids, coverage of
 findings, the numbering of the scale) live in :mod:`together.framework.rules`, so that a
 structural problem is reported with the exact field that causes it.
+
+Research content (the source, findings, exemplars, suggested actions, why a theme matters, what
+good looks like, guidance) is optional: a partnership's own framework may have no research
+base. Absent text is ``None`` and absent lists are empty, so pages show only what exists. The
+shipped framework's content tests require all of it there.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ MIN_LEVELS = 2
 MAX_LEVELS = 7
 SCALE_LEVELS = (MIN_LEVELS, MAX_LEVELS)
 TranslationStatus = Literal["complete", "partial", "none"]
+DEFAULT_PRIORITY_THEMES = 3
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=80)]
 
@@ -130,18 +136,18 @@ class SuggestedAction(_Strict):
 class Statement(_Strict):
     id: Slug
     text: Text
-    guidance: Text
-    findings: list[Slug] = Field(min_length=1)
+    guidance: Text | None = None
+    findings: list[Slug] = Field(default_factory=list)
 
 
 class Theme(_Strict):
     id: Slug
     title: Text
     summary: Text
-    why_it_matters: Text
-    what_good_looks_like: Text
-    exemplars: list[Exemplar] = Field(min_length=1)
-    suggested_actions: list[SuggestedAction] = Field(min_length=1)
+    why_it_matters: Text | None = None
+    what_good_looks_like: Text | None = None
+    exemplars: list[Exemplar] = Field(default_factory=list)
+    suggested_actions: list[SuggestedAction] = Field(default_factory=list)
     statements: list[Statement] = Field(min_length=1)
 
 
@@ -155,10 +161,20 @@ class Framework(_Strict):
     )
     title: Text
     summary: Text
-    source: Text
-    findings: list[Finding] = Field(min_length=1)
+    source: Text | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    # How many themes each respondent may choose as most in need of attention now; absent, 3
+    # (or every theme, when there are fewer). See :attr:`priority_count`.
+    priority_themes: int | None = Field(default=None, ge=1)
     scale: Scale
     themes: list[Theme] = Field(min_length=1)
+
+    @property
+    def priority_count(self) -> int:
+        """The most themes a respondent may choose as needing attention now."""
+        if self.priority_themes is not None:
+            return self.priority_themes
+        return min(DEFAULT_PRIORITY_THEMES, len(self.themes))
 
     @property
     def statements(self) -> list[Statement]:

@@ -354,6 +354,10 @@ def read_xlsx(data: bytes, name: str = "<workbook>") -> Framework:
             path = tuple(item["loc"])
             report.at_path(path, _message(item, path))
         raise FrameworkInvalid(report.problems) from None
+    if report.problems:
+        # As for YAML, the rules across the file run only once its structure is sound: a sheet
+        # that could not be read would otherwise show as findings or ids missing elsewhere.
+        raise FrameworkInvalid(report.problems)
     for path, message in check_rules(framework):
         report.at_path(path, message)
     if report.problems:

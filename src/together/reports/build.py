@@ -25,7 +25,8 @@ from together.results.changes import earlier_releases, since_previous
 # selection and says where the rest are. The web report and the theme pages show every comment.
 PDF_COMMENTS_PER_THEME = 25
 
-# The board summary lists at most this many strengths, priorities and differences: one page.
+# The board summary lists at most this many strengths and differences, and as many priorities as
+# the framework asks respondents to choose: one page.
 SUMMARY_ITEMS = 3
 
 
@@ -75,7 +76,9 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
     data["differences"] = [(titles[g.item].en.rstrip("."), g) for g in flagged][:10]
     largest = sorted(flagged, key=lambda g: (-g.size, g.evidence, g.item))[:SUMMARY_ITEMS]
     data["largest_differences"] = [(titles[g.item].en.rstrip("."), g) for g in largest]
-    priorities = [(a, framework.theme(a.item)) for a in results.attention if a.kind == "theme"][:SUMMARY_ITEMS]
+    # As many priorities as the framework asked each respondent to choose.
+    attention = [a for a in results.attention if a.kind == "theme"][: framework.priority_count]
+    priorities = [(a, framework.theme(a.item)) for a in attention]
     data["priorities"] = priorities
     priority_ids = {theme.id for _a, theme in priorities}
     data.update(_since(released, user))

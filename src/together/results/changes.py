@@ -2,7 +2,11 @@
 
 Only rounds the reader may see the results of take part, each through its own release, so a
 viewer never sees an unpublished round's figures and nothing is read live. The arithmetic is in
-:mod:`together.analysis.change`; this module picks the rounds and the statements to compare."""
+:mod:`together.analysis.change`; this module picks the rounds and the statements to compare.
+
+Only rounds of the same framework family (the same framework id) are compared or shown in a
+trend: two versions of one framework share most statement ids and are compared on those, but
+another framework's themes and statements mean something else, whatever their ids."""
 
 from __future__ import annotations
 
@@ -17,13 +21,26 @@ from together.releases.services import Released
 from . import charts
 
 
+def same_family(round_, other) -> bool:
+    """Whether two rounds used versions of the same framework (the same framework id)."""
+    return round_.framework_version.framework_id == other.framework_version.framework_id
+
+
 def earlier_releases(round_, role: str, user=None) -> list[Released]:
-    """The releases of the partnership's earlier rounds this role may see, with results shown,
-    oldest first."""
+    """The releases of the partnership's earlier rounds of the same framework this role may see,
+    with results shown, oldest first."""
     from .queries import earlier_rounds
 
-    earlier = [releases.obtain(r, role, user) for r in earlier_rounds(round_) if releases.may_see(r, role)]
+    rounds = [r for r in earlier_rounds(round_) if same_family(round_, r) and releases.may_see(r, role)]
+    earlier = [releases.obtain(r, role, user) for r in rounds]
     return [r for r in earlier if r.results.visible]
+
+
+def other_framework_rounds(round_) -> int:
+    """How many of the partnership's earlier rounds used another framework, and so are left out."""
+    from .queries import earlier_rounds
+
+    return sum(1 for r in earlier_rounds(round_) if not same_family(round_, r))
 
 
 @dataclass
@@ -36,6 +53,8 @@ class Since:
     shared_count: int | None = None
     trends: list[dict] = field(default_factory=list)
     trend_rounds: list = field(default_factory=list)
+    framework_title: object = None  # the framework family compared, as its Text title
+    other_frameworks: int = 0  # earlier rounds left out because they used another framework
 
 
 def since_previous(released: Released, earlier: list[Released], trend_charts: bool = True) -> Since:
@@ -48,7 +67,9 @@ def since_previous(released: Released, earlier: list[Released], trend_charts: bo
     round_ = released.round
     framework = round_.framework
     previous = earlier[-1] if earlier else None
-    since = Since(previous)
+    if any(not same_family(round_, r.round) for r in earlier):
+        raise ValueError("rounds of different frameworks cannot be compared")
+    since = Since(previous, framework_title=framework.title, other_frameworks=other_framework_rounds(round_))
     threshold = released.threshold
     current = released.statement_histograms()
     if previous is not None:

@@ -330,17 +330,19 @@ def moderate(request, partnership, round_id, comment_id):
 
 @member_required(READ)
 def change(request, partnership, round_id):
-    """Change since the previous round, with 95% intervals, and each theme's trend over all rounds.
+    """Change since the previous round of the same framework, with 95% intervals, and each
+    theme's trend over all the partnership's rounds of that framework.
 
     Only rounds this member may see the results of take part, each through its own release: a
     viewer never sees an unpublished round's figures here, and nothing is read live."""
-    from .changes import earlier_releases, since_previous
+    from .changes import earlier_releases, other_framework_rounds, since_previous
 
     round_, released = released_for(request, partnership, round_id)
     context = _context(request, partnership, round_, released, "change")
     results = context["results"]
     earlier = earlier_releases(round_, request.membership.role, request.user)
     context["previous"] = earlier[-1].round if earlier else None
+    context["other_frameworks"] = other_framework_rounds(round_)
     if not results.visible:
         return render(request, "results/change.html", context)
     since = since_previous(released, earlier)

@@ -9,10 +9,23 @@ from __future__ import annotations
 from django.db.models import F
 from django.template.loader import render_to_string
 
+from together.frameworks.models import FrameworkVersion
 from together.messaging import kinds
 from together.messaging.models import Kind
 
 from .models import Invitation
+from .questionnaire import answering_minutes
+
+# Minutes to answer, by framework version's content: versions never change, and a batch of
+# invitations shares one, so its content is read at most once a process.
+_answering_minutes: dict[str, int] = {}
+
+
+def _minutes(version_id: int) -> int:
+    version = FrameworkVersion.objects.only("content_hash").get(pk=version_id)
+    if version.content_hash not in _answering_minutes:
+        _answering_minutes[version.content_hash] = answering_minutes(version.framework)
+    return _answering_minutes[version.content_hash]
 
 
 def _letter(email, template: str) -> kinds.Letter:
@@ -22,6 +35,7 @@ def _letter(email, template: str) -> kinds.Letter:
         "round": invitation.round,
         "partnership": invitation.round.partnership,
         "link": f"{email.site}/i/{invitation.token}/",
+        "minutes": _minutes(invitation.round.framework_version_id),
     }
     return kinds.Letter(
         to_email=invitation.email,

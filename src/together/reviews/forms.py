@@ -158,7 +158,7 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
     for statement in theme.statements:
         fields[rating_field_name(statement.id)] = forms.ChoiceField(
             label=statement.text.get(language),
-            help_text=statement.guidance.get(language),
+            help_text=statement.guidance.get(language) if statement.guidance else "",
             choices=choices,
             widget=forms.RadioSelect(attrs={"small": True}),
             error_messages={
@@ -214,17 +214,25 @@ class ThemeForm(forms.Form):
 class PrioritiesForm(forms.Form):
     themes = forms.MultipleChoiceField(
         label=_("Which themes most need the partnership's attention now?"),
-        help_text=_("Choose up to 3."),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, framework: Framework, language: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["themes"].choices = [(t.id, t.title.get(language)) for t in framework.themes]
+        self.most = framework.priority_count
+        field = self.fields["themes"]
+        field.choices = [(t.id, t.title.get(language)) for t in framework.themes]
+        if self.most == 1:
+            field.label = _("Which theme most needs the partnership's attention now?")
+            field.help_text = _("Choose one, or none.")
+        else:
+            field.help_text = _("Choose up to %(most)d.") % {"most": self.most}
 
     def clean_themes(self):
         themes = self.cleaned_data["themes"]
-        if len(themes) > 3:
-            raise forms.ValidationError(_("Choose no more than 3 themes"))
+        if len(themes) > self.most:
+            if self.most == 1:
+                raise forms.ValidationError(_("Choose only one theme"))
+            raise forms.ValidationError(_("Choose no more than %(most)d themes") % {"most": self.most})
         return themes

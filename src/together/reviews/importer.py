@@ -255,8 +255,8 @@ def parse(
                         problem(number, column, f"{item!r} is not a theme of this round")
                     elif theme not in chosen:
                         chosen.append(theme)
-                if len(chosen) > 3:
-                    problem(number, column, "no more than 3 priority themes")
+                if len(chosen) > framework.priority_count:
+                    problem(number, column, f"no more than {framework.priority_count} priority themes")
             parsed.rows.append((organisation, group, values, chosen))
     except UnicodeDecodeError:
         problem(0, "", "the file mixes text encodings; save it as UTF-8")

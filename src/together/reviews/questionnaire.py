@@ -7,14 +7,20 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from together.framework import Framework
+from together.framework.estimate import estimate
 
 from . import keys, sql
 from .models import Response, Round, UsedKey
 
 MAX_COMMENT = 2000
-MAX_PRIORITIES = 3
 ALREADY_SENT = "These answers have already been sent, so they cannot be changed."
 LINK_CLOSED = "The partnership has closed the link these answers were started through, so they cannot be sent."
+
+
+def answering_minutes(framework: Framework) -> int:
+    """About how many minutes this framework's questionnaire takes, as respondents are told it
+    before they start. Each statement's guidance is shown beside it, so it counts as read."""
+    return estimate(framework, guidance_shown=True).minutes
 
 
 class QuestionnaireError(Exception):
@@ -147,8 +153,8 @@ def save_priorities(response: Response, framework: Framework, theme_ids: list[st
     known = {theme.id for theme in framework.themes}
     if not set(theme_ids) <= known:
         raise QuestionnaireError("A chosen theme is not part of this questionnaire.")
-    if len(set(theme_ids)) > MAX_PRIORITIES:
-        raise QuestionnaireError(f"Choose up to {MAX_PRIORITIES} themes.")
+    if len(set(theme_ids)) > framework.priority_count:
+        raise QuestionnaireError(f"Choose up to {framework.priority_count} themes.")
     fields = _progress(priorities_done=True)
     if not sql.save_priorities(response, fields, list(dict.fromkeys(theme_ids))):
         raise QuestionnaireError(ALREADY_SENT)

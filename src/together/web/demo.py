@@ -29,7 +29,8 @@ Each respondent's rating of a statement is built up, on the 1 to 5 scale, from:
 political support and the national context. The open round is given a small improvement on a
 few themes (:data:`AUTUMN_IMPROVEMENT`), as if the partnership had acted on the spring review.
 
-Respondents choose up to three priority themes, leaning towards the themes they rated lowest.
+Respondents choose up to as many priority themes as the framework asks for (three for the
+Transforming Together Framework), leaning towards the themes they rated lowest.
 About a quarter leave a short comment on one or two themes, taken from :data:`COMMENTS` with a
 tone that matches how they rated the theme; a comment is not used twice in one round.
 
@@ -526,9 +527,9 @@ def rate(rng: random.Random, level: float, low: int, high: int) -> int:
     return min(high, max(low, math.floor(level + rng.gauss(0, ANSWER_SD) + 0.5)))
 
 
-def choose_priorities(rng: random.Random, theme_means: Mapping[str, float], high: int) -> list[str]:
-    """Up to three themes, leaning towards those the respondent rated lowest."""
-    how_many = _weighted(rng, range(len(PRIORITY_COUNTS)), PRIORITY_COUNTS)
+def choose_priorities(rng: random.Random, theme_means: Mapping[str, float], high: int, most: int = 3) -> list[str]:
+    """Up to ``most`` themes, leaning towards those the respondent rated lowest."""
+    how_many = min(most, _weighted(rng, range(len(PRIORITY_COUNTS)), PRIORITY_COUNTS))
     pool = dict(theme_means)
     chosen: list[str] = []
     for _ in range(min(how_many, len(pool))):
@@ -614,7 +615,7 @@ def generate_responses(
                 group=None if rng.random() < RATHER_NOT_SAY else group,
                 day=choose_day(rng, first_day, last_day),
                 answers=answers,
-                priorities=choose_priorities(rng, theme_means, high),
+                priorities=choose_priorities(rng, theme_means, high, framework.priority_count),
                 comments=choose_comments(rng, theme_means, used_comments, midpoint),
             )
         )

@@ -26,16 +26,22 @@ from .models import Heartbeat
 
 @require_GET
 def home(request):
-    return render(request, "web/home.html", {"version": services.current()})
+    version = services.current()
+    # The home page is about the shipped framework, so its footer credits that framework's source.
+    return render(request, "web/home.html", {"version": version, "framework": version.framework if version else None})
 
 
 @require_GET
 def framework(request):
     version = services.current()
+    framework = version.framework if version else None
     return render(
         request,
         "web/framework.html",
-        {"version": version, "framework": version.framework if version else None},
+        {
+            "version": version,
+            "framework": framework,
+        },
     )
 
 
@@ -60,6 +66,7 @@ def theme(request, theme_id: str):
             "previous": themes[index - 1] if index > 0 else None,
             "next": themes[index + 1] if index + 1 < len(themes) else None,
             "scale": framework.scale,
+            "has_guidance": any(s.guidance for s in themes[index].statements),
         },
     )
 

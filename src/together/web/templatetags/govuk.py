@@ -12,6 +12,14 @@ register = template.Library()
 
 
 @register.filter
+def answering_minutes(framework) -> int:
+    """About how many minutes a framework's questionnaire takes, as respondents are told."""
+    from together.reviews.questionnaire import answering_minutes as minutes
+
+    return minutes(framework)
+
+
+@register.filter
 def tr(text: Text) -> str:
     """Framework text in the reader's language, in English where no Welsh exists yet.
 
