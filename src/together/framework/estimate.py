@@ -55,12 +55,12 @@ class Estimate:
         return found
 
 
-def estimate(framework, ratings_per_statement: int = 1, guidance_shown: bool = False) -> Estimate:
+def estimate(framework, ratings_per_statement: int = 1, guidance_shown: bool = True) -> Estimate:
     """Estimate answering time for ``framework`` (a :class:`~together.framework.schema.Framework`).
 
     ``ratings_per_statement`` is 2 when each statement asks both where things are now and where
-    they should be; ``guidance_shown`` counts each statement's guidance as read too, for a
-    questionnaire that shows it beside the statement.
+    they should be. The questionnaire shows each statement's guidance beside it, so by default
+    it counts as read; ``guidance_shown=False`` leaves it out.
     """
     seconds = FIXED_SECONDS
     count = 0

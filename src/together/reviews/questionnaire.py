@@ -20,7 +20,7 @@ LINK_CLOSED = "The partnership has closed the link these answers were started th
 def answering_minutes(framework: Framework) -> int:
     """About how many minutes this framework's questionnaire takes, as respondents are told it
     before they start. Each statement's guidance is shown beside it, so it counts as read."""
-    return estimate(framework, guidance_shown=True).minutes
+    return estimate(framework).minutes
 
 
 class QuestionnaireError(Exception):
