@@ -1,6 +1,7 @@
 """The framework library: ownership, upload with every problem listed, bounded checking,
 preview that saves nothing, publish and rollback, and choosing a framework per round."""
 
+import io
 import re
 import time
 
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from tests.conftest import FRAMEWORK_FILE, MINIMAL_FILE
 from tests.integration.helpers import add_member, make_partnership, make_round
 from together.accounts.models import User
+from together.framework import parse_framework
 from together.frameworks import services, uploads
 from together.frameworks.models import FrameworkDraft, FrameworkVersion, LibraryFramework
 from together.partnerships.models import Role
@@ -143,6 +145,52 @@ def test_a_workbook_upload_is_checked_in_the_same_bounded_process(client, world)
     assert "nothing was stored" in broken.content.decode() and FrameworkDraft.objects.count() == 1
 
 
+def test_a_workbook_s_problems_are_listed_by_cell(client, world):
+    from openpyxl import load_workbook
+
+    from together.framework.check import read_framework_file
+    from together.framework.xlsx import write_xlsx
+
+    book = load_workbook(io.BytesIO(write_xlsx(read_framework_file(MINIMAL_FILE))))
+    sheet = book["Statements"]
+    headings = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=headings.index("Statement (English)") + 1).value = None
+    out = io.BytesIO()
+    book.save(out)
+    page = upload(client, world["p"], "ours.xlsx", out.getvalue()).content.decode()
+    column = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[headings.index("Statement (English)")]
+    assert f"Statements!{column}2: text.en: English text is missing" in page
+    assert ">Cell</th>" in page and not FrameworkDraft.objects.exists()
+
+
+def test_the_template_and_every_version_download_and_read_back_as_the_same_framework(client, world):
+    from together.framework import canonical_json
+    from together.framework.xlsx import read_xlsx
+
+    base = f"/partnerships/{world['p'].pk}/frameworks"
+    template = client.get(f"{base}/template.xlsx")
+    assert template.status_code == 200 and template["Content-Disposition"] == (
+        'attachment; filename="framework-template.xlsx"'
+    )
+    assert read_xlsx(template.content, "framework-template.xlsx").themes
+    entry = publish_minimal(client, world["p"])
+    stored = canonical_json(entry.current.framework)
+    page = client.get(f"{base}/{entry.pk}/").content.decode()
+    assert "Download as a spreadsheet" in page and "Download as YAML" in page
+    as_xlsx = client.get(f"{base}/{entry.pk}/versions/1/download.xlsx")
+    assert as_xlsx["Content-Disposition"] == 'attachment; filename="minimal-version-1.xlsx"'
+    assert canonical_json(read_xlsx(as_xlsx.content, "minimal-version-1.xlsx")) == stored
+    as_yaml = client.get(f"{base}/{entry.pk}/versions/1/download.yaml")
+    assert canonical_json(parse_framework(as_yaml.content.decode(), "minimal-version-1.yaml")) == stored
+    assert client.get(f"{base}/{entry.pk}/versions/1/download.pdf").status_code == 404
+    assert client.get(f"{base}/{entry.pk}/versions/9/download.yaml").status_code == 404
+    # A viewer may read and download; the shared framework too.
+    client.force_login(world["viewer"])
+    assert client.get(f"{base}/{entry.pk}/versions/1/download.yaml").status_code == 200
+    shared = services.current()
+    assert client.get(f"{base}/{shared.library_id}/versions/{shared.number}/download.xlsx").status_code == 200
+
+
 def test_bounded_check_reads_the_shipped_framework_like_the_validator():
     checked = uploads.check_bounded("transforming-together.yaml", FRAMEWORK_FILE.read_bytes())
     assert not checked.problems and len(checked.framework.statements) == 43 and checked.seconds < 5
@@ -270,6 +318,8 @@ def _urls(world, client):
         ("post", f"{base}/{entry.pk}/versions/1/current/"),
         ("get", f"{base}/{entry.pk}/versions/1/preview/"),
         ("get", f"{base}/{entry.pk}/versions/1/preview/purpose/"),
+        ("get", f"{base}/{entry.pk}/versions/1/download.yaml"),
+        ("get", f"{base}/{entry.pk}/versions/1/download.xlsx"),
     ]
 
 

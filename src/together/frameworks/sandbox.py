@@ -2,8 +2,9 @@
 
 Run as ``python -I -m together.frameworks.sandbox NAME`` with the file's bytes on standard input.
 It limits its own address space and processor time before reading anything, then writes one
-JSON object: ``{"framework": …}`` or ``{"problems": [[file, line, field, message], …]}``. No
-Django, no settings, no database: it can only read its input and write its answer.
+JSON object: ``{"framework": …}`` or ``{"problems": [[file, line, field, message, cell], …]}``
+(cell as ``Statements!C7`` for a workbook, else empty). No Django, no settings, no database:
+it can only read its input and write its answer.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def main(argv: list[str]) -> int:
     try:
         framework = parse_upload(name, data)
     except FrameworkInvalid as invalid:
-        answer = {"problems": [[p.file, p.line, p.field, p.message] for p in invalid.problems]}
+        answer = {
+            "problems": [[p.file, p.line, p.field, p.message, getattr(p, "location", "")] for p in invalid.problems]
+        }
         sys.stdout.write(json.dumps(answer))
         return 0
     sys.stdout.write('{"framework": ' + canonical_json(framework) + "}")

@@ -58,11 +58,22 @@ def _yaml(file: str, data: bytes) -> Framework:
 
 
 @dataclass(frozen=True)
+class Found:
+    """A problem as the upload page lists it: a YAML line, or a workbook's cell (``Statements!C7``)."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    cell: str = ""
+
+
+@dataclass(frozen=True)
 class Checked:
     """What a bounded check found: the framework, or the problems; and how long it took."""
 
     framework: Framework | None
-    problems: list[Problem]
+    problems: list[Found]
     seconds: float
 
 
@@ -96,7 +107,7 @@ def check_bounded(name: str, data: bytes) -> Checked:
     except ValueError:
         raise CheckFailed("the checking process gave no answer") from None
     if answer.get("problems"):
-        return Checked(None, [Problem(*p) for p in answer["problems"]], seconds)
+        return Checked(None, [Found(*p) for p in answer["problems"]], seconds)
     return Checked(Framework.model_validate(answer["framework"]), [], seconds)
 
 

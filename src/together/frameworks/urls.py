@@ -9,6 +9,7 @@ def _pages(prefix: str, v: dict) -> list:
     return [
         path("", v["library"], name=f"{prefix}home"),
         path("upload/", v["upload"], name=f"{prefix}upload"),
+        path("template.xlsx", v["template"], name=f"{prefix}template"),
         path("drafts/<id:draft_id>/", v["draft"], name=f"{prefix}draft"),
         path("drafts/<id:draft_id>/publish/", v["draft_publish"], name=f"{prefix}draft-publish"),
         path("drafts/<id:draft_id>/discard/", v["draft_discard"], name=f"{prefix}draft-discard"),
@@ -17,6 +18,11 @@ def _pages(prefix: str, v: dict) -> list:
         path("<id:library_id>/", v["framework"], name=f"{prefix}framework"),
         path("<id:library_id>/versions/<id:number>/current/", v["make_current"], name=f"{prefix}make-current"),
         path("<id:library_id>/versions/<id:number>/preview/", v["version_preview"], name=f"{prefix}version-preview"),
+        path(
+            "<id:library_id>/versions/<id:number>/download.<str:fmt>",
+            v["version_download"],
+            name=f"{prefix}version-download",
+        ),
         path(
             "<id:library_id>/versions/<id:number>/preview/<slug:step>/",
             v["version_preview"],
@@ -35,6 +41,8 @@ NAMES = [
     "framework",
     "make_current",
     "version_preview",
+    "template",
+    "version_download",
 ]
 
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -187,7 +187,13 @@ def _framework_page(request, place: Place, library_id: int):
     return render(
         request,
         "frameworks/framework.html",
-        place.context(entry=entry, rows=rows, framework=current, manages=place.manages(entry)),
+        place.context(
+            entry=entry,
+            rows=rows,
+            framework=current,
+            manages=place.manages(entry),
+            download_formats=[("xlsx", _("Download as a spreadsheet")), ("yaml", _("Download as YAML"))],
+        ),
     )
 
 
@@ -206,6 +212,37 @@ def _make_current(request, place: Place, library_id: int, number: int):
             % {"n": version.number},
         )
     return redirect(place.url("framework", entry.pk))
+
+
+# Files: the spreadsheet template, and any version as YAML or as a workbook, to edit and upload again.
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(body: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _template(request, place: Place):
+    from together.framework.xlsx import template_bytes
+
+    return _attachment(template_bytes(), XLSX_TYPE, "framework-template.xlsx")
+
+
+def _version_download(request, place: Place, library_id: int, number: int, fmt: str):
+    if fmt not in ("yaml", "xlsx"):
+        raise Http404("No such format")
+    version = _version(_entry(place, library_id), number)
+    name = f"{version.framework_id}-version-{version.number}.{fmt}"
+    if fmt == "xlsx":
+        from together.framework.xlsx import write_xlsx
+
+        return _attachment(write_xlsx(version.framework), XLSX_TYPE, name)
+    from together.framework.yamlwrite import to_yaml
+
+    return _attachment(to_yaml(version.framework).encode(), "application/yaml; charset=utf-8", name)
 
 
 # Preview: the questionnaire's own templates and forms, with nothing saved.
@@ -345,6 +382,16 @@ def version_preview(request, partnership, library_id, number, step=""):
     return _version_preview(request, _member_place(request, partnership), library_id, number, step)
 
 
+@member_required(READ)
+def template(request, partnership):
+    return _template(request, _member_place(request, partnership))
+
+
+@member_required(READ)
+def version_download(request, partnership, library_id, number, fmt):
+    return _version_download(request, _member_place(request, partnership), library_id, number, fmt)
+
+
 # Operators: the shared library
 
 OPERATOR = Place(None, True)
@@ -399,3 +446,13 @@ def operator_make_current(request, library_id, number):
 @require_http_methods(["GET", "POST"])
 def operator_version_preview(request, library_id, number, step=""):
     return _version_preview(request, OPERATOR, library_id, number, step)
+
+
+@staff_required
+def operator_template(request):
+    return _template(request, OPERATOR)
+
+
+@staff_required
+def operator_version_download(request, library_id, number, fmt):
+    return _version_download(request, OPERATOR, library_id, number, fmt)
