@@ -50,7 +50,7 @@ def test_set_up_a_partnership_and_run_a_round(page, facilitator, framework_versi
     page.get_by_label("Email address").fill("viewer@northbridge.example")
     page.get_by_label("Viewer").check()
     page.get_by_role("button", name="Save").click()
-    assert "Invitation sent to viewer@northbridge.example." in page.locator("main").inner_text()
+    assert "An invitation is on its way to viewer@northbridge.example." in page.locator("main").inner_text()
 
     visit(page, f"/partnerships/{partnership.pk}/")
     page.get_by_role("link", name="Start a review round").click()

@@ -108,7 +108,7 @@ def account_invite(request):
         except services.AccountError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
+            messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": user.email})
             return redirect("operator:account", user.pk)
     return render(request, "operator/invite.html", {"form": form, "days": settings.INVITATION_TIMEOUT // 86400})
 
@@ -186,7 +186,7 @@ def account_reinvite(request, user_id):
     except services.AccountError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Invitation sent again to %(email)s.") % {"email": person.email})
+        messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
     return redirect("operator:account", person.pk)
 
 

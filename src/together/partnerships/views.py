@@ -175,7 +175,9 @@ def member_invite(request, partnership):
         except services.MembershipError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            messages.success(
+                request, _("An invitation is on its way to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
             return redirect("members", partnership.pk)
     return render(
         request,
