@@ -184,8 +184,11 @@ def test_response_rows_carry_only_their_crossed_block_and_match_the_tables(demo)
     assert labelled <= {label for (breakdown, label) in shown_people if breakdown == "organisation"}
 
 
-def test_viewers_get_no_response_level_data(demo, client):
+def test_viewers_get_no_response_level_data(demo, client, settings):
     from django.contrib.auth import get_user_model
+
+    # Served at once here; the same file made in the background is checked in test_prepared_files.
+    settings.BACKGROUND_FILES_FROM = 10**6
 
     from tests.integration.helpers import add_member
 
