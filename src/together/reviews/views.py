@@ -389,6 +389,9 @@ def import_map(request, partnership, round_id):
         ("priorities", _("Priority themes")),
     ]
     choices += [(s.id, s.text.en) for s in framework.statements]
+    if framework.asks_target:
+        target = framework.questions.target.prompt.en
+        choices += [(importer.target_key(s.id), f"{s.text.en} ({target})") for s in framework.statements]
     problems, more = [], 0
     if request.method == "POST":
         mapping = {column: request.POST.get(f"column-{index}", "") for index, column in enumerate(header)}
