@@ -59,7 +59,8 @@ class ImportInvalid(Exception):
 class Parsed:
     header: list[str]
     mapping: dict[str, str]
-    # (organisation_id, group_id, values, priorities); values: (statement id, rating, target rating)
+    # (organisation_id, group_id, values, priorities); values: (statement id, rating, target rating),
+    # or (statement id, rating) with no target
     rows: list[tuple] = field(default_factory=list)
 
 
@@ -343,9 +344,11 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
                 Answer,
                 ("id", "response", "round", "statement_id", "value", "target", "submitted", "organisation", "group"),
                 (
-                    (uuid.uuid4(), rid, round_.pk, statement, value, target, True, organisation, group)
+                    (uuid.uuid4(), rid, round_.pk, statement, value, target[0] if target else None, True)
+                    + (organisation, group)
                     for rid, (organisation, group, values, _chosen) in zip(ids, chunk, strict=True)
-                    for statement, value, target in values
+                    # (statement, rating, target), or (statement, rating) where there is no target
+                    for statement, value, *target in values
                 ),
             )
             _insert(
