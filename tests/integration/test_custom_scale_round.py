@@ -218,6 +218,7 @@ def test_importing_into_a_four_level_round_checks_its_scale(client, facilitator,
     client.force_login(facilitator)
     page = client.get(f"/partnerships/{partnership.pk}/rounds/{round_.pk}/import/").content.decode()
     assert "Answers may be numbers (1 to 4) or the scale&#x27;s labels." in page
+    assert "A column headed with a statement&#x27;s id and :target holds its rating for a year&#x27;s time." in page
     assert "1 to 5" not in page and "don&#x27;t know" not in page
 
     data = (
