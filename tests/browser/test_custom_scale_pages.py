@@ -28,12 +28,19 @@ def test_the_health_check_questionnaire_is_accessible(page, facilitator, health_
     page.get_by_role("button", name="Save and continue").click()
     theme = framework.themes[0]
     assert page.locator("h1").inner_text() == theme.title.en
-    # Four radios a statement, and the error summary asks for a rating without "Don't know".
-    assert page.locator(f'input[name="rating-{theme.statements[0].id}"]').count() == 4
+    # Two groups of four radios a statement, now and in a year, each named by the statement and
+    # its question; the error summary asks for each rating, without "Don't know".
+    first = theme.statements[0]
+    assert page.locator(f'input[name="rating-{first.id}"]').count() == 4
+    assert page.locator(f'input[name="target-{first.id}"]').count() == 4
+    for name, prompt in (("rating", "Where are we now?"), ("target", "Where do we want to be in a year?")):
+        group = page.get_by_role("group", name=f"{first.text.en} – {prompt}")
+        assert group.locator(f'input[name="{name}-{first.id}"]').count() == 4
     page.get_by_role("button", name="Save and continue").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.locator("li").count() == len(theme.statements)
-    assert summary.locator("li").first.inner_text() == "Select how far this describes your partnership"
+    assert summary.locator("li").count() == 2 * len(theme.statements)
+    assert summary.locator("li").first.inner_text() == "Answer “Where are we now?” for this statement"
+    assert summary.locator("li").nth(1).inner_text() == "Answer “Where do we want to be in a year?” for this statement"
     assert_accessible(page)
     for _theme in framework.themes:
         answer_page_with_keyboard(page)
@@ -41,9 +48,19 @@ def test_the_health_check_questionnaire_is_accessible(page, facilitator, health_
     html = page.content()
     for word in shipped_scale_words():
         assert word not in html, word
-    # The third option of each group, with the keyboard: "Established".
+    # The third option of each group, with the keyboard: "Established", now and in a year.
     response = Response.objects.get(round=round_)
     assert set(Answer.objects.filter(response=response).values_list("value", flat=True)) == {3}
+    assert set(Answer.objects.filter(response=response).values_list("target", flat=True)) == {3}
+    # The check page shows both ratings of each statement.
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "Check your answers before sending them"
+    row = page.locator(".govuk-summary-list__row", has_text=first.text.en)
+    assert row.locator(".govuk-summary-list__value").inner_text().splitlines() == [
+        "Where are we now? 3 – Established",
+        "Where do we want to be in a year? 3 – Established",
+    ]
+    assert_accessible(page)
 
 
 def test_the_health_check_results_pages_are_accessible(page, facilitator, health_version):

@@ -42,8 +42,11 @@ def csrf(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
-def complete_questionnaire(client: Client, round_: Round, start_url: str, value="3", submit=True) -> str:
-    """Walk every page as a respondent would; return the final page's HTML."""
+def complete_questionnaire(
+    client: Client, round_: Round, start_url: str, value="3", submit=True, target: str | None = None
+) -> str:
+    """Walk every page as a respondent would; return the final page's HTML. Where the framework
+    asks where to be in a year, every target is ``target`` (``value`` if not given)."""
     response = client.post(start_url)
     assert response.status_code == 302, response.content[:500]
     base = f"/respond/{round_.public_id}"
@@ -53,6 +56,8 @@ def complete_questionnaire(client: Client, round_: Round, start_url: str, value=
     assert response.status_code == 302, response.content.decode()[:2000]
     for theme in round_.framework.themes:
         data = {f"rating-{s.id}": value for s in theme.statements}
+        if round_.framework.asks_target:
+            data |= {f"target-{s.id}": target or value for s in theme.statements}
         data["comment"] = f"Comment on {theme.id}"
         response = client.post(f"{base}/theme/{theme.id}/", data)
         assert response.status_code == 302, response.content.decode()[:3000]

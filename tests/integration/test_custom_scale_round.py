@@ -49,6 +49,11 @@ def answers_for(organisation: str, index: int) -> int:
     return min(4, base + (index % 2))
 
 
+def target_for(value: int) -> int:
+    """Where people want the partnership to be in a year: a level above where it is, at most the top."""
+    return min(4, value + 1)
+
+
 def respond(round_, organisation, group, value: int) -> None:
     client = Client()
     assert client.post(f"/r/{round_.open_link_code}/").status_code == 302
@@ -56,6 +61,7 @@ def respond(round_, organisation, group, value: int) -> None:
     assert client.post(f"{base}/about/", {"organisation": organisation.pk, "group": group.pk}).status_code == 302
     for theme in round_.framework.themes:
         data = {f"rating-{s.id}": str(value) for s in theme.statements}
+        data |= {f"target-{s.id}": str(target_for(value)) for s in theme.statements}
         data["comment"] = f"A view on {theme.title.en.lower()}"
         response = client.post(f"{base}/theme/{theme.id}/", data)
         assert response.status_code == 302, response.content.decode()[:2000]
@@ -82,16 +88,17 @@ def test_the_questionnaire_offers_the_four_levels_and_no_dont_know(partnership, 
 
     # Leaving a statement out asks for a rating, without offering "Don't know"; "dk" is refused.
     data = {f"rating-{s.id}": "2" for s in theme.statements}
+    data |= {f"target-{s.id}": "3" for s in theme.statements}
     del data[f"rating-{statement.id}"]
     page = client.post(f"{base}/theme/{theme.id}/", data).content.decode()
     assert "There is a problem" in page
-    assert f'href="#id_rating-{statement.id}_0">Select how far this describes your partnership</a>' in page
+    assert f'href="#id_rating-{statement.id}_0">Answer “Where are we now?” for this statement</a>' in page
     data[f"rating-{statement.id}"] = "dk"
     page = client.post(f"{base}/theme/{theme.id}/", data).content.decode()
-    assert "Select one of the options for this statement" in page
+    assert "Select one of the options for “Where are we now?”" in page
     data[f"rating-{statement.id}"] = "5"
     page = client.post(f"{base}/theme/{theme.id}/", data).content.decode()
-    assert "Select one of the options for this statement" in page
+    assert "Select one of the options for “Where are we now?”" in page
     assert not Answer.objects.exists()
 
 
@@ -164,6 +171,30 @@ def test_a_whole_round_follows_the_four_level_scale(client, facilitator, partner
     header = [cell.value for cell in sheet[1]]
     assert "share_4" in header and "share_5" not in header
 
+    # Targets: a level above each group's rating, at most the top. Council 3.5 → 4, NHS 1.5 → 2.5,
+    # police 2.5 → 3.5: everyone's target 10 / 3, an ambition gap of 5 / 6 on every statement.
+    target = results.target("direction-priorities")
+    assert target.histogram.counts == (0, 3, 6, 9) and target.n == 18
+    assert target.mean == pytest.approx(10 / 3)
+    assert results.ambition_gap("direction-priorities") == pytest.approx(10 / 3 - 2.5)
+    assert results.target("direction").mean == pytest.approx(10 / 3)
+    assert results.ambition_gap("direction") == pytest.approx(10 / 3 - 2.5)
+    assert "Where partners want to be in a year" in pages["results/"]
+    assert "+0.8" in pages["results/"]
+    assert "Where do we want to be in a year? Average 3.3 from 18 people." in theme_page
+    assert "Ambition gap</strong>" not in theme_page  # the gap's words are inside the strong tag
+    assert "Ambition gap: +0.8" in theme_page
+    assert "Target 3.3 out of 4; ambition gap +0.8." in pages["report/"]
+    assert "ambition gap +0.8" in " ".join(pdf_text.split())
+    assert {"target_mean", "target_answered", "gap"} <= set(rows[0])
+    assert (everyone["target_mean"], everyone["target_answered"], everyone["gap"]) == ("3.333", "18", "0.833")
+    by_organisation = next(r for r in rows if r["id"] == "direction-priorities" and r["breakdown"] == "organisation")
+    assert by_organisation["target_mean"] == "" and by_organisation["gap"] == ""
+    assert (row["target_mean"], row["gap"]) == (3.333, 0.833)
+    assert "target_mean" in header
+    responses_header = exported["responses.csv"].decode("utf-8-sig").splitlines()[0].split(",")
+    assert responses_header[3:5] == ["direction-priorities", "direction-priorities:target"]
+
     for path, html in pages.items():
         for word in shipped_scale_words():
             assert word not in html, (path, word)
@@ -179,6 +210,7 @@ def test_a_whole_round_follows_the_four_level_scale(client, facilitator, partner
     after = round_results(again)
     assert after.statements == results.statements and after.themes == results.themes
     assert after.breakdowns == results.breakdowns
+    assert after.targets == results.targets and after.ambition == results.ambition
 
 
 def test_importing_into_a_four_level_round_checks_its_scale(client, facilitator, partnership, health_version):
@@ -186,6 +218,7 @@ def test_importing_into_a_four_level_round_checks_its_scale(client, facilitator,
     client.force_login(facilitator)
     page = client.get(f"/partnerships/{partnership.pk}/rounds/{round_.pk}/import/").content.decode()
     assert "Answers may be numbers (1 to 4) or the scale&#x27;s labels." in page
+    assert "A column headed with a statement&#x27;s id and :target holds its rating for a year&#x27;s time." in page
     assert "1 to 5" not in page and "don&#x27;t know" not in page
 
     data = (

@@ -47,8 +47,9 @@ def test_answers_and_comments_are_replaced_not_added(draft):
     questionnaire.save_theme(response, framework, theme.id, dict.fromkeys(ids, 2), "First thoughts")
     questionnaire.save_theme(response, framework, theme.id, {**dict.fromkeys(ids, 5), ids[0]: None}, "Second")
 
-    answers, comment = sql.saved_answers(response, theme.id)
+    answers, comment, targets = sql.saved_answers(response, theme.id)
     assert answers == {**dict.fromkeys(ids, 5), ids[0]: None}
+    assert targets == dict.fromkeys(ids)  # this framework asks one question
     assert comment == "Second"
     assert Answer.objects.filter(response=response).count() == len(ids)
     assert list(Comment.objects.filter(response=response).values_list("text", flat=True)) == ["Second"]
@@ -67,21 +68,21 @@ def test_a_theme_page_reads_its_draft_and_answers_in_one_statement(draft):
     first, second = framework.themes[0], framework.themes[1]
     digest = keys.draft_digest(key)
 
-    found, answers, comment = sql.find_draft_and_answers(digest, first.id)
-    assert (found.pk, found.round.pk, answers, comment) == (response.pk, response.round.pk, {}, "")
+    found, answers, comment, targets = sql.find_draft_and_answers(digest, first.id)
+    assert (found.pk, found.round.pk, answers, comment, targets) == (response.pk, response.round.pk, {}, "", {})
 
     questionnaire.save_theme(response, framework, first.id, {s.id: 2 for s in first.statements}, "On the first")
     questionnaire.save_theme(response, framework, second.id, {s.id: None for s in second.statements}, "")
     for theme in (first, second):
         with CaptureQueriesContext(connection) as queries:
-            found, answers, comment = sql.find_draft_and_answers(digest, theme.id)
+            found, answers, comment, targets = sql.find_draft_and_answers(digest, theme.id)
         assert len(queries) == 1
-        assert (answers, comment) == sql.saved_answers(response, theme.id)
+        assert (answers, comment, targets) == sql.saved_answers(response, theme.id)
         expected = sql.find_draft(digest)
         for field in Response._meta.concrete_fields:
             assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
         assert found.round.framework.themes[0].id == first.id
-    assert sql.find_draft_and_answers(keys.draft_digest(keys.new_key()), first.id) == (None, {}, "")
+    assert sql.find_draft_and_answers(keys.draft_digest(keys.new_key()), first.id) == (None, {}, "", {})
 
 
 def test_a_sent_response_cannot_be_touched(draft):
@@ -183,7 +184,8 @@ def test_rounds_and_the_check_page_read_as_the_orm_gives_them(draft):
         assert found.framework.themes[0].id == framework.themes[0].id
     assert sql.find_round(open_link_code="no-such-code") is None
 
-    answers, comments, chosen, organisation_name, group_name = sql.everything_saved(response)
+    answers, comments, chosen, organisation_name, group_name, targets = sql.everything_saved(response)
+    assert targets == {s.id: None for s in theme.statements}
     assert answers == {s.id: 3 for s in theme.statements}
     assert comments == {theme.id: "A note"}
     assert chosen == {framework.themes[2].id, framework.themes[0].id}

@@ -264,14 +264,14 @@ def test_blank_rows_and_letter_case_of_headings_and_sheet_names_do_not_matter():
             [
                 "f.xlsx:Framework!A1: title: is required",
                 "f.xlsx:Framework!A4: (field): unknown field '' (allowed here: Format, Id, Title, Summary, Source, "
-                "Translation status)",
+                "Translation status, Current question, Current hint, Target question, Target hint)",
             ],
         ),
         (
             set_cell("Framework", "A6", "Sauce"),
             [
                 "f.xlsx:Framework!A6: (field): unknown field 'Sauce' (allowed here: Format, Id, Title, Summary, "
-                "Source, Translation status)",
+                "Source, Translation status, Current question, Current hint, Target question, Target hint)",
             ],
         ),
         (

@@ -53,6 +53,10 @@ class Inputs:
     # (theme id, organisation key, group key) → people who chose the theme as a priority
     priorities: Mapping[tuple[str, Hashable, Hashable], int]
     dimensions: Sequence[Dimension]
+    # Where the framework asks a second question (where to be in a year): the target ratings'
+    # histograms, keyed as ``cells`` are. ``asks_target`` is False for a one-question framework.
+    targets: Mapping[tuple[str, Hashable, Hashable], Histogram] = field(default_factory=dict)
+    asks_target: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,20 @@ class RoundResults:
     group_sizes: dict[str, list[GroupScore]] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
     attention: list[Attention] = field(default_factory=list)
+    # Where the framework asks where to be in a year: every statement's and theme's target score,
+    # everyone together (never broken down), under the same threshold as a score.
+    asks_target: bool = False
+    targets: dict[str, Score] = field(default_factory=dict)
+    ambition: dict[str, float] = field(default_factory=dict)  # item → target mean − current mean
+
+    def target(self, item: str) -> Score | None:
+        """The statement's or theme's target score, or None where the framework asks no target."""
+        return self.targets.get(item)
+
+    def ambition_gap(self, item: str) -> float | None:
+        """How far above where it is now people want the statement or theme to be in a year
+        (the ambition gap), where it can be shown; otherwise None."""
+        return self.ambition.get(item)
 
     def gaps_for(self, item: str) -> list[Gap]:
         return [gap for gap in self.gaps if gap.item == item]
@@ -225,7 +243,13 @@ def _roll_up(cells, key_of) -> dict:
 def compute(inputs: Inputs) -> RoundResults:
     points, threshold = inputs.points, inputs.threshold
     total = sum(inputs.respondents.values())
-    results = RoundResults(respondents=total, threshold=threshold, points=points, visible=total >= threshold)
+    results = RoundResults(
+        respondents=total,
+        threshold=threshold,
+        points=points,
+        visible=total >= threshold,
+        asks_target=inputs.asks_target,
+    )
     if not results.visible:
         return results
     empty = Histogram.empty(points)
@@ -253,12 +277,38 @@ def compute(inputs: Inputs) -> RoundResults:
     for (theme_id, _, _), count in inputs.priorities.items():
         chosen[theme_id] += count
     results.chosen = {theme.id: chosen.get(theme.id, 0) / total for theme in inputs.themes}
+    if inputs.asks_target:
+        _targets(inputs, results, empty)
 
     suppressions = _suppressions(inputs)
     for dimension in inputs.dimensions:
         _breakdown(inputs, dimension, results, rolled_by[dimension.key], *suppressions[dimension.key])
     _attention(inputs, results)
     return results
+
+
+def _targets(inputs: Inputs, results: RoundResults, empty: Histogram) -> None:
+    """Everyone's target score for each statement and theme. A statement's target is hidden when
+    fewer than the threshold gave one, as a score is; a theme's is built only from statements
+    whose current and target scores are both shown, so that its ambition gap compares like with
+    like and cannot be used to work out a hidden figure."""
+    threshold = inputs.threshold
+    overall = _roll_up(inputs.targets, lambda o, g: ROOT)
+    for theme in inputs.themes:
+        shown, differences = [], []
+        for statement in theme.statement_ids:
+            histogram = overall.get((statement, ROOT), empty)
+            hidden = histogram.answered < threshold
+            target = results.targets[statement] = _score([histogram], histogram.answered, hidden, True, FEWER)
+            current = results.statements[statement]
+            if target.mean is not None and current.mean is not None:
+                shown.append(histogram)
+                results.ambition[statement] = target.mean - current.mean
+                differences.append(results.ambition[statement])
+        results.targets[theme.id] = _score(shown, results.respondents, False, False)
+        if differences:
+            # Over the same statements on both sides: the mean of the statements' gaps.
+            results.ambition[theme.id] = sum(differences) / len(differences)
 
 
 def _leaves(dimension: Dimension) -> list:

@@ -77,6 +77,16 @@ class ResultRowSerializer(serializers.Serializer):
     people = serializers.IntegerField(allow_null=True)
     answered = serializers.IntegerField(allow_null=True)
     mean = serializers.FloatField(allow_null=True)
+    # Only for a framework that asks where to be in a year, and only on rows for everyone.
+    target_mean = serializers.FloatField(
+        allow_null=True, required=False, help_text="Everyone's mean rating of where it should be in a year."
+    )
+    target_answered = serializers.IntegerField(
+        allow_null=True, required=False, help_text="People who gave a rating for a year's time."
+    )
+    gap = serializers.FloatField(
+        allow_null=True, required=False, help_text="The ambition gap: target mean minus current mean."
+    )
     sd = serializers.FloatField(allow_null=True)
     agreement_rwg = serializers.FloatField(
         allow_null=True, help_text="A statement's rwg; a theme's, the median of its statements' rwg."

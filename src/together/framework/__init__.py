@@ -8,12 +8,14 @@ from .loader import (
     load_framework_file,
     parse_framework,
 )
-from .schema import Framework, Statement, Text, Theme
+from .schema import Framework, Question, Questions, Statement, Text, Theme
 
 __all__ = [
     "Framework",
     "FrameworkInvalid",
     "Problem",
+    "Question",
+    "Questions",
     "Statement",
     "Text",
     "Theme",

@@ -122,6 +122,22 @@ class Scale(_Strict):
         raise KeyError(value)
 
 
+class Question(_Strict):
+    """What respondents are asked of each statement: a short prompt, and an optional hint."""
+
+    prompt: Text
+    hint: Text | None = None
+
+
+class Questions(_Strict):
+    """Two ratings of every statement, as maturity matrices ask: where the partnership is now
+    (``current``) and where it wants to be in a year (``target``). Both use the framework's scale.
+    Without this block each statement has one rating, of where the partnership is now."""
+
+    current: Question
+    target: Question
+
+
 class Exemplar(_Strict):
     id: Slug
     place: Text
@@ -167,7 +183,14 @@ class Framework(_Strict):
     # (or every theme, when there are fewer). See :attr:`priority_count`.
     priority_themes: int | None = Field(default=None, ge=1)
     scale: Scale
+    # Absent: one rating per statement. Present: a current and a target rating (see Questions).
+    questions: Questions | None = None
     themes: list[Theme] = Field(min_length=1)
+
+    @property
+    def asks_target(self) -> bool:
+        """Whether each statement also asks where the partnership wants to be in a year."""
+        return self.questions is not None
 
     @property
     def priority_count(self) -> int:

@@ -87,6 +87,23 @@ class FieldRow:
     # for cy), either may be empty; anything else uses the English column only.
     kind: str = "text"
 
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Where the field is in the framework: ``questions.current.prompt`` is three keys deep."""
+        return tuple(self.key.split("."))
+
+
+def _put_at(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        data = data.setdefault(key, {})
+    data[path[-1]] = value
+
+
+def _get_at(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
 
 FRAMEWORK_FIELDS: tuple[FieldRow, ...] = (
     FieldRow("Format", "format", "number"),
@@ -95,6 +112,11 @@ FRAMEWORK_FIELDS: tuple[FieldRow, ...] = (
     FieldRow("Summary", "summary"),
     FieldRow("Source", "source"),
     FieldRow("Translation status", "translation_status", "languages"),
+    # The optional second question per statement (``questions``): fill in all four rows, or none.
+    FieldRow("Current question", "questions.current.prompt"),
+    FieldRow("Current hint", "questions.current.hint"),
+    FieldRow("Target question", "questions.target.prompt"),
+    FieldRow("Target hint", "questions.target.hint"),
 )
 
 
@@ -551,16 +573,20 @@ def _framework_sheet(content: list[tuple[int, list[Any]]], report: _Report) -> d
             continue
         seen[row.key] = number
         english, welsh = _Where(FRAMEWORK_SHEET, number, 2), _Where(FRAMEWORK_SHEET, number, 3)
-        report.where[(row.key,)] = english
+        path = row.path
+        report.where[path] = english
+        if len(path) > 1:  # a field inside a block (questions): its block is named at its first row
+            report.where.setdefault(path[:-1], english)
+            report.where.setdefault(path[:1], english)
         if row.kind == "text":
-            report.where[(row.key, "en")] = english
-            report.where[(row.key, "cy")] = welsh
-            data[row.key] = {
+            report.where[(*path, "en")] = english
+            report.where[(*path, "cy")] = welsh
+            text = {
                 "en": _value(Column(row.name, ("en",)), values[1], english, row.key + ".en", report),
                 "cy": _value(Column(row.name, ("cy",)), values[2], welsh, row.key + ".cy", report),
             }
-            if not data[row.key]["en"] and not data[row.key]["cy"] and not _required(Framework, row.key):
-                del data[row.key]
+            if text["en"] or text["cy"] or (len(path) == 1 and _required(Framework, row.key)):
+                _put_at(data, path, text)
         elif row.kind == "languages":
             report.where[(row.key, "en")] = english
             report.where[(row.key, "cy")] = welsh
@@ -782,7 +808,10 @@ HELP_TEXT = (
     "for example Statements!C7: text.en: English text is missing.",
     "",
     "Framework: one row per field (Format, Id, Title, Summary, Source, Translation status). Leave Format as 1. "
-    "Translation status is optional: complete, partial or none for each language, checked against the text.",
+    "Translation status is optional: complete, partial or none for each language, checked against the text. "
+    "Current question, Current hint, Target question and Target hint are optional: fill in both questions "
+    "(for example Where are we now? and Where do we want to be in a year?) to have every statement rated twice, "
+    "or leave all four empty for one rating per statement.",
     "Themes: one row per theme, in the order people will answer them.",
     "Statements: one row per statement. The Theme id column says which theme it belongs to, using the id "
     "from the Themes sheet. Statements appear in the order of their rows.",
@@ -816,7 +845,7 @@ def write_xlsx(framework: Framework) -> bytes:
     sheet = book.create_sheet(FRAMEWORK_SHEET)
     _heading_row(sheet, [("Field", 16), ("English", 80), ("Welsh", 80)])
     for number, row in enumerate(FRAMEWORK_FIELDS, start=2):
-        value = data.get(row.key)
+        value = _get_at(data, row.path)
         sheet.cell(number, 1, row.name).font = _HEADING_FONT
         if row.kind in ("text", "languages"):
             _put(sheet, number, 2, (value or {}).get("en"))

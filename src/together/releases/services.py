@@ -154,6 +154,17 @@ def freeze(round_: Round) -> dict:
     inputs = inputs_for(round_)
     partnership = round_.partnership
     sectors = dict(Sector.choices)
+    # Target ratings only where the framework asks for them, so other rounds' records (and their
+    # digests) are as they were.
+    targets = (
+        {
+            "targets": sorted(
+                ([s, o, g, list(h.counts), h.dont_know] for (s, o, g), h in inputs.targets.items()), key=str
+            )
+        }
+        if inputs.asks_target
+        else {}
+    )
     return {
         "format": FORMAT,
         "points": inputs.points,
@@ -165,6 +176,7 @@ def freeze(round_: Round) -> dict:
             [o.pk, o.name, o.sector, str(sectors.get(o.sector, o.sector))] for o in partnership.organisations.all()
         ],
         "groups": [[g.pk, g.name] for g in partnership.groups.all()],
+        **targets,
     }
 
 
@@ -188,6 +200,8 @@ def thaw(data: dict, threshold: int) -> Inputs:
         cells={(s, o, g): Histogram(tuple(counts), dk) for s, o, g, counts, dk in data["cells"]},
         respondents={(o, g): n for o, g, n in data["respondents"]},
         priorities={(t, o, g): n for t, o, g, n in data["priorities"]},
+        targets={(s, o, g): Histogram(tuple(counts), dk) for s, o, g, counts, dk in data.get("targets", [])},
+        asks_target="targets" in data,
         dimensions=[
             Dimension(
                 key="organisation",
@@ -297,7 +311,12 @@ class Released:
             raise NotAvailable(_("Response-level data is available to the round's facilitators only."), "rows")
         framework = self.round.framework
         statements = [s.id for s in framework.statements]
-        header = ["organisation", "sector", "group", *statements, "priorities"]
+        # Where the framework asks a target, each statement's column is followed by its target's.
+        columns = [
+            (s, kind) for s in statements for kind in (("value", "target") if framework.asks_target else ("value",))
+        ]
+        header = ["organisation", "sector", "group", *(s if kind == "value" else f"{s}:target" for s, kind in columns)]
+        header.append("priorities")
         results = self.results
         if not results.visible:
             return header, []
@@ -323,16 +342,19 @@ class Released:
             # released tables could single someone out, so show none.
             raise NotAvailable(_("The round's responses no longer match its released results."), "changed")
         answers: dict = {}
-        for response_id, statement_id, value in Answer.objects.filter(
+        for response_id, statement_id, value, target in Answer.objects.filter(
             round=self.round, response__state=ResponseState.SUBMITTED
-        ).values_list("response_id", "statement_id", "value"):
-            answers.setdefault(response_id, {})[statement_id] = value
+        ).values_list("response_id", "statement_id", "value", "target"):
+            given = answers.setdefault(response_id, {})
+            given[(statement_id, "value")] = value
+            given[(statement_id, "target")] = target
         chosen: dict = {}
         for response_id, theme_id in Priority.objects.filter(round=self.round, submitted=True).values_list(
             "response_id", "theme_id"
         ):
             chosen.setdefault(response_id, []).append(theme_id)
         rows, blocks = [], {}
+        no_dont_know = framework.scale.dont_know is None
         for response_id, organisation_id, group_id in responses:
             name, sector, sector_label = organisations.get(organisation_id, ("", None, ""))
             if organisation_id is not None and organisation_id in shown["organisation"]:
@@ -349,7 +371,7 @@ class Released:
                 labels.append("")
             blocks[tuple(labels)] = blocks.get(tuple(labels), 0) + 1
             given = answers.get(response_id, {})
-            values = ["dk" if given.get(s, "") is None else given.get(s, "") for s in statements]
+            values = [_cell(given.get(column, ""), column[1], no_dont_know) for column in columns]
             rows.append([*labels, *values, ";".join(sorted(chosen.get(response_id, [])))])
         if any(count < self.threshold for count in blocks.values()):
             raise NotAvailable(_("Response-level data would single people out for this round."), "rows")
@@ -357,7 +379,7 @@ class Released:
         # rows would show those few ratings, so a statement that any block has 1 to threshold − 1
         # ratings of is left empty in every row (emptying it in some rows only would let the
         # overall figures give them back).
-        for index in range(3, 3 + len(statements)):
+        for index in range(3, 3 + len(columns)):
             rated: dict = {}
             for row in rows:
                 if row[index] not in ("", "dk"):
@@ -367,6 +389,14 @@ class Released:
                     row[index] = ""
         rows.sort(key=lambda row: [str(v) for v in row])
         return header, rows
+
+
+def _cell(value, kind: str, no_dont_know: bool):
+    """A response row's cell: the rating, "dk" for "don't know", or empty. An empty target on a
+    scale without "don't know" was never given (an import without the column), so it stays empty."""
+    if value is None:
+        return "" if kind == "target" and no_dont_know else "dk"
+    return value
 
 
 def live_counts(round_: Round, role: str) -> dict:

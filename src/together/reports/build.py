@@ -107,6 +107,8 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
                     "score": statement_score,
                     "dont_know": percent(histogram.dont_know_share) if histogram else None,
                     "bar": _share_bar(f"shares-{statement.id}", histogram, labels, dont_know) if histogram else None,
+                    "target": results.target(statement.id),
+                    "ambition": results.ambition_gap(statement.id),
                 }
             )
         sections.append(
@@ -114,6 +116,8 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
                 "theme": theme,
                 "score": score,
                 "chosen": chosen,
+                "target": results.target(theme.id),
+                "ambition": results.ambition_gap(theme.id),
                 "statements": statements,
                 "gaps": _distinct([g for g in results.gaps_for(theme.id) if g.flagged], results),
                 "priority": theme.id in priority_ids,

@@ -44,12 +44,27 @@ RESULT_COLUMNS = (
 )
 
 
-def result_columns(points: int) -> tuple[str, ...]:
+# Where the framework asks where to be in a year: everyone's target mean, how many gave a target,
+# and the ambition gap (target mean minus current mean), after the current mean.
+TARGET_COLUMNS = ("target_mean", "target_answered", "gap")
+
+
+def result_columns(points: int, asks_target: bool = False) -> tuple[str, ...]:
     """The results' columns for a scale of ``points`` levels: a share column for each level
-    (share_1 to share_5 for the Transforming Together Framework's five)."""
+    (share_1 to share_5 for the Transforming Together Framework's five), and the target columns
+    where the framework asks a target."""
     before = RESULT_COLUMNS[: RESULT_COLUMNS.index("share_1")]
     after = RESULT_COLUMNS[RESULT_COLUMNS.index("share_5") + 1 :]
-    return (*before, *(f"share_{value}" for value in range(1, points + 1)), *after)
+    columns = (*before, *(f"share_{value}" for value in range(1, points + 1)), *after)
+    if asks_target:
+        at = columns.index("mean") + 1
+        columns = (*columns[:at], *TARGET_COLUMNS, *columns[at:])
+    return columns
+
+
+def _columns(released: Released) -> tuple[str, ...]:
+    framework = released.round.framework
+    return result_columns(framework.scale.points, framework.asks_target)
 
 
 # Why a hidden row is hidden, in the words of docs/statistics.md ("Hidden figures").
@@ -82,6 +97,17 @@ def result_rows(released: Released) -> list[dict]:
     def add(level, item_id, text, theme_id, breakdown, group, people, score, chosen=None):
         histogram = score.histogram
         shares = list(histogram.shares) if histogram and not score.hidden else [None] * points
+        target = {}
+        if framework.asks_target:
+            # Targets are for everyone together only: breakdown rows leave them empty.
+            found = results.target(item_id) if breakdown == "all" else None
+            target = {
+                "target_mean": _round(found.mean) if found else None,
+                "target_answered": (found.histogram.answered if found.histogram else found.n)
+                if found and not found.hidden
+                else None,
+                "gap": _round(results.ambition_gap(item_id)) if found else None,
+            }
         rows.append(
             {
                 "level": level,
@@ -93,6 +119,7 @@ def result_rows(released: Released) -> list[dict]:
                 "people": people,
                 "answered": None if score.hidden else (histogram.answered if histogram else score.n),
                 "mean": _round(score.mean),
+                **target,
                 "sd": _round(score.sd),
                 "agreement_rwg": _round(score.agreement),
                 "agreement": score.band.label if score.band else None,
@@ -142,7 +169,7 @@ def result_rows(released: Released) -> list[dict]:
 
 def results_csv(released: Released) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=result_columns(released.round.framework.scale.points))
+    writer = csv.DictWriter(buffer, fieldnames=_columns(released))
     writer.writeheader()
     for row in result_rows(released):
         writer.writerow({k: _safe(v) for k, v in row.items()})
@@ -207,7 +234,7 @@ def workbook(released: Released) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Results"
-    columns = result_columns(released.round.framework.scale.points)
+    columns = _columns(released)
     sheet.append(list(columns))
     for row in result_rows(released):
         sheet.append([_safe(row[c]) for c in columns])

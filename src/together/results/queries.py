@@ -51,6 +51,20 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
         raw.setdefault((statement, organisation, group), {})[value] = n
     cells = {key: Histogram.from_cells(values, points) for key, values in raw.items()}
 
+    targets: dict[tuple, Histogram] = {}
+    if framework.asks_target:
+        # The second rating, counted as the first is: by statement, organisation, group and value.
+        raw_targets: dict[tuple, dict] = {}
+        target_rows = (
+            Answer.objects.filter(round=round_, submitted=True)
+            .values_list("statement_id", "organisation_id", "group_id", "target")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        for statement, organisation, group, value, n in _plain_rows(target_rows):
+            raw_targets.setdefault((statement, organisation, group), {})[value] = n
+        targets = {key: Histogram.from_cells(values, points) for key, values in raw_targets.items()}
+
     respondents = {
         (organisation, group): n
         for organisation, group, n in Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
@@ -92,6 +106,8 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
         respondents=respondents,
         priorities=priorities,
         dimensions=dimensions,
+        targets=targets,
+        asks_target=framework.asks_target,
     )
 
 

@@ -129,6 +129,10 @@ def overview(request, partnership, round_id):
         ranked = sorted((row for row in themes if row[1].mean is not None), key=lambda row: -row[1].mean)
         context.update(
             themes=themes,
+            # Where the framework asks where to be in a year: each theme's target and ambition gap.
+            targets=[(t, results.target(t.id), results.ambition_gap(t.id)) for t in framework.themes]
+            if results.asks_target
+            else [],
             strengths=ranked[:3],
             chart=charts.bar_chart(
                 "theme-scores",
@@ -182,11 +186,15 @@ def theme(request, partnership, round_id, theme_id: str):
                     if score.histogram
                     else [],
                     "gaps": results.gaps_for(statement.id),
+                    "target": results.target(statement.id),
+                    "ambition": results.ambition_gap(statement.id),
                 }
             )
     context.update(
         theme=current,
         score=results.themes.get(theme_id) if results.visible else None,
+        target=results.target(theme_id) if results.visible else None,
+        ambition=results.ambition_gap(theme_id) if results.visible else None,
         chosen=results.chosen.get(theme_id) if results.visible else None,
         statements=statements,
         theme_gaps=results.gaps_for(theme_id) if results.visible else [],

@@ -132,6 +132,11 @@ def rating_field_name(statement_id: str) -> str:
     return f"rating-{statement_id}"
 
 
+def target_field_name(statement_id: str) -> str:
+    """The field of a statement's second rating: where the partnership should be in a year."""
+    return f"target-{statement_id}"
+
+
 # The fields of each questionnaire page, built once per framework, theme and language and then
 # shared by every form of that page: they hold only the framework's public text, and nothing in
 # Django's forms changes a field once it is built (each form keeps its own data, errors and
@@ -154,18 +159,49 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
     else:
         # A scale without "don't know" asks for a rating of every statement (see docs/framework-format.md).
         required = _("Select how far this describes your partnership")
+    questions = framework.questions
     fields: dict[str, forms.Field] = {}
     for statement in theme.statements:
-        fields[rating_field_name(statement.id)] = forms.ChoiceField(
-            label=statement.text.get(language),
-            help_text=statement.guidance.get(language) if statement.guidance else "",
-            choices=choices,
-            widget=forms.RadioSelect(attrs={"small": True}),
-            error_messages={
-                "required": required,
-                "invalid_choice": _("Select one of the options for this statement"),
-            },
-        )
+        text = statement.text.get(language)
+        guidance = statement.guidance.get(language) if statement.guidance else ""
+        if questions is None:
+            fields[rating_field_name(statement.id)] = forms.ChoiceField(
+                label=text,
+                help_text=guidance,
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"small": True}),
+                error_messages={
+                    "required": required,
+                    "invalid_choice": _("Select one of the options for this statement"),
+                },
+            )
+            continue
+        # Two ratings of the statement: each group's legend is the statement and its question, so
+        # that a screen reader announces what is being asked wherever its user lands.
+        for name, question in (
+            (rating_field_name(statement.id), questions.current),
+            (target_field_name(statement.id), questions.target),
+        ):
+            prompt = question.prompt.get(language)
+            if scale.dont_know is not None:
+                missing = _("Answer “%(prompt)s” for this statement, or choose Don't know") % {"prompt": prompt}
+            else:
+                missing = _("Answer “%(prompt)s” for this statement") % {"prompt": prompt}
+            field = forms.ChoiceField(
+                label=prompt,
+                help_text=question.hint.get(language) if question.hint else "",
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"small": True}),
+                error_messages={
+                    "required": missing,
+                    "invalid_choice": _("Select one of the options for “%(prompt)s”") % {"prompt": prompt},
+                },
+            )
+            field.statement = statement  # what the page shows above the two questions
+            field.statement_text = text
+            field.guidance = guidance
+            field.first = name == rating_field_name(statement.id)
+            fields[name] = field
     fields["comment"] = forms.CharField(
         label=_("Anything you want to add about this theme? (optional)"),
         help_text=_("Do not include your name or anything that could identify you or someone else."),
@@ -193,7 +229,7 @@ class ThemeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         expected = self.fields.keys()
-        unknown = [key for key in self.data if key.startswith("rating-") and key not in expected]
+        unknown = [key for key in self.data if key.startswith(("rating-", "target-")) and key not in expected]
         if unknown:
             raise forms.ValidationError(
                 _("The form included a statement that is not part of this page. Nothing was saved: try again.")
@@ -201,14 +237,25 @@ class ThemeForm(forms.Form):
         return cleaned
 
     def ratings(self) -> dict[str, int | None]:
+        return self._values(rating_field_name)
+
+    def targets(self) -> dict[str, int | None] | None:
+        """Each statement's rating for a year's time; None where the framework asks one question."""
+        if not self.framework.asks_target:
+            return None
+        return self._values(target_field_name)
+
+    def _values(self, field_name) -> dict[str, int | None]:
         result = {}
         for statement in self.theme.statements:
-            value = self.cleaned_data[rating_field_name(statement.id)]
+            value = self.cleaned_data[field_name(statement.id)]
             result[statement.id] = None if value == DONT_KNOW else int(value)
         return result
 
     def statement_fields(self):
-        return [self[rating_field_name(s.id)] for s in self.theme.statements]
+        if not self.framework.asks_target:
+            return [self[rating_field_name(s.id)] for s in self.theme.statements]
+        return [self[name(s.id)] for s in self.theme.statements for name in (rating_field_name, target_field_name)]
 
 
 class PrioritiesForm(forms.Form):

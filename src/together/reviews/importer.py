@@ -4,7 +4,8 @@ Every row is checked before anything is stored, and then everything is stored in
 transaction: an import is all or nothing. Files may be UTF-8 (with or without a byte-order
 mark) or Windows-1252, separated by commas or semicolons. Values may be numbers on the scale,
 the scale's labels (in English or Welsh), or "don't know"; an empty cell means the statement
-was not answered.
+was not answered. Where the framework asks where to be in a year, a column headed
+``statement-id:target`` holds a statement's target rating, on the same scale.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ ORGANISATION, GROUP, PRIORITIES, SECTOR, IGNORE = "organisation", "group", "prio
 SPECIAL = (ORGANISATION, GROUP, PRIORITIES, SECTOR, IGNORE)
 DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don’t know", "not sure", "ddim yn gwybod"}
 BATCH = 5000
+TARGET_SUFFIX = ":target"
+
+
+def target_key(statement_id: str) -> str:
+    """What a column of a statement's target ratings is mapped to (and may be headed)."""
+    return statement_id + TARGET_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,9 @@ class ImportInvalid(Exception):
 class Parsed:
     header: list[str]
     mapping: dict[str, str]
-    rows: list[tuple] = field(default_factory=list)  # (organisation_id, group_id, values, priorities)
+    # (organisation_id, group_id, values, priorities); values: (statement id, rating, target rating),
+    # or (statement id, rating) with no target
+    rows: list[tuple] = field(default_factory=list)
 
 
 def _open_text(raw: io.BufferedIOBase) -> io.TextIOBase:
@@ -94,6 +103,8 @@ def suggest_mapping(header: Iterable[str], framework: Framework) -> dict[str, st
         by_text[statement.text.en.casefold().rstrip(".")] = statement.id
         if statement.text.cy:
             by_text[statement.text.cy.casefold().rstrip(".")] = statement.id
+        if framework.asks_target:
+            by_text[target_key(statement.id).casefold()] = target_key(statement.id)
     mapping = {}
     for column in header:
         key = column.strip().casefold().rstrip(".")
@@ -170,6 +181,7 @@ def parse(
         problems.append(ImportProblem(1, column, "this column appears more than once"))
     mapping = dict(mapping) if mapping is not None else suggest_mapping(header, framework)
     statement_ids = {s.id for s in framework.statements}
+    target_ids = {target_key(s.id): s.id for s in framework.statements} if framework.asks_target else {}
     for column in header:
         target = mapping.get(column)
         if target is None:
@@ -181,12 +193,20 @@ def parse(
                     "sector or priorities (map it, or choose to ignore it)",
                 )
             )
-        elif target not in statement_ids and target not in SPECIAL:
-            problems.append(ImportProblem(1, column, f"mapped to {target!r}, which is not in this round's questions"))
+        elif target not in statement_ids and target not in SPECIAL and target not in target_ids:
+            if target.endswith(TARGET_SUFFIX) and target[: -len(TARGET_SUFFIX)] in statement_ids:
+                problems.append(
+                    ImportProblem(1, column, "this round's framework asks one rating per statement, with no target")
+                )
+            else:
+                problems.append(
+                    ImportProblem(1, column, f"mapped to {target!r}, which is not in this round's questions")
+                )
     targets = [mapping.get(c) for c in header]
     mapped_statements = [t for t in targets if t in statement_ids]
     # The same heading twice is reported above; different headings mapped to one statement here.
-    for statement, count in Counter(mapping.get(c) for c in set(header) if mapping.get(c) in statement_ids).items():
+    mapped = (mapping.get(c) for c in set(header) if mapping.get(c) in statement_ids or mapping.get(c) in target_ids)
+    for statement, count in Counter(mapped).items():
         if count > 1:
             problems.append(ImportProblem(1, "", f"statement {statement!r} is mapped from {count} columns"))
     if not mapped_statements:
@@ -201,6 +221,7 @@ def parse(
     words = _scale_words(framework)
     columns = [(index, column, target) for index, (column, target) in enumerate(zip(header, targets, strict=True))]
     statement_columns = [(i, c, t) for i, c, t in columns if t in statement_ids]
+    target_columns = [(i, c, target_ids[t]) for i, c, t in columns if t in target_ids]
     special = {t: (i, c) for i, c, t in columns if t in (ORGANISATION, GROUP, PRIORITIES)}
     parsed = Parsed(header=header, mapping=mapping)
     more = 0
@@ -236,7 +257,7 @@ def parse(
                     group = groups.get(name.casefold())
                     if group is None:
                         problem(number, column, f"{name!r} is not one of the partnership's respondent groups")
-            values = []
+            rated: dict[str, int | None] = {}
             for index, column, statement in statement_columns:
                 cell = cells[index].strip()
                 if not cell:
@@ -245,7 +266,20 @@ def parse(
                 if key not in words:
                     problem(number, column, _off_scale(cell, key, framework.scale))
                     continue
-                values.append((statement, words[key]))
+                rated[statement] = words[key]
+            aimed: dict[str, int | None] = {}
+            for index, column, statement in target_columns:
+                cell = cells[index].strip()
+                if not cell:
+                    continue
+                key = cell.casefold()
+                if key not in words:
+                    problem(number, column, _off_scale(cell, key, framework.scale))
+                elif statement not in rated:
+                    problem(number, column, "a target needs the statement's rating for now in the same row")
+                else:
+                    aimed[statement] = words[key]
+            values = [(statement, value, aimed.get(statement)) for statement, value in rated.items()]
             chosen: list[str] = []
             if PRIORITIES in special:
                 index, column = special[PRIORITIES]
@@ -308,11 +342,13 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
             _insert(
                 cursor,
                 Answer,
-                ("id", "response", "round", "statement_id", "value", "submitted", "organisation", "group"),
+                ("id", "response", "round", "statement_id", "value", "target", "submitted", "organisation", "group"),
                 (
-                    (uuid.uuid4(), rid, round_.pk, statement, value, True, organisation, group)
+                    (uuid.uuid4(), rid, round_.pk, statement, value, target[0] if target else None, True)
+                    + (organisation, group)
                     for rid, (organisation, group, values, _chosen) in zip(ids, chunk, strict=True)
-                    for statement, value in values
+                    # (statement, rating, target), or (statement, rating) where there is no target
+                    for statement, value, *target in values
                 ),
             )
             _insert(

@@ -159,6 +159,10 @@ class Response(models.Model):
 class Answer(models.Model):
     """One rating. ``value`` is empty for "don't know".
 
+    Where the framework asks a second question (``questions`` in its file), ``target`` holds
+    where the respondent wants the partnership to be in a year, on the same scale; empty for
+    "don't know", and always empty for a framework that asks one question.
+
     The round, and the organisation and group the respondent chose, are copied here when the
     response is submitted (``submitted``), so that the results' GROUP BY reads one table through
     one covering index instead of joining a million answers to their responses.
@@ -174,6 +178,7 @@ class Answer(models.Model):
     submitted = models.BooleanField(default=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     group = models.ForeignKey(RespondentGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    target = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -124,15 +124,26 @@ def save_about(response: Response, organisation, group) -> None:
 
 
 def save_theme(
-    response: Response, framework: Framework, theme_id: str, ratings: dict[str, int | None], comment: str
+    response: Response,
+    framework: Framework,
+    theme_id: str,
+    ratings: dict[str, int | None],
+    comment: str,
+    targets: dict[str, int | None] | None = None,
 ) -> None:
-    """Replace this theme's answers and comment. ``None`` is "don't know"."""
+    """Replace this theme's answers and comment. ``None`` is "don't know". ``targets``: where
+    the framework asks for them, every statement's rating for a year's time, on the same scale."""
     theme = framework.theme(theme_id)
     expected = {statement.id for statement in theme.statements}
     if set(ratings) != expected:
         raise QuestionnaireError("The answers do not match this page's statements.")
+    if framework.asks_target:
+        if targets is None or set(targets) != expected:
+            raise QuestionnaireError("Give each statement a rating for a year's time as well as for now.")
+    elif targets:
+        raise QuestionnaireError("This framework asks for one rating of each statement.")
     allowed = set(framework.scale.values)
-    for value in ratings.values():
+    for value in [*ratings.values(), *(targets or {}).values()]:
         if value is None and framework.scale.dont_know is None:
             raise QuestionnaireError("This framework's scale has no \"don't know\": rate every statement.")
         if value is not None and value not in allowed:
@@ -144,7 +155,7 @@ def save_theme(
     # same time (PostgreSQL; SQLite's immediate transactions serialise writers anyway), and answers
     # never change once the response has been sent.
     fields = _progress(themes_done=list(dict.fromkeys([*response.themes_done, theme_id])))
-    if not sql.save_theme(response, fields, ratings, theme_id, comment):
+    if not sql.save_theme(response, fields, ratings, theme_id, comment, targets):
         raise QuestionnaireError(ALREADY_SENT)
     _touched(response, fields)
 

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import keys, questionnaire, ratelimit, sql
-from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name
+from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name, target_field_name
 from .models import Invitation, Round, RoundState
 
 COOKIE_SALT = "together.respondent"
@@ -316,8 +316,8 @@ def respondent_step(view):
             # draft's saved answers read with it, in the same statement.
             digest = keys.draft_digest(cookie[1])
             if request.method != "POST" and "theme_id" in kwargs:
-                draft, answers, comment = sql.find_draft_and_answers(digest, kwargs["theme_id"])
-                kwargs["saved"] = answers, comment
+                draft, answers, comment, targets = sql.find_draft_and_answers(digest, kwargs["theme_id"])
+                kwargs["saved"] = answers, comment, targets
             else:
                 draft = sql.find_draft(digest)
             if draft is not None and draft.round.public_id != public_id:
@@ -372,8 +372,8 @@ def about(request, round_, draft, key, context):
 @respondent_step
 @require_http_methods(["GET", "POST"])
 def theme(request, round_, draft, key, context, theme_id: str, saved=None):
-    """``saved``: the draft's answers and its comment on this theme, read with the draft (shown
-    pages only)."""
+    """``saved``: the draft's answers, its comment on this theme and its target ratings, read with
+    the draft (shown pages only)."""
     framework = round_.framework
     try:
         current = framework.theme(theme_id)
@@ -383,11 +383,18 @@ def theme(request, round_, draft, key, context, theme_id: str, saved=None):
     initial = {}
     if request.method != "POST":
         # What was saved before; a sent form shows what was sent instead, so needs none of it.
-        answers, initial["comment"] = saved
+        answers, initial["comment"], targets = saved
         for statement in current.statements:
             if statement.id in answers:
                 value = answers[statement.id]
                 initial[rating_field_name(statement.id)] = DONT_KNOW if value is None else str(value)
+                if framework.asks_target:
+                    # An empty target is "don't know" where the scale has one; otherwise not given yet.
+                    target = targets.get(statement.id)
+                    if target is not None:
+                        initial[target_field_name(statement.id)] = str(target)
+                    elif framework.scale.dont_know is not None:
+                        initial[target_field_name(statement.id)] = DONT_KNOW
     form = ThemeForm(
         request.POST if request.method == "POST" else None,
         framework=framework,
@@ -397,7 +404,9 @@ def theme(request, round_, draft, key, context, theme_id: str, saved=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            questionnaire.save_theme(draft, framework, theme_id, form.ratings(), form.cleaned_data["comment"])
+            questionnaire.save_theme(
+                draft, framework, theme_id, form.ratings(), form.cleaned_data["comment"], form.targets()
+            )
         except questionnaire.QuestionnaireError as error:
             form.add_error(None, str(error))
         else:
@@ -465,11 +474,12 @@ def check(request, round_, draft, key, context):
             response = redirect(_url(round_, "done"))
             response.delete_cookie(_cookie_name(round_), path="/")
             return response
-    answers, comments, chosen, organisation, group = sql.everything_saved(draft)
+    answers, comments, chosen, organisation, group, targets = sql.everything_saved(draft)
     language = _language()
     scale = framework.scale
     dont_know = scale.dont_know.label.get(language) if scale.dont_know else None
     levels = {level.value: f"{level.value} – {level.label.get(language)}" for level in scale.levels}
+    questions = framework.questions
     sections = []
     for item in framework.themes:
         rows = []
@@ -480,6 +490,13 @@ def check(request, round_, draft, key, context):
                 shown = dont_know
             else:
                 shown = levels[value]
+            if shown is not None and questions is not None:
+                target = targets.get(statement.id)
+                shown = [
+                    f"{questions.current.prompt.get(language)} {shown}",
+                    f"{questions.target.prompt.get(language)} "
+                    + (levels[target] if target is not None else dont_know or "–"),
+                ]
             rows.append({"statement": statement, "answer": shown})
         sections.append({"theme": item, "rows": rows, "comment": comments.get(item.id, "")})
     missing = questionnaire.missing_themes(framework, answers.keys())

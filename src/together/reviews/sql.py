@@ -118,7 +118,7 @@ class _Statements:
         # key, so its plan cannot turn into a scan of every answer as the table grows.
         nulls = ", ".join(["NULL"] * (len(self.response.fields) + len(self.round.fields) + len(self.version.fields)))
         self.draft_and_answers = (
-            f"SELECT {self.response.columns}, {self.round.columns}, {self.version.columns}, NULL, NULL, "  # noqa: S608
+            f"SELECT {self.response.columns}, {self.round.columns}, {self.version.columns}, NULL, NULL, NULL, "  # noqa: S608
             f"(SELECT c.{column(Comment, 'text')} FROM {table(Comment)} c "
             f"WHERE c.{column(Comment, 'response')} = d.{column(Response, 'id')} "
             f"AND c.{column(Comment, 'theme_id')} = %s) "
@@ -126,23 +126,25 @@ class _Statements:
             f"JOIN {table(Round)} r ON r.{column(Round, 'id')} = d.{column(Response, 'round')} "
             f"JOIN {table(FrameworkVersion)} v ON v.{version_id} = r.{pinned} "
             f"WHERE d.{column(Response, 'resume_digest')} = %s "
-            f"UNION ALL SELECT {nulls}, a.{column(Answer, 'statement_id')}, a.{column(Answer, 'value')}, NULL "
+            f"UNION ALL SELECT {nulls}, a.{column(Answer, 'statement_id')}, a.{column(Answer, 'value')}, "
+            f"a.{column(Answer, 'target')}, NULL "
             f"FROM {table(Answer)} a WHERE a.{column(Answer, 'response')} = "
             f"(SELECT {column(Response, 'id')} FROM {table(Response)} WHERE {column(Response, 'resume_digest')} = %s)"
         )
         # A theme page's saved answers and its comment in one statement: rows with a statement id
         # are answers, the row without one is the comment.
         self.answers_and_comment = (
-            f"SELECT {column(Answer, 'statement_id')}, {column(Answer, 'value')}, NULL "  # noqa: S608
-            f"FROM {table(Answer)} WHERE {column(Answer, 'response')} = %s "
-            f"UNION ALL SELECT NULL, NULL, {column(Comment, 'text')} FROM {table(Comment)} "
+            f"SELECT {column(Answer, 'statement_id')}, {column(Answer, 'value')}, {column(Answer, 'target')}, "  # noqa: S608
+            f"NULL FROM {table(Answer)} WHERE {column(Answer, 'response')} = %s "
+            f"UNION ALL SELECT NULL, NULL, NULL, {column(Comment, 'text')} FROM {table(Comment)} "
             f"WHERE {column(Comment, 'response')} = %s AND {column(Comment, 'theme_id')} = %s"
         )
-        self.answer_columns = ("id", "response", "round", "statement_id", "value", "submitted")
+        self.answer_columns = ("id", "response", "round", "statement_id", "value", "target", "submitted")
         insert_answers = f"INSERT INTO {table(Answer)} ({', '.join(column(Answer, n) for n in self.answer_columns)}) "  # noqa: S608
         replace_answers = (
             f" ON CONFLICT ({column(Answer, 'response')}, {column(Answer, 'statement_id')}) "
-            f"DO UPDATE SET {column(Answer, 'value')} = excluded.{column(Answer, 'value')}"
+            f"DO UPDATE SET {column(Answer, 'value')} = excluded.{column(Answer, 'value')}, "
+            f"{column(Answer, 'target')} = excluded.{column(Answer, 'target')}"
         )
         self.upsert_answers = insert_answers + "VALUES {rows}" + replace_answers
         self.comment_columns = ("id", "response", "theme_id", "text", "hidden")
@@ -161,15 +163,15 @@ class _Statements:
         # Everything the check-your-answers page shows, in one statement: each row is marked with
         # what it is (answer, comment, chosen theme, organisation name, group name).
         self.everything = (
-            f"SELECT 'a', {column(Answer, 'statement_id')}, {column(Answer, 'value')}, NULL "  # noqa: S608
-            f"FROM {table(Answer)} WHERE {column(Answer, 'response')} = %s "
-            f"UNION ALL SELECT 'c', {column(Comment, 'theme_id')}, NULL, {column(Comment, 'text')} "
+            f"SELECT 'a', {column(Answer, 'statement_id')}, {column(Answer, 'value')}, "  # noqa: S608
+            f"{column(Answer, 'target')}, NULL FROM {table(Answer)} WHERE {column(Answer, 'response')} = %s "
+            f"UNION ALL SELECT 'c', {column(Comment, 'theme_id')}, NULL, NULL, {column(Comment, 'text')} "
             f"FROM {table(Comment)} WHERE {column(Comment, 'response')} = %s "
-            f"UNION ALL SELECT 'p', {column(Priority, 'theme_id')}, NULL, NULL "
+            f"UNION ALL SELECT 'p', {column(Priority, 'theme_id')}, NULL, NULL, NULL "
             f"FROM {table(Priority)} WHERE {column(Priority, 'response')} = %s "
-            f"UNION ALL SELECT 'o', NULL, NULL, {column(Organisation, 'name')} "
+            f"UNION ALL SELECT 'o', NULL, NULL, NULL, {column(Organisation, 'name')} "
             f"FROM {table(Organisation)} WHERE {column(Organisation, 'id')} = %s "
-            f"UNION ALL SELECT 'g', NULL, NULL, {column(RespondentGroup, 'name')} "
+            f"UNION ALL SELECT 'g', NULL, NULL, NULL, {column(RespondentGroup, 'name')} "
             f"FROM {table(RespondentGroup)} WHERE {column(RespondentGroup, 'id')} = %s"
         )
         self.priorities = (
@@ -376,9 +378,12 @@ def find_draft(digest: str) -> Response | None:
     return response
 
 
-def find_draft_and_answers(digest: str, theme_id: str) -> tuple[Response | None, dict[str, int | None], str]:
+def find_draft_and_answers(
+    digest: str, theme_id: str
+) -> tuple[Response | None, dict[str, int | None], str, dict[str, int | None]]:
     """:func:`find_draft` and :func:`saved_answers` at once, for a theme page: the draft with its
-    round, every answer it holds, and its comment on this theme, in one statement."""
+    round, every answer it holds, its comment on this theme, and every target rating it holds
+    (statement id → target; empty where the framework asks one question), in one statement."""
     sql = _sql()
     with connection.cursor() as cursor:
         cursor.execute(sql.draft_and_answers, [theme_id, digest, digest])
@@ -387,27 +392,29 @@ def find_draft_and_answers(digest: str, theme_id: str) -> tuple[Response | None,
     # The draft's row is the one with no statement id; UNION ALL promises no order.
     drafts = [row for row in rows if row[width] is None]
     if not drafts:
-        return None, {}, ""
+        return None, {}, "", {}
     response, round_, round_.framework_version = _split(drafts[0][:width], sql.response, sql.round, sql.version)
     response.round = round_
     answers = {row[width]: row[width + 1] for row in rows if row[width] is not None}
-    return response, answers, drafts[0][width + 2] or ""
+    targets = {row[width]: row[width + 2] for row in rows if row[width] is not None}
+    return response, answers, drafts[0][width + 3] or "", targets
 
 
-def saved_answers(response: Response, theme_id: str) -> tuple[dict[str, int | None], str]:
-    """Every answer the draft holds (statement id → value, None for "don't know") and its comment
-    on this theme ("" if none)."""
+def saved_answers(response: Response, theme_id: str) -> tuple[dict[str, int | None], str, dict[str, int | None]]:
+    """Every answer the draft holds (statement id → value, None for "don't know"), its comment
+    on this theme ("" if none) and every target rating (statement id → target)."""
     sql = _sql()
     key = _prepare(Answer, "response", response.pk)
-    answers, comment = {}, ""
+    answers, comment, targets = {}, "", {}
     with connection.cursor() as cursor:
         cursor.execute(sql.answers_and_comment, [key, key, theme_id])
-        for statement_id, value, text in cursor.fetchall():
+        for statement_id, value, target, text in cursor.fetchall():
             if statement_id is None:
                 comment = text
             else:
                 answers[statement_id] = value
-    return answers, comment
+                targets[statement_id] = target
+    return answers, comment, targets
 
 
 def _touch(sql: _Statements, response: Response, fields: Mapping[str, object]) -> tuple[str, list]:
@@ -429,11 +436,15 @@ def touch(response: Response, fields: Mapping[str, object]) -> bool:
         return cursor.rowcount == 1
 
 
-def _answer_values(response: Response, ratings: Mapping[str, int | None]) -> list:
+def _answer_values(
+    response: Response, ratings: Mapping[str, int | None], targets: Mapping[str, int | None] | None = None
+) -> list:
     key = _prepare(Answer, "response", response.pk)
+    targets = targets or {}
     values: list = []
     for statement_id, value in ratings.items():
-        values += [_prepare(Answer, "id", uuid.uuid4()), key, response.round_id, statement_id, value, False]
+        target = targets.get(statement_id)
+        values += [_prepare(Answer, "id", uuid.uuid4()), key, response.round_id, statement_id, value, target, False]
     return values
 
 
@@ -458,9 +469,15 @@ def _if_draft(sql: _Statements, response: Response, fields: Mapping[str, object]
 
 
 def save_theme(
-    response: Response, fields: Mapping[str, object], ratings: Mapping[str, int | None], theme_id: str, comment: str
+    response: Response,
+    fields: Mapping[str, object],
+    ratings: Mapping[str, int | None],
+    theme_id: str,
+    comment: str,
+    targets: Mapping[str, int | None] | None = None,
 ) -> bool:
-    """Touch the draft (``fields``) and replace its answers and its comment on this theme (an
+    """Touch the draft (``fields``) and replace its answers (with their ``targets``, where the
+    framework asks for them) and its comment on this theme (an
     empty comment removes it), all or nothing; False, and nothing changed, once it is no longer a
     draft. The draft's row is written first, so a submission running at the same time waits for
     this (or this for it), and answers never change once the response has been sent."""
@@ -474,7 +491,7 @@ def save_theme(
             with connection.cursor() as cursor:
                 if ratings:
                     statement = sql.upsert_answers.format(rows=_rows(len(sql.answer_columns), len(ratings)))
-                    cursor.execute(statement, _answer_values(response, ratings))
+                    cursor.execute(statement, _answer_values(response, ratings, targets))
                 cursor.execute(sql.upsert_comment if comment else sql.delete_comment, comment_values)
         return True
 
@@ -486,28 +503,30 @@ def save_theme(
     kind = ("theme", tuple(fields), len(ratings), bool(comment))
     statement, values = _if_draft(sql, response, fields, kind, build)
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*values, *_answer_values(response, ratings), *comment_values])
+        cursor.execute(statement, [*values, *_answer_values(response, ratings, targets), *comment_values])
         return cursor.fetchone()[0] == 1
 
 
-def everything_saved(response: Response) -> tuple[dict, dict, set, str | None, str | None]:
+def everything_saved(response: Response) -> tuple[dict, dict, set, str | None, str | None, dict]:
     """For the check-your-answers page: every answer (statement id → value), every comment
-    (theme id → text), the chosen themes, and the names of the organisation and group chosen."""
+    (theme id → text), the chosen themes, the names of the organisation and group chosen, and
+    every target rating (statement id → target)."""
     sql = _sql()
     key = _prepare(Answer, "response", response.pk)
-    answers, comments, chosen, names = {}, {}, set(), {}
+    answers, comments, chosen, names, targets = {}, {}, set(), {}, {}
     with connection.cursor() as cursor:
         cursor.execute(sql.everything, [key, key, key, response.organisation_id, response.group_id])
-        for kind, item, value, text in cursor.fetchall():
+        for kind, item, value, target, text in cursor.fetchall():
             if kind == "a":
                 answers[item] = value
+                targets[item] = target
             elif kind == "c":
                 comments[item] = text
             elif kind == "p":
                 chosen.add(item)
             else:
                 names[kind] = text
-    return answers, comments, chosen, names.get("o"), names.get("g")
+    return answers, comments, chosen, names.get("o"), names.get("g"), targets
 
 
 def lock_draft(round_id: int, digest: str) -> tuple | None:

@@ -262,8 +262,9 @@ def invitations_retry(request, partnership, round_id):
     return redirect("round", partnership.pk, round_.pk)
 
 
-def _import_hint(scale) -> str:
-    """How answers may be written in an imported file, for this round's scale."""
+def _import_hint(scale, asks_target: bool = False) -> str:
+    """How answers may be written in an imported file, for this round's scale (and, where the
+    framework asks where to be in a year, its target columns)."""
     numbers = {"low": scale.minimum, "high": scale.maximum}
     if scale.dont_know is None:
         answers = _("Answers may be numbers (%(low)s to %(high)s) or the scale's labels.") % numbers
@@ -273,6 +274,11 @@ def _import_hint(scale) -> str:
         [
             str(_("One row per respondent and one column per statement, with a header row.")),
             answers,
+            *(
+                [str(_("A column headed with a statement's id and :target holds its rating for a year's time."))]
+                if asks_target
+                else []
+            ),
             str(_("Optional columns: organisation, group, priorities.")),
         ]
     )
@@ -285,9 +291,9 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": _("Choose a CSV file to upload")},
     )
 
-    def __init__(self, *args, scale, **kwargs):
+    def __init__(self, *args, scale, asks_target: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _import_hint(scale)
+        self.fields["file"].help_text = _import_hint(scale, asks_target)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -331,6 +337,7 @@ def import_upload(request, partnership, round_id):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         scale=round_.framework.scale,
+        asks_target=round_.framework.asks_target,
     )
     if request.method == "POST" and form.is_valid():
         _upload_dir().mkdir(parents=True, exist_ok=True)
@@ -389,6 +396,9 @@ def import_map(request, partnership, round_id):
         ("priorities", _("Priority themes")),
     ]
     choices += [(s.id, s.text.en) for s in framework.statements]
+    if framework.asks_target:
+        target = framework.questions.target.prompt.en
+        choices += [(importer.target_key(s.id), f"{s.text.en} ({target})") for s in framework.statements]
     problems, more = [], 0
     if request.method == "POST":
         mapping = {column: request.POST.get(f"column-{index}", "") for index, column in enumerate(header)}

@@ -129,6 +129,10 @@ def rating_fields(form) -> str:
 
     The same markup as ``govuk/radios.html``; written out here because a theme page draws about
     thirty radios, and the template engine was the slowest part of answering one.
+
+    Where the framework asks two questions of each statement (now, and in a year), the statement
+    is a heading with its guidance under it, then one group of radios per question; each group's
+    legend starts with the statement, hidden on screen, so a screen reader announces both.
     """
     parts = []
     escaped_choices = {}  # the statements of a page share one scale: escape its options once
@@ -150,6 +154,20 @@ def rating_fields(form) -> str:
             )
         if field.errors:
             described.append(f"{auto_id}-error")
+        legend = conditional_escape(field.label)
+        statement_text = getattr(field.field, "statement_text", None)
+        if statement_text is not None:
+            hidden = conditional_escape(statement_text)
+            legend = f'<span class="govuk-visually-hidden">{hidden} – </span>{legend}'
+            if field.field.first:
+                heading = f'<h2 class="govuk-heading-s govuk-!-margin-bottom-2">{hidden}</h2>'
+                if field.field.guidance:
+                    heading += (
+                        f'<div id="{auto_id}-guidance" class="govuk-hint">{conditional_escape(field.field.guidance)}'
+                        "</div>"
+                    )
+                    described.insert(0, f"{auto_id}-guidance")
+                parts.append(heading)
         aria = f' aria-describedby="{" ".join(described)}"' if described else ""
         choices = tuple(field.field.choices)
         options = escaped_choices.get(choices)
@@ -172,7 +190,7 @@ def rating_fields(form) -> str:
         parts.append(
             f'<div class="{group_class}"><fieldset class="govuk-fieldset"{aria}>'
             f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
-            f"{conditional_escape(field.label)}</legend>{hint}{errors}"
+            f"{legend}</legend>{hint}{errors}"
             f'<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">{"".join(items)}</div>'
             f"</fieldset></div>"
         )
@@ -354,7 +372,10 @@ def answer_summaries(sections, round_) -> str:
         )
         for row in section["rows"]:
             statement = row["statement"]
-            answer = escape(row["answer"]) if row["answer"] else not_answered
+            if isinstance(row["answer"], list):  # two questions: a line for each
+                answer = "<br>".join(escape(line) for line in row["answer"])
+            else:
+                answer = escape(row["answer"]) if row["answer"] else not_answered
             hidden = your_answer_to % {"s": escape(statement.text.en)}
             parts.append(
                 f'  <div class="govuk-summary-list__row">\n'
