@@ -32,3 +32,10 @@ def test_a_short_framework_is_a_few_minutes_and_long_one_warns():
     assert long.minutes > WARN_MINUTES
     assert len(long.warnings) == 2
     assert "86 statements" in long.warnings[0]
+
+
+def test_a_framework_asking_now_and_in_a_year_counts_two_ratings_a_statement():
+    health = load_framework_file(SHIPPED.parent / "partnership-health-check.yaml")
+    assert health.questions is not None
+    assert estimate(health).minutes == estimate(health, ratings_per_statement=2).minutes
+    assert estimate(health).minutes > estimate(health, ratings_per_statement=1).minutes

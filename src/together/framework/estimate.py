@@ -55,13 +55,17 @@ class Estimate:
         return found
 
 
-def estimate(framework, ratings_per_statement: int = 1, guidance_shown: bool = True) -> Estimate:
+def estimate(framework, ratings_per_statement: int | None = None, guidance_shown: bool = True) -> Estimate:
     """Estimate answering time for ``framework`` (a :class:`~together.framework.schema.Framework`).
 
     ``ratings_per_statement`` is 2 when each statement asks both where things are now and where
-    they should be. The questionnaire shows each statement's guidance beside it, so by default
-    it counts as read; ``guidance_shown=False`` leaves it out.
+    they should be; by default it is read from the framework's ``questions``. The questionnaire
+    shows each statement's guidance beside it, so by default it counts as read;
+    ``guidance_shown=False`` leaves it out.
     """
+    if ratings_per_statement is None:
+        # A framework that asks where things are now and where they should be rates each statement twice.
+        ratings_per_statement = 2 if getattr(framework, "asks_target", False) else 1
     seconds = FIXED_SECONDS
     count = 0
     for theme in framework.themes:
