@@ -250,3 +250,33 @@ def test_unreadable_and_non_utf8_files(tmp_path, capsys):
         f"{tmp_path / 'missing.yaml'}:1: (file): cannot be read: No such file or directory",
         f"{latin}:2: (file): is not UTF-8 text: save the file with UTF-8 encoding",
     ]
+
+
+def test_a_long_framework_is_valid_with_warnings_on_its_length(tmp_path, capsys):
+    import sys
+
+    from tests.conftest import FRAMEWORK_FILE
+    from together.framework import load_framework_file
+    from together.framework.yamlwrite import to_yaml
+
+    shipped = load_framework_file(FRAMEWORK_FILE)
+    # Twice the themes under new ids: 86 statements, well over both limits.
+    copies = [
+        theme.model_copy(
+            update={
+                "id": f"{theme.id}-again",
+                "statements": [s.model_copy(update={"id": f"{s.id}-again"}) for s in theme.statements],
+                "suggested_actions": [a.model_copy(update={"id": f"{a.id}-again"}) for a in theme.suggested_actions],
+            }
+        )
+        for theme in shipped.themes
+    ]
+    long = tmp_path / "long.yaml"
+    long.write_text(to_yaml(shipped.model_copy(update={"themes": [*shipped.themes, *copies]})))
+    assert validate_files([str(long), str(FRAMEWORK_FILE)], out=sys.stdout, err=sys.stderr) == 0
+    captured = capsys.readouterr()
+    warnings = captured.err.splitlines()
+    assert len(warnings) == 2, captured.err
+    assert warnings[0].startswith(f"{long}: warning: 86 statements: over 60")
+    assert warnings[1].startswith(f"{long}: warning: about ") and "over 25" in warnings[1]
+    assert str(FRAMEWORK_FILE) not in captured.err, "the shipped framework is within both limits"

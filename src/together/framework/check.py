@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .estimate import estimate
 from .loader import FrameworkInvalid, Problem, load_framework_file
 from .schema import Framework
 from .xlsx import MAX_BYTES as MAX_XLSX_BYTES
@@ -65,6 +66,9 @@ def validate_files(paths: Iterable[str], out: TextIO, err: TextIO) -> int:
             f"{_count(framework.exemplars(), 'exemplar')})",
             file=out,
         )
+        # Valid but long: said, not refused (a partnership may choose a long review knowingly).
+        for warning in estimate(framework).warnings:
+            print(f"{path}: warning: {warning}", file=err)
     return status
 
 
