@@ -385,7 +385,7 @@ def apply(
     for (cell, heading), count in unknown_names.most_common():
         index = next(i for i, c in located.items() if c.heading == heading)
         problems.append(
-            f"{cell!r} ({count} rows, column {heading!r}) is not one of the partnership's "
+            f"{cell!r} ({count} row{'s' if count != 1 else ''}, column {heading!r}) is not one of the partnership's "
             f"{kinds.get(index, 'names')}s: map it, or add it to the partnership"
         )
     problems.extend(row_problems)

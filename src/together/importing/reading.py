@@ -117,7 +117,8 @@ def decode(data: bytes) -> tuple[str, str]:
             )
         else:
             name = ENCODING_NAMES[encoding]
-            message = f"the file says it is {name} but byte {error.start + 1:,} is not: save it again"
+            at = error.start + 1 + (3 if encoding == "utf-8-sig" else 0)  # the decoder counts after the mark
+            message = f"the file says it is {name} but byte {at:,} is not: save it again"
         raise Unreadable([message]) from None
     if encoding.startswith("utf-16"):
         text = text.removeprefix("\ufeff")
