@@ -64,3 +64,14 @@ def test_an_organisation_the_partnership_lacks_is_named():
         "'Elsewhere Council' (1 row, column 'Organisation') is not one of the partnership's organisations: "
         "map it, or add it to the partnership"
     ]
+
+
+def test_the_importing_package_runs_without_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import together.importing.mapping, together.importing.reading; "
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
