@@ -201,8 +201,9 @@ class Command(BaseCommand):
         unsure = [c for c in chosen.columns if c.use not in ("ignore", "drop") and (c.confidence or 0) < 1]
         for column in unsure[:20]:
             self.stdout.write(
-                f"  check column {column.column} {column.heading!r}: {column.use} {column.target} "
-                f"({column.how}, confidence {column.confidence})"
+                f"  check column {column.column} {column.heading!r}: "
+                + " ".join(filter(None, (column.use, column.target)))
+                + f" ({column.how}, confidence {column.confidence})"
             )
         for column in chosen.columns:
             if column.use == "drop":
