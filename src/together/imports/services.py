@@ -105,15 +105,19 @@ def _already(round_: Round, sha256: str) -> bool:
 ALREADY = "This file has already been imported into this round."
 
 
-def start(raw, round_: Round, *, file_name: str, user=None, mapping=None, source: str = "") -> ImportBatch:
+def start(
+    raw, round_: Round, *, file_name: str, user=None, mapping=None, source: str = "", sha256: str = ""
+) -> ImportBatch:
     """Record a pending batch for the file, if the round can take it now; nothing is read yet.
 
-    ``source`` is the path :func:`run_import` reads the file from. Raises :class:`ImportRefused`."""
+    ``source`` is the path :func:`run_import` reads the file from. ``sha256`` is the checksum of
+    the file as uploaded, when ``raw`` is what was prepared from it (another tool's export,
+    mapped); otherwise ``raw``'s own. Raises :class:`ImportRefused`."""
     discard_stale()
     reason = refusal(round_)
     if reason:
         raise ImportRefused(reason)
-    sha256 = checksum(raw)
+    sha256 = sha256 or checksum(raw)
     if _already(round_, sha256):
         raise ImportRefused(_(ALREADY))
     lines = _line_count(raw)
@@ -181,13 +185,14 @@ def import_file(
     mapping=None,
     progress: Callable[[int], None] | None = None,
     stored_progress: Callable[[int], None] | None = None,
+    sha256: str = "",
 ) -> ImportBatch:
     """Check, parse and store an open file as one batch, all or nothing, before returning.
 
     Raises :class:`ImportRefused` when the round cannot take it, or
     :class:`~together.reviews.importer.ImportInvalid` listing what is wrong with the file; then
     nothing is kept, not even the failed batch."""
-    batch = start(raw, round_, file_name=file_name, user=user, mapping=mapping)
+    batch = start(raw, round_, file_name=file_name, user=user, mapping=mapping, sha256=sha256)
     _write(batch, raw, progress, stored_progress)
     if batch.state == BatchState.COMPLETE:
         return batch
