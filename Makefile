@@ -18,13 +18,14 @@ DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3 \
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install system assets chromium demo serve test test-postgres lint format bench clean
+.PHONY: help install system assets chromium demo serve test test-postgres lint format bench clean messages
 
 help:
 	@echo "make demo           set everything up and serve a demo on http://$(HOST):$(PORT)"
 	@echo "make test           install what the tests need; run ruff and the whole test suite"
 	@echo "make test-postgres  the same against a throwaway PostgreSQL cluster"
 	@echo "make bench          run the benchmarks; results go to bench/results/"
+	@echo "make messages       bring the Welsh catalogue up to date with the code and compile it"
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -42,6 +43,12 @@ src/together/static/build/app.css: node_modules/.installed scripts/build-assets.
 	npm run --silent build
 
 install: $(VENV)/.installed assets system
+
+# The Welsh catalogue: new strings are added (untranslated, for a translator), unused ones dropped,
+# and the compiled .mo Django reads is rebuilt. tests/unit/test_welsh_catalogue.py checks all three.
+messages: install
+	cd src/together && DEBUG=true ../../$(BIN)/together makemessages -l cy --no-obsolete --verbosity 0
+	cd src/together && DEBUG=true ../../$(BIN)/together compilemessages -l cy --verbosity 0
 
 system:
 	@scripts/ensure-system-packages.sh

@@ -3,7 +3,9 @@
 # PDF reports; nginx, which the container tests run in front of the service with
 # deploy/nginx/default.conf.template (tests/integration/test_container.py); and redis-server,
 # which the tests start on a free port of their own (tests/redis_server.py) to run two instances
-# with REDIS_URL (tests/integration/test_instances.py) and the rate limits' Redis store.
+# with REDIS_URL (tests/integration/test_instances.py) and the rate limits' Redis store; and GNU
+# gettext, whose tools build and check the Welsh catalogue (`make messages`,
+# tests/unit/test_welsh_catalogue.py).
 set -euo pipefail
 
 missing=()
@@ -15,6 +17,9 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
 fi
 if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
   missing+=(redis-server)
+fi
+if ! command -v msgattrib >/dev/null 2>&1; then
+  missing+=(gettext)
 fi
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
@@ -31,4 +36,4 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
   exit 0
 fi
-echo "WARNING: ${missing[*]} missing. PDF reports need Pango, the container tests nginx and the Redis tests redis-server; install them with: sudo apt-get install ${missing[*]}" >&2
+echo "WARNING: ${missing[*]} missing. PDF reports need Pango, the container tests nginx and the Redis tests redis-server, the Welsh catalogue gettext; install them with: sudo apt-get install ${missing[*]}" >&2
