@@ -1,8 +1,9 @@
 """A leader's own review, answered alone and read by nobody else.
 
 Kept apart from partnerships on purpose: these tables have no link to a partnership, round,
-response or account, and nothing that builds a partnership's results (``results/``,
-``releases/``, reports, exports, the API) reads them. A solo review is found only by a keyed
+response or account (except :class:`KeptReview`, made only when a signed-in leader asks to keep
+their review beside a partnership they start from it), and nothing that builds a partnership's
+results (``results/``, ``releases/``, reports, exports, the API) reads them. A solo review is found only by a keyed
 hash of the private link's token (:mod:`.links`); the token itself is never stored. No name,
 email address, internet address or account is stored with it, and its dates are kept to the day.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +64,24 @@ class SoloNote(models.Model):
 
     def __str__(self) -> str:
         return self.theme_id
+
+
+class KeptReview(models.Model):
+    """A sent solo review its leader chose to keep beside the partnership they started from it.
+
+    Made only when a signed-in leader asks to invite their partners to the same review: then, and
+    only then, the review is tied to their account and to the new round, so that "how I saw it then"
+    can be shown to them alone beside the round's results. None of its answers is copied into the
+    round. It goes when the review does (deleted by its owner or at the end of its retention), when
+    the account goes, or when the round does."""
+
+    review = models.OneToOneField(SoloReview, on_delete=models.CASCADE, related_name="kept")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey("reviews.Round", on_delete=models.CASCADE, related_name="+")
+    kept_on = models.DateField(editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "round"], name="solo_kept_once_per_round")]
+
+    def __str__(self) -> str:
+        return "Kept solo review"

@@ -15,7 +15,7 @@ from together.frameworks import services as frameworks
 from together.frameworks.models import FrameworkVersion
 
 from . import lifecycle, links
-from .models import SoloAnswer, SoloNote, SoloReview, SoloState
+from .models import KeptReview, SoloAnswer, SoloNote, SoloReview, SoloState
 
 MAX_NOTE = 2000
 
@@ -127,3 +127,41 @@ def delete(review: SoloReview) -> None:
     lifecycle.next_state(review.state, "delete")
     with transaction.atomic():
         SoloReview.objects.filter(pk=review.pk).delete()
+
+
+def to_partnership(review: SoloReview, user, *, name: str, place: str, round_name: str):
+    """Start a partnership from a sent solo review: the partnership, owned by ``user``, and a draft
+    round on the same framework version, with the review kept beside that round for ``user`` alone.
+
+    None of the review's answers or notes goes into the round: the round's results are only what
+    its respondents send. Returns the new round."""
+    from together.partnerships.services import create_partnership
+    from together.reviews import keys
+    from together.reviews.models import Round
+
+    if review.state != SoloState.SENT:
+        raise SoloError("Send your review before you invite your partners to the same one.")
+    with transaction.atomic():
+        locked = SoloReview.objects.select_for_update().get(pk=review.pk)
+        if KeptReview.objects.filter(review=locked).exists():
+            raise SoloError("You have already started a partnership from this review.")
+        partnership = create_partnership(user, name=name, place=place)
+        round_ = Round.objects.create(
+            partnership=partnership,
+            name=round_name,
+            framework_version=locked.framework_version,
+            open_link_code=keys.new_key(),
+        )
+        KeptReview.objects.create(review=locked, user=user, round=round_, kept_on=timezone.localdate())
+    return round_
+
+
+def kept_for(user, round_id: int) -> KeptReview | None:
+    """The solo review ``user`` kept beside this round, if any: nobody else's is ever found."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        KeptReview.objects.select_related("review__framework_version")
+        .filter(user=user, round_id=round_id, review__expires_on__gte=timezone.localdate())
+        .first()
+    )

@@ -13,4 +13,7 @@ urlpatterns = [
     path("review/report/", views.report_page, name="solo-report"),
     path("review/report.pdf", views.report_page, {"fmt": "pdf"}, name="solo-report-pdf"),
     path("review/delete/", views.delete, name="solo-delete"),
+    path("review/together/", views.together, name="solo-together"),
+    path("then/<int:round_id>/", views.then, name="solo-then"),
+    path("then/<int:round_id>/report.pdf", views.then, {"fmt": "pdf"}, name="solo-then-pdf"),
 ]

@@ -15,11 +15,14 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,6 +30,7 @@ from together.reviews import ratelimit
 from together.reviews.forms import DONT_KNOW, ThemeForm, rating_field_name
 
 from . import report, services
+from .forms import TogetherForm
 from .models import SoloState
 
 COOKIE = "solo-review"
@@ -285,3 +289,55 @@ def delete(request, review):
 @private
 def deleted(request):
     return render(request, "solo/deleted.html", _context())
+
+
+@private_form
+@with_review
+@require_http_methods(["GET", "POST"])
+def together(request, review):
+    """ "Invite my partners to answer the same review": a partnership and a draft round on the same
+    framework version, for a signed-in leader. Their own answers are not carried into it."""
+    if review.state != SoloState.SENT:
+        return redirect("solo-review")
+    if hasattr(review, "kept"):
+        return render(request, "solo/together_done.html", _context(review=review, kept=review.kept))
+    if not request.user.is_authenticated:
+        return render(request, "solo/together.html", _context(review=review, sign_in_first=True))
+    form = TogetherForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.to_partnership(
+                review,
+                request.user,
+                name=form.cleaned_data["name"],
+                place=form.cleaned_data["place"],
+                round_name=form.cleaned_data["round_name"],
+            )
+        except services.SoloError:
+            return redirect("solo-together")
+        messages.success(
+            request,
+            _(
+                "Partnership and draft round created. Your own answers are not part of the round: "
+                "add your partner organisations, then open the round to invite people."
+            ),
+        )
+        return redirect("round", round_.partnership_id, round_.pk)
+    return render(request, "solo/together.html", _context(review=review, form=form))
+
+
+@private
+@login_required
+def then(request, round_id: int, fmt: str = "html"):
+    """The solo review a leader kept beside a round they started from it: for them alone."""
+    kept = services.kept_for(request.user, round_id)
+    if kept is None:
+        raise Http404
+    review = kept.review
+    if fmt == "pdf":
+        response = HttpResponse(report.pdf(review), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="how-i-saw-it-then.pdf"'
+        return response
+    return render(
+        request, "solo/report.html", _context(**report.context(review), kept=kept, round=kept.round, then=True)
+    )
