@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "together.messaging",
     "together.jobs",
     "together.solo",
+    "together.feedback",
     "django_tasks",
     "django_tasks_db",
     "axes",
