@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "together.jobs",
     "together.solo",
     "together.feedback",
+    "together.paper",
     "django_tasks",
     "django_tasks_db",
     "axes",

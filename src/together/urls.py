@@ -66,6 +66,7 @@ partnership_urls = [
     path("rounds/<id:round_id>/files/<id:file_id>/", prepared_files.progress, name="prepared-file"),
     path("rounds/<id:round_id>/files/<id:file_id>/download", prepared_files.download, name="prepared-file-download"),
     path("rounds/<id:round_id>/you-said-we-did/", feedback.edit, name="you-said-we-did-edit"),
+    path("rounds/<id:round_id>/paper/", include("together.paper.urls")),
     path("rounds/<id:round_id>/workshop/", results.workshop, name="workshop"),
     path("rounds/<id:round_id>/workshop/<id:step>/", results.workshop, name="workshop-step"),
     path("rounds/<id:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),

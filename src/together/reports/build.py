@@ -299,6 +299,13 @@ def pdf_from_html(markup: str) -> bytes:
     return HTML(string=markup, base_url=None, url_fetcher=_no_fetch).write_pdf(pdf_variant=PDF_VARIANT)
 
 
+def paper_styles() -> SafeString:
+    """The paper questionnaire's stylesheet, inline in its PDF (the HTML version links it)."""
+    from django.contrib.staticfiles import finders
+
+    return mark_safe(Path(finders.find("css/paper.css")).read_text(encoding="utf-8"))  # noqa: S308 - our own file
+
+
 def report_styles() -> SafeString:
     """The report's stylesheet, for a document that carries it inline."""
     return _styles()
