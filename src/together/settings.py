@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "together.solo",
     "together.feedback",
     "together.paper",
+    "together.engagement",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -47,6 +47,7 @@ partnership_urls = [
     path("rounds/<id:round_id>/import/columns/", reviews.import_map, name="import-map"),
     path("rounds/<id:round_id>/import/<int:batch_id>/remove/", reviews.import_remove, name="import-remove"),
     path("rounds/<id:round_id>/import/<int:batch_id>/", reviews.import_progress, name="import-progress"),
+    path("engagement/", include("together.engagement.urls")),
     path("actions/", actions.action_plan, name="actions"),
     path("actions/new/", actions.action_form, name="action-new"),
     path("actions/export.<str:fmt>", actions.action_export, name="actions-export"),

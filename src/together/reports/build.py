@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from together.actions.models import Action
 from together.analysis.change import DECLINED, IMPROVED
 from together.analysis.figures import percent, rounded
+from together.engagement import services as engagement
 from together.releases.services import Released
 from together.results import charts
 from together.results.changes import earlier_releases, since_previous
@@ -57,6 +58,7 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
         .order_by("theme_id", "due_date", "title")
     )
     data["actions"] = actions
+    data["engagement"] = engagement.for_round(round_)
     if not results.visible:
         return data
     themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
