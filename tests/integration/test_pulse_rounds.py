@@ -160,3 +160,23 @@ def test_change_between_a_full_round_and_a_pulse_uses_only_the_statements_both_a
     # The report says the same.
     report = client.get(f"/partnerships/{partnership.pk}/rounds/{pulse.pk}/report/").content.decode()
     assert "This round was a pulse" in report and "only on the 12 statements both rounds asked" in report
+
+
+def test_the_library_checks_an_uploaded_short_form_and_shows_its_size(client, facilitator, framework_version):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.unit.test_framework_short_form import TWO_THEMES, marked
+    from together.frameworks.models import LibraryFramework
+
+    partnership = make_partnership(facilitator)
+    client.force_login(facilitator)
+    url = f"/partnerships/{partnership.pk}/frameworks/upload/"
+    refused = client.post(url, {"file": SimpleUploadedFile("pulse.yaml", TWO_THEMES.encode())})
+    assert refused.status_code == 200
+    assert "theme &#x27;two&#x27; has no statement in the short form" in refused.content.decode()
+    assert not LibraryFramework.objects.filter(framework_id="pulse-test").exists()
+    accepted = client.post(url, {"file": SimpleUploadedFile("pulse.yaml", marked(TWO_THEMES, "two-a").encode())})
+    assert accepted.status_code == 302
+    draft = client.get(accepted["Location"]).content.decode()
+    assert "Short form, for pulse rounds" in draft and "2 statements, about" in draft
+    assert "the short form has 2 statements, fewer than the 8 to 14 a pulse works best with" in draft
