@@ -2,7 +2,6 @@
 
 import io
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -15,7 +14,6 @@ from together.framework.check import validate_files
 from together.framework.estimate import estimate
 from together.framework.xlsx import read_xlsx, write_xlsx
 from together.framework.yamlwrite import to_yaml
-from together.results.changes import shared_statements
 
 SHIPPED = load_framework_file(FRAMEWORK_FILE)
 SHIPPED_TEXT = Path(FRAMEWORK_FILE).read_text()
@@ -221,17 +219,17 @@ def test_the_documented_choice_is_the_files():
 # --- Comparing a pulse with a full round ---------------------------------------------------------
 
 
-def _round(framework, pulse: bool):
-    return SimpleNamespace(framework=framework.short_form() if pulse else framework, is_pulse=pulse)
+def _asked(framework, pulse: bool) -> list[str]:
+    return [s.id for s in (framework.short_form() if pulse else framework).statements]
 
 
 def test_a_pulse_and_a_full_round_share_only_the_short_form():
-    full, pulse = _round(SHIPPED, False), _round(SHIPPED, True)
+    full, pulse = _asked(SHIPPED, False), _asked(SHIPPED, True)
     short = {s.id for s in SHIPPED.statements if s.short_form}
-    assert shared_statements([full, pulse]) == short
-    assert shared_statements([pulse, full, full]) == short
-    assert shared_statements([full, full]) == {s.id for s in SHIPPED.statements}
-    assert shared_statements([]) == set()
+    assert changes.shared_statements([full, pulse]) == short
+    assert changes.shared_statements([pulse, full, full]) == short
+    assert changes.shared_statements([full, full]) == set(full)
+    assert changes.shared_statements([]) == set()
 
 
 def test_a_theme_compared_between_a_pulse_and_a_full_round_uses_only_shared_statements():
@@ -239,8 +237,8 @@ def test_a_theme_compared_between_a_pulse_and_a_full_round_uses_only_shared_stat
     its statement 3. On the shared statement that is an improvement; over every statement of the
     full round it would look like a decline."""
     theme = SHIPPED.theme("political-support")
-    full, pulse = _round(SHIPPED, False), _round(SHIPPED, True)
-    ids = [s.id for s in theme.statements if s.id in shared_statements([full, pulse])]
+    shared = changes.shared_statements([_asked(SHIPPED, False), _asked(SHIPPED, True)])
+    ids = [s.id for s in theme.statements if s.id in shared]
     assert ids == ["political-support-public"]
     before = {s.id: Histogram((0, 10, 0, 0, 0) if s.id in ids else (0, 0, 0, 10, 0), 0) for s in theme.statements}
     before["political-support-public"] = Histogram((0, 8, 2, 0, 0), 0)

@@ -73,10 +73,7 @@ def asked(round_) -> set[str]:
 
 def shared_statements(rounds) -> set[str]:
     """The statements every one of ``rounds`` asked, the only ones they are compared on."""
-    rounds = list(rounds)
-    if not rounds:
-        return set()
-    return set.intersection(*(asked(r) for r in rounds))
+    return changes.shared_statements(asked(r) for r in rounds)
 
 
 def trend_label(round_) -> str:
