@@ -50,6 +50,7 @@ def test_members_see_their_partnerships_rounds_results_and_actions(client, world
     pid, rid = world["partnership"].pk, world["round"].pk
     rounds = get(client, f"/api/v1/partnerships/{pid}/rounds/", token).json()
     assert rounds[0]["responses"] == 6 and rounds[0]["results_visible_to_you"] is False
+    assert rounds[0]["kind"] == "full"
     # No results while the round runs, for anyone.
     refused = get(client, f"/api/v1/rounds/{rid}/results/", token)
     assert refused.status_code == 403 and "when the round closes" in refused.json()["detail"]

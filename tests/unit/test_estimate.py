@@ -30,8 +30,19 @@ def test_a_short_framework_is_a_few_minutes_and_long_one_warns():
     long = estimate(many)
     assert long.statements > WARN_STATEMENTS
     assert long.minutes > WARN_MINUTES
-    assert len(long.warnings) == 2
+    # Doubling the themes doubles the short form too, past what a pulse works best with.
+    assert len(long.warnings) == 3
     assert "86 statements" in long.warnings[0]
+    assert long.warnings[2] == "the short form has 24 statements, more than the 8 to 14 a pulse works best with"
+
+
+def test_shipped_short_form_is_twelve_statements_and_about_fifteen_minutes():
+    framework = load_framework_file(SHIPPED)
+    assert estimate(framework).short_form == 12
+    pulse = estimate(framework.short_form())
+    assert pulse.statements == 12
+    assert pulse.minutes == 15
+    assert pulse.minutes < estimate(framework).minutes
 
 
 def test_a_framework_asking_now_and_in_a_year_counts_two_ratings_a_statement():

@@ -71,6 +71,7 @@ def test_the_written_workbook_has_every_sheet_with_headings():
         "Guidance (English)",
         "Guidance (Welsh)",
         "Findings",
+        "Short form",
     ]
     assert [cell.value for cell in statements[2]][:3] == [
         "purpose",
@@ -308,7 +309,7 @@ def test_a_missing_column_is_reported_once_not_for_every_row():
         book["Statements"].delete_cols(3)  # Statement (English)
 
     assert problems(edited(edit)) == [
-        "f.xlsx:Statements!G1: (heading): no column headed 'Statement (English)': add it to row 1"
+        "f.xlsx:Statements!H1: (heading): no column headed 'Statement (English)': add it to row 1"
     ]
 
 
@@ -316,7 +317,7 @@ def test_a_missing_theme_id_column_on_a_theme_sheet_is_reported_once():
     def edit(book):
         book["Statements"].delete_cols(1)
 
-    assert problems(edited(edit)) == ["f.xlsx:Statements!G1: (heading): no column headed 'Theme id': add it to row 1"]
+    assert problems(edited(edit)) == ["f.xlsx:Statements!H1: (heading): no column headed 'Theme id': add it to row 1"]
 
 
 def test_sheet_problems():

@@ -27,7 +27,7 @@ and "no clear change" otherwise.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from scipy.special import stdtrit
@@ -99,6 +99,14 @@ def statement_change(before: Histogram, after: Histogram, threshold: int) -> Cha
         return None
     v1, v2 = first[1] ** 2, second[1] ** 2
     return Change(first[0], second[0], math.sqrt(v1 + v2), welch_df(v1, before.answered, v2, after.answered))
+
+
+def shared_statements(asked: Iterable[Iterable[str]]) -> set[str]:
+    """The statements every round asked, given each round's statement ids: the only ones rounds
+    are compared on, theme by theme. A pulse asks its framework's short form, so a pulse and a
+    full review share at most the short form; no rounds share nothing."""
+    sets = [set(ids) for ids in asked]
+    return set.intersection(*sets) if sets else set()
 
 
 def theme_change(

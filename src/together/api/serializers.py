@@ -27,6 +27,10 @@ class RoundSerializer(serializers.ModelSerializer):
         help_text="Submitted responses; null for viewers while fewer than the threshold have responded.",
     )
     results_visible_to_you = serializers.BooleanField()
+    kind = serializers.CharField(
+        help_text="full (every statement) or pulse (only the framework's short form, whose statements its "
+        "results cover)."
+    )
 
     class Meta:
         model = Round
@@ -34,6 +38,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "state",
+            "kind",
             "closes_on",
             "framework",
             "framework_version",

@@ -24,6 +24,10 @@ FIXED_SECONDS = 120
 # Above either of these the validator warns: respondents stop before the end.
 WARN_STATEMENTS = 60
 WARN_MINUTES = 25
+# A short form (for pulse rounds) outside this range is allowed, but said: fewer statements say
+# little about a theme, more stop being quick.
+SHORT_FORM_FEWEST = 8
+SHORT_FORM_MOST = 14
 
 _WORD = re.compile(r"\w+")
 
@@ -38,6 +42,8 @@ def _words(text) -> int:
 class Estimate:
     statements: int
     minutes: int
+    # How many statements the framework's short form has (0: it has none).
+    short_form: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -51,6 +57,12 @@ class Estimate:
             found.append(
                 f"about {self.minutes} minutes to answer: over {WARN_MINUTES}, many respondents will stop before "
                 "the end"
+            )
+        if self.short_form and not SHORT_FORM_FEWEST <= self.short_form <= SHORT_FORM_MOST:
+            side = "fewer" if self.short_form < SHORT_FORM_FEWEST else "more"
+            found.append(
+                f"the short form has {self.short_form} statements, {side} than the {SHORT_FORM_FEWEST} to "
+                f"{SHORT_FORM_MOST} a pulse works best with"
             )
         return found
 
@@ -78,7 +90,12 @@ def estimate(framework, ratings_per_statement: int | None = None, guidance_shown
             if guidance_shown:
                 words += _words(getattr(statement, "guidance", None))
             seconds += words * 60 / WORDS_PER_MINUTE + SECONDS_TO_RATE * ratings_per_statement
-    return Estimate(statements=count, minutes=_round_minutes(seconds))
+    marked = sum(1 for statement in _statements(framework) if getattr(statement, "short_form", False))
+    return Estimate(statements=count, minutes=_round_minutes(seconds), short_form=marked)
+
+
+def _statements(framework):
+    return [statement for theme in framework.themes for statement in theme.statements]
 
 
 def _round_minutes(seconds: float) -> int:

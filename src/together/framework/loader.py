@@ -132,6 +132,8 @@ _FRIENDLY = {
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "list_type": "must be a list",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
     "greater_than_equal": "must be {ge} or more",
     "literal_error": "must be {expected}",
     "string_pattern_mismatch": ("must be an id of lowercase letters, digits and hyphens, starting with a letter"),

@@ -8,6 +8,9 @@ from pydantic import BaseModel
 
 from .schema import MAX_LEVELS, MIN_LEVELS, Framework, Text
 
+# A framework's short form, where it has one, asks this many statements of every theme.
+SHORT_FORM_PER_THEME = (1, 2)
+
 Found = tuple[tuple[str | int, ...], str]
 
 
@@ -17,6 +20,7 @@ def check_rules(framework: Framework) -> Iterator[Found]:
     yield from _findings(framework)
     yield from translation_claims(framework)
     yield from _priorities(framework)
+    yield from _short_form(framework)
 
 
 def _scale(framework: Framework) -> Iterator[Found]:
@@ -169,3 +173,24 @@ def _priorities(framework: Framework) -> Iterator[Found]:
             f"asks respondents to choose {asked} priority themes, but the framework has only "
             f"{len(framework.themes)} theme(s): give a number from 1 to {len(framework.themes)}",
         )
+
+
+def _short_form(framework: Framework) -> Iterator[Found]:
+    """A short form, where statements are marked as one, must ask every theme, briefly."""
+    if not framework.has_short_form:
+        return
+    least, most = SHORT_FORM_PER_THEME
+    for t_index, theme in enumerate(framework.themes):
+        marked = [s_index for s_index, statement in enumerate(theme.statements) if statement.short_form]
+        if len(marked) < least:
+            yield (
+                ("themes", t_index, "statements"),
+                f"theme {theme.id!r} has no statement in the short form: mark {least} or {most} of its statements "
+                "short_form: true, since a pulse asks about every theme",
+            )
+        elif len(marked) > most:
+            yield (
+                ("themes", t_index, "statements", marked[most], "short_form"),
+                f"theme {theme.id!r} has {len(marked)} statements in the short form: mark at most {most}, "
+                "the ones that best stand for the theme",
+            )

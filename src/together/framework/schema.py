@@ -154,6 +154,10 @@ class Statement(_Strict):
     text: Text
     guidance: Text | None = None
     findings: list[Slug] = Field(default_factory=list)
+    # Part of the framework's short form, the statements a pulse round asks (see
+    # Framework.short_form). Left out of the content when false, so files written before the
+    # short form existed keep their content hash.
+    short_form: bool = Field(default=False, exclude_if=lambda marked: not marked)
 
 
 class Theme(_Strict):
@@ -202,6 +206,23 @@ class Framework(_Strict):
     @property
     def statements(self) -> list[Statement]:
         return [statement for theme in self.themes for statement in theme.statements]
+
+    @property
+    def has_short_form(self) -> bool:
+        """Whether the framework marks statements as its short form, so a pulse round can ask it."""
+        return any(statement.short_form for statement in self.statements)
+
+    def short_form(self) -> Framework:
+        """The framework as a pulse round asks it: every theme, with only its short-form
+        statements. Everything else (scale, questions, exemplars, actions) is as in the full form.
+        Only for a framework that has a short form (the rules then give every theme one or two)."""
+        if not self.has_short_form:
+            raise ValueError(f"the framework {self.id!r} has no short form")
+        themes = [
+            theme.model_copy(update={"statements": [s for s in theme.statements if s.short_form]})
+            for theme in self.themes
+        ]
+        return self.model_copy(update={"themes": themes})
 
     def statement(self, statement_id: str) -> Statement:
         for statement in self.statements:

@@ -60,9 +60,10 @@ Path_ = tuple[str | int, ...]
 class Column:
     """A column of a sheet: its heading in row 1 and where its values go in a row's object.
 
-    ``kind`` is ``text`` (any text), ``number`` (a whole number) or ``ids`` (ids separated by
-    commas, making a list). Text fields in two languages are two columns, ``… (English)`` with
-    a path ending in ``en`` and ``… (Welsh)`` with a path ending in ``cy``.
+    ``kind`` is ``text`` (any text), ``number`` (a whole number), ``ids`` (ids separated by
+    commas, making a list) or ``flag`` (``yes``, or empty for no). Text fields in two languages
+    are two columns, ``… (English)`` with a path ending in ``en`` and ``… (Welsh)`` with a path
+    ending in ``cy``.
     """
 
     heading: str
@@ -157,6 +158,7 @@ SHEETS: tuple[Sheet, ...] = (
             *_two_languages("Statement", "text"),
             *_two_languages("Guidance", "guidance"),
             Column("Findings", ("findings",), "ids", 32),
+            Column("Short form", ("short_form",), "flag", 14),
         ),
         in_theme=True,
         note="One row per statement; each names its theme by the theme's id.",
@@ -758,6 +760,8 @@ def _value(column: Column, value: Any, where: _Where, name: str, report: _Report
             f"holds a formula ({value.text[:40]}), which is never worked out: type the value itself into the cell",
         )
         return None
+    if column.kind == "flag":
+        return _flag(value, where, name, report)
     if isinstance(value, bool):
         report.add(where, name, f"holds the true/false value {str(value).upper()}: type the text itself")
         return None
@@ -792,6 +796,25 @@ def _value(column: Column, value: Any, where: _Where, name: str, report: _Report
     return text
 
 
+FLAG_YES = {"yes", "y", "true", "x"}
+FLAG_NO = {"", "no", "n", "false"}
+
+
+def _flag(value: Any, where: _Where, name: str, report: _Report) -> bool | None:
+    """A yes-or-empty cell: True for yes, None (left out) for empty or no."""
+    if isinstance(value, bool):
+        return True if value else None
+    if isinstance(value, _Formula):
+        report.add(where, name, f"holds a formula ({value.text[:40]}): type yes, or leave the cell empty")
+        return None
+    text = _text_of(value).strip().casefold()
+    if text in FLAG_YES:
+        return True
+    if text not in FLAG_NO:
+        report.add(where, name, f"must be yes or left empty, not {_text_of(value).strip()!r}")
+    return None
+
+
 # --- Writing ----------------------------------------------------------------------------------
 
 _HEADING_FONT = Font(bold=True)
@@ -820,6 +843,8 @@ HELP_TEXT = (
     "Findings, Exemplars and Actions: research behind the framework, places that show a theme in practice, "
     "and suggested first steps. Statements name the findings they cover in their Findings column, "
     "separated by commas.",
+    "Short form (optional, on the Statements sheet): type yes for the statements a short pulse round asks. "
+    "If any statement says yes, every theme needs one or two; 8 to 14 in all works best.",
     "",
     "Ids are short names that never change: lowercase letters, digits and hyphens, starting with a letter "
     "(for example shared-purpose). Keep a statement's id when you polish its wording; give it a new id "
@@ -898,6 +923,8 @@ def _get(item: dict[str, Any], column: Column) -> Any:
         value = value.get(key) if isinstance(value, dict) else None
     if column.kind == "ids" and isinstance(value, list):
         return ", ".join(value)
+    if column.kind == "flag":
+        return "yes" if value else None
     return value
 
 

@@ -71,7 +71,8 @@ def _version(entry, number: int):
 
 def _summary(framework) -> dict:
     found = estimate(framework)
-    return {"statements": found.statements, "minutes": found.minutes, "warnings": found.warnings}
+    pulse = estimate(framework.short_form()) if framework.has_short_form else None
+    return {"statements": found.statements, "minutes": found.minutes, "warnings": found.warnings, "pulse": pulse}
 
 
 # The pages, written once

@@ -6,7 +6,11 @@ viewer never sees an unpublished round's figures and nothing is read live. The a
 
 Only rounds of the same framework family (the same framework id) are compared or shown in a
 trend: two versions of one framework share most statement ids and are compared on those, but
-another framework's themes and statements mean something else, whatever their ids."""
+another framework's themes and statements mean something else, whatever their ids.
+
+A pulse round asks only its framework's short form (see ``Round.framework``), so comparing it
+with a full round, or showing both in a trend, uses only the statements both asked: a theme
+score over two statements is not comparable with one over five."""
 
 from __future__ import annotations
 
@@ -55,6 +59,26 @@ class Since:
     trend_rounds: list = field(default_factory=list)
     framework_title: object = None  # the framework family compared, as its Text title
     other_frameworks: int = 0  # earlier rounds left out because they used another framework
+    # One of the two rounds compared was a pulse and the other a full review.
+    pulse_compared: bool = False
+    # When the trend mixes pulses and full reviews: how many statements every round in it asked,
+    # the only ones its theme scores are worked out from. None when it does not mix them.
+    trend_shared_count: int | None = None
+
+
+def asked(round_) -> set[str]:
+    """The ids of the statements a round asked: its framework's, or its short form's for a pulse."""
+    return {statement.id for statement in round_.framework.statements}
+
+
+def shared_statements(rounds) -> set[str]:
+    """The statements every one of ``rounds`` asked, the only ones they are compared on."""
+    return changes.shared_statements(asked(r) for r in rounds)
+
+
+def trend_label(round_) -> str:
+    """A round's name as a trend shows it, saying when it was a pulse."""
+    return _("%(name)s (pulse)") % {"name": round_.name} if round_.is_pulse else round_.name
 
 
 def since_previous(released: Released, earlier: list[Released], trend_charts: bool = True) -> Since:
@@ -75,7 +99,7 @@ def since_previous(released: Released, earlier: list[Released], trend_charts: bo
     if previous is not None:
         compare_at = max(threshold, previous.threshold)
         before = previous.statement_histograms()
-        shared = {s.id for s in framework.statements} & {s.id for s in previous.round.framework.statements}
+        shared = shared_statements([round_, previous.round])
         actions = list(
             Action.objects.filter(partnership=round_.partnership)
             .exclude(theme_id="")
@@ -98,13 +122,18 @@ def since_previous(released: Released, earlier: list[Released], trend_charts: bo
                 }
             )
         since.same_version = previous.round.framework_version_id == round_.framework_version_id
+        since.pulse_compared = previous.round.is_pulse != round_.is_pulse
         since.shared_count = len(shared)
     # Trends over every round the reader may see, oldest first.
     series = [(r.round, r.statement_histograms(), max(threshold, r.threshold)) for r in earlier]
     series.append((round_, current, threshold))
+    in_trend = None
+    if len({r.is_pulse for r, _h, _at in series}) > 1:
+        in_trend = shared_statements(r for r, _h, _at in series)
+        since.trend_shared_count = len(in_trend)
     for theme in framework.themes:
-        ids = [s.id for s in theme.statements]
-        points = [(r.name, changes.theme_score(ids, h, at)) for r, h, at in series]
+        ids = [s.id for s in theme.statements if in_trend is None or s.id in in_trend]
+        points = [(trend_label(r), changes.theme_score(ids, h, at)) for r, h, at in series]
         since.trends.append(
             {
                 "theme": theme,

@@ -357,6 +357,8 @@ def change(request, partnership, round_id):
     if since.previous is not None:
         context["same_version"] = since.same_version
         context["shared_count"] = since.shared_count
+        context["pulse_compared"] = since.pulse_compared
+    context["trend_shared_count"] = since.trend_shared_count
     context["rows"] = since.rows
     context["trends"] = since.trends
     context["trend_rounds"] = since.trend_rounds

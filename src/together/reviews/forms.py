@@ -6,7 +6,7 @@ from together.framework import Framework
 from together.partnerships.models import Organisation, RespondentGroup
 
 from . import sql
-from .models import Round
+from .models import Round, RoundKind
 
 DONT_KNOW = "dk"
 
@@ -28,10 +28,12 @@ class RoundForm(forms.ModelForm):
         help_texts = {"name": _("For example, Spring 2027 review.")}
         error_messages = {"name": {"required": _("Enter a name for the round")}}
 
-    def __init__(self, *args, frameworks=None, **kwargs):
-        """``frameworks``: the library entries a new round may use (none when editing a round)."""
+    def __init__(self, *args, frameworks=None, version=None, **kwargs):
+        """``frameworks``: the library entries a new round may use (none when editing a round);
+        ``version``: the version the round will pin, when not the chosen entry's current one."""
         super().__init__(*args, **kwargs)
         self.frameworks = list(frameworks or [])
+        self.version = version
         if self.frameworks:
             self.fields = {
                 "framework": forms.TypedChoiceField(
@@ -42,6 +44,18 @@ class RoundForm(forms.ModelForm):
                     widget=forms.RadioSelect,
                     error_messages={"required": _("Choose the framework this round asks about")},
                     help_text=_("The round keeps the version shown, even if a newer one is published later."),
+                ),
+                "kind": forms.ChoiceField(
+                    label=_("Full review or pulse?"),
+                    choices=RoundKind.choices,
+                    initial=RoundKind.FULL,
+                    # Left out (a script posting the older form), a round is a full review.
+                    required=False,
+                    widget=forms.RadioSelect,
+                    help_text=_(
+                        "A pulse asks only the framework's short form, one or two statements a theme, for a "
+                        "quick check between full reviews. Only frameworks with a short form offer it."
+                    ),
                 ),
                 **self.fields,
             }
@@ -56,6 +70,21 @@ class RoundForm(forms.ModelForm):
         if chosen not in {entry.pk for entry in self.frameworks}:
             raise forms.ValidationError(_("Choose one of the frameworks listed"))
         return chosen
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or RoundKind.FULL
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == RoundKind.PULSE and cleaned.get("framework") is not None:
+            framework = (self.version or self.chosen_entry().current).framework
+            if not framework.has_short_form:
+                self.add_error(
+                    "kind",
+                    _("The %(title)s has no short form, so a pulse cannot ask it: choose a full review")
+                    % {"title": framework.title.en},
+                )
+        return cleaned
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data.get("closes_on")
@@ -225,6 +254,9 @@ class ThemeForm(forms.Form):
         self.theme = framework.theme(theme_id)
         # A form's own dict of shared, never-changed fields (see _theme_fields).
         self.fields = dict(_theme_fields(framework, theme_id, language))
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or RoundKind.FULL
 
     def clean(self):
         cleaned = super().clean()

@@ -37,6 +37,17 @@ class RoundState(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+class RoundKind(models.TextChoices):
+    """A full review asks every statement; a pulse asks only the framework's short form."""
+
+    FULL = "full", _("Full review")
+    PULSE = "pulse", _("Pulse")
+
+
+# A framework version's short form, by its content hash: worked out once per process.
+_short_forms: dict[str, object] = {}
+
+
 class Round(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="rounds")
     name = models.CharField(_("name"), max_length=120)
@@ -51,6 +62,8 @@ class Round(models.Model):
     )
     closes_on = models.DateField(_("closing date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Chosen when the round is created, and fixed once it opens, as its framework version is.
+    kind = models.CharField(max_length=8, choices=RoundKind.choices, default=RoundKind.FULL, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -60,14 +73,27 @@ class Round(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding and self.state != RoundState.DRAFT:
-            pinned = Round.objects.filter(pk=self.pk).values_list("framework_version_id", flat=True).first()
-            if pinned is not None and pinned != self.framework_version_id:
+            pinned = Round.objects.filter(pk=self.pk).values_list("framework_version_id", "kind").first()
+            if pinned is not None and pinned != (self.framework_version_id, self.kind):
                 raise ValueError("the questions of a round cannot change once it has opened")
         super().save(*args, **kwargs)
 
     @property
     def framework(self):
-        return self.framework_version.framework
+        """The framework as this round asks it: the whole framework for a full review, its short
+        form for a pulse. Questionnaire, results, releases and reports all read the round's
+        statements from here, so a pulse's never include a statement it did not ask."""
+        version = self.framework_version
+        if self.kind != RoundKind.PULSE:
+            return version.framework
+        short = _short_forms.get(version.content_hash)
+        if short is None:
+            short = _short_forms[version.content_hash] = version.framework.short_form()
+        return short
+
+    @property
+    def is_pulse(self) -> bool:
+        return self.kind == RoundKind.PULSE
 
     @property
     def accepting_answers(self) -> bool:

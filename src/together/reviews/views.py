@@ -44,11 +44,19 @@ def round_create(request, partnership):
         round_ = form.save(commit=False)
         round_.partnership = partnership
         round_.framework_version = form.chosen_entry().current
+        round_.kind = form.cleaned_data["kind"]
         round_.open_link_code = keys.new_key()
         round_.save()
         messages.success(request, _("Round created. Check the details, then open it when you are ready."))
         return redirect("round", partnership.pk, round_.pk)
-    options = [(entry, estimate(entry.current.framework)) for entry in entries]
+    options = [
+        (
+            entry,
+            estimate(entry.current.framework),
+            estimate(entry.current.framework.short_form()) if entry.current.framework.has_short_form else None,
+        )
+        for entry in entries
+    ]
     return render(
         request,
         "reviews/round_create.html",

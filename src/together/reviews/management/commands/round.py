@@ -32,6 +32,11 @@ class Command(BaseCommand):
         )
         create.add_argument("--version", type=int, metavar="N", help="A published version; without it, the current.")
         create.add_argument("--open-link", action="store_true", help="Accept answers through the open link.")
+        create.add_argument(
+            "--pulse",
+            action="store_true",
+            help="A pulse: ask only the framework's short form (it must have one). Without it, a full review.",
+        )
 
     def handle(self, *args, action, **options):
         from together.reviews import keys
@@ -53,19 +58,24 @@ class Command(BaseCommand):
                 "closes_on": options["closes"].isoformat(),
                 "open_link_enabled": "on" if options["open_link"] else "",
                 "framework": str(entry.pk),
+                "kind": "pulse" if options["pulse"] else "full",
             },
             frameworks=[entry],
+            version=version,
         )
         if not form.is_valid():
             messages = [f"{field}: {error}" for field, errors in form.errors.items() for error in errors]
-            raise CommandError("; ".join(messages).replace("closes_on:", "--closes:"), returncode=2)
+            message = "; ".join(messages).replace("closes_on:", "--closes:").replace("kind:", "--pulse:")
+            raise CommandError(message, returncode=2)
         round_ = form.save(commit=False)
         round_.partnership = partnership
         round_.framework_version = version
+        round_.kind = form.cleaned_data["kind"]
         round_.open_link_code = keys.new_key()
         round_.save()
+        kind = f"pulse round ({len(round_.framework.statements)} short-form statements)" if round_.is_pulse else "round"
         self.stdout.write(
-            f"created draft round {round_.pk} {round_.name!r} for {partnership.name}, asking {version} "
+            f"created draft {kind} {round_.pk} {round_.name!r} for {partnership.name}, asking {version} "
             f"({'shared' if entry.shared else 'partnership'} framework)"
         )
         if round_.open_link_enabled:
