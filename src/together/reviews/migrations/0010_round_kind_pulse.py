@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0008_answer_target"),
+        ("reviews", "0009_response_channel"),
     ]
 
     operations = [
