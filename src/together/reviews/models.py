@@ -146,6 +146,11 @@ class Response(models.Model):
     # Whether closing has moved this sent response's rows to a place drawn at random (see
     # together.reviews.reseal); a round's results wait until all of its responses are sealed.
     sealed = models.BooleanField(default=False, db_default=False, editable=False)
+    # The language the answers were sent in ("en" or "cy"): the language of the page the
+    # respondent sent them from. Nothing else about the respondent's browser is kept.
+    language = models.CharField(
+        max_length=2, choices=[("en", "English"), ("cy", "Cymraeg")], default="en", db_default="en", editable=False
+    )
 
     class Meta:
         ordering = ["id"]

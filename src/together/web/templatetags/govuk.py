@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from together.framework.schema import Text
+from together.web import languages
 
 register = template.Library()
 
@@ -357,6 +358,7 @@ def answer_summaries(sections, round_) -> str:
     slowest part of that page: about fifty rows). ``sections`` is what ``respond.check`` builds.
     """
     language = get_language() or "en"
+    start = f"{languages.prefix(language)}/respond/{round_.public_id}/"
     change = escape(gettext("Change"))
     not_answered = f'<strong class="govuk-tag govuk-tag--red">{escape(gettext("Not answered"))}</strong>'
     your_comment = escape(gettext("Your comment"))
@@ -366,7 +368,7 @@ def answer_summaries(sections, round_) -> str:
     parts = []
     for section in sections:
         theme = section["theme"]
-        href = f"/respond/{round_.public_id}/theme/{escape(theme.id)}/?return=check"
+        href = f"{start}theme/{escape(theme.id)}/?return=check"
         parts.append(
             f'<h2 class="govuk-heading-m">{_tr_html(theme.title, language)}</h2>\n<dl class="govuk-summary-list">\n'
         )
@@ -376,7 +378,7 @@ def answer_summaries(sections, round_) -> str:
                 answer = "<br>".join(escape(line) for line in row["answer"])
             else:
                 answer = escape(row["answer"]) if row["answer"] else not_answered
-            hidden = your_answer_to % {"s": escape(statement.text.en)}
+            hidden = your_answer_to % {"s": _tr_html(statement.text, language)}
             parts.append(
                 f'  <div class="govuk-summary-list__row">\n'
                 f'    <dt class="govuk-summary-list__key">{_tr_html(statement.text, language)}</dt>\n'
@@ -386,7 +388,7 @@ def answer_summaries(sections, round_) -> str:
                 f"  </div>\n"
             )
         comment = linebreaksbr(section["comment"], autoescape=True) or no_comment
-        hidden = your_comment_on % {"t": escape(theme.title.en)}
+        hidden = your_comment_on % {"t": _tr_html(theme.title, language)}
         parts.append(
             f'  <div class="govuk-summary-list__row">\n'
             f'    <dt class="govuk-summary-list__key">{your_comment}</dt>\n'
