@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from together.framework import Framework
 from together.partnerships.models import Organisation, RespondentGroup
+from together.web.languages import text as framework_text
 
 from . import sql
 from .models import Round
@@ -37,7 +38,7 @@ class RoundForm(forms.ModelForm):
                 "framework": forms.TypedChoiceField(
                     label=_("Which framework should this round ask about?"),
                     coerce=int,
-                    choices=[(entry.pk, entry.current.framework.title.en) for entry in self.frameworks],
+                    choices=[(entry.pk, framework_text(entry.current.framework.title)) for entry in self.frameworks],
                     initial=self.frameworks[0].pk,
                     widget=forms.RadioSelect,
                     error_messages={"required": _("Choose the framework this round asks about")},

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from together.frameworks import services as frameworks
 from together.partnerships.access import READ, RUN, can_run, member_required
+from together.web.languages import text as framework_text
 
 from . import invitations, lifecycle
 from .forms import InvitationUploadForm, RoundForm
@@ -395,10 +396,10 @@ def import_map(request, partnership, round_id):
         ("group", _("Respondent group")),
         ("priorities", _("Priority themes")),
     ]
-    choices += [(s.id, s.text.en) for s in framework.statements]
+    choices += [(s.id, framework_text(s.text)) for s in framework.statements]
     if framework.asks_target:
-        target = framework.questions.target.prompt.en
-        choices += [(importer.target_key(s.id), f"{s.text.en} ({target})") for s in framework.statements]
+        target = framework_text(framework.questions.target.prompt)
+        choices += [(importer.target_key(s.id), f"{framework_text(s.text)} ({target})") for s in framework.statements]
     problems, more = [], 0
     if request.method == "POST":
         mapping = {column: request.POST.get(f"column-{index}", "") for index, column in enumerate(header)}

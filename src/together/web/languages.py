@@ -21,6 +21,11 @@ WELSH = "cy"
 ENGLISH = "en"
 RESPONSE_LANGUAGES = (ENGLISH, WELSH)
 
+# Each language is named in itself, and the offer to answer in it is made in it: these words are
+# always shown in their own language, whatever the page's, so they are not in the catalogue.
+LANGUAGE_NAMES = {ENGLISH: "English", WELSH: "Cymraeg"}
+ANSWER_IN = {ENGLISH: "Answer in English", WELSH: "Atebwch yn Gymraeg"}
+
 
 def page_language(language: str | None = None) -> str:
     """ "cy" or "en": the two-letter language of a page (English for any "en-…" variant)."""
@@ -63,7 +68,8 @@ def other_language(request) -> dict[str, str]:
         target = f"{target}?{query}"
     return {
         "language": other,
-        "name": "English" if other == ENGLISH else "Cymraeg",
+        "name": LANGUAGE_NAMES[other],
+        "answer": ANSWER_IN[other],
         "href": target,
     }
 
@@ -110,3 +116,12 @@ def _from_this_service(request) -> bool:
     if not referer:
         return False
     return urlsplit(referer).netloc == request.get_host()
+
+
+def text(field, language: str | None = None) -> str:
+    """Framework text (a :class:`~together.framework.schema.Text`) in the reader's language, or
+    in English where it has no Welsh: the one way views and exports pick it. Templates use the
+    ``tr`` filter, which also marks English on a Welsh page."""
+    if field is None:
+        return ""
+    return field.get(page_language(language))

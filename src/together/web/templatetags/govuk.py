@@ -36,6 +36,27 @@ def tr(text: Text) -> str:
 
 
 @register.filter
+def entered(value) -> str:
+    """Text someone typed in English (an organisation's or a partnership's name), marked as
+    English on a Welsh page so that screen readers pronounce it as English."""
+    if value is None or value == "":
+        return ""
+    if languages.page_language() == languages.WELSH:
+        return format_html('<span lang="en">{}</span>', value)
+    return conditional_escape(value)
+
+
+@register.filter
+def group_name(group) -> str:
+    """The name of a group in the results: an organisation or a respondent group, as someone
+    typed it (marked as English on a Welsh page), or a sector or "not said", in the page's words."""
+    key = getattr(group, "key", None)
+    if isinstance(key, int) and not isinstance(key, bool):
+        return entered(group.label)
+    return conditional_escape(group.label)
+
+
+@register.filter
 def tr_plain(text: Text) -> str:
     """Framework text in the reader's language, without markup (for page titles)."""
     if text is None:
