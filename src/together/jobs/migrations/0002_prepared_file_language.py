@@ -5,26 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_initial'),
-        ('partnerships', '0002_alter_memberinvitation_token_digest'),
-        ('reviews', '0009_response_language'),
+        ("jobs", "0001_initial"),
+        ("partnerships", "0002_alter_memberinvitation_token_digest"),
+        ("reviews", "0009_response_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='preparedfile',
-            name='one_unfinished_file_per_person',
+            model_name="preparedfile",
+            name="one_unfinished_file_per_person",
         ),
         migrations.AddField(
-            model_name='preparedfile',
-            name='language',
-            field=models.CharField(db_default='en', default='en', max_length=2),
+            model_name="preparedfile",
+            name="language",
+            field=models.CharField(db_default="en", default="en", max_length=2),
         ),
         migrations.AddConstraint(
-            model_name='preparedfile',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['queued', 'building'])), fields=('user', 'round', 'kind', 'role', 'language'), name='one_unfinished_file_per_person'),
+            model_name="preparedfile",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["queued", "building"])),
+                fields=("user", "round", "kind", "role", "language"),
+                name="one_unfinished_file_per_person",
+            ),
         ),
     ]
