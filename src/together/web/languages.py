@@ -78,7 +78,8 @@ class RememberLanguage:
     """Remembers the language of the page read in Django's language cookie, and opens the home
     address in the remembered language when it is typed or bookmarked (see the module's text).
 
-    Comes after LocaleMiddleware. Sets the cookie only when it changes: most pages send none.
+    Comes after LocaleMiddleware. Sets the cookie only when it changes, and not at all for someone
+    who has only read in English: most pages send none.
     """
 
     def __init__(self, get_response):
@@ -97,7 +98,9 @@ class RememberLanguage:
         response = self.get_response(request)
         language = page_language()
         content_type = response.get("Content-Type", "")
-        if remembered != language and response.status_code == 200 and content_type.startswith("text/html"):
+        # Someone who has only ever read in English is sent no cookie at all.
+        changed = remembered != language and (remembered is not None or language == WELSH)
+        if changed and response.status_code == 200 and content_type.startswith("text/html"):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 language,
