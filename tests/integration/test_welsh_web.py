@@ -1,7 +1,9 @@
 """The service in Welsh and English: "/cy/…" and "/…", the toggle, the remembered language, the
 respondent's language, and framework text in the reader's language with English marked."""
 
+import csv
 import html
+import io
 import re
 
 import pytest
@@ -11,9 +13,15 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
-from tests.integration.helpers import complete_questionnaire, make_partnership, make_round
+from tests.integration import test_report
+from tests.integration.helpers import complete_questionnaire, make_partnership, make_round, released
 from together.framework.schema import Text
+from together.jobs import services as prepared_files
+from together.partnerships.models import Membership, Role
+from together.reports import build, exports
 from together.reviews import invitations
 from together.reviews.models import Response, ResponseState
 
@@ -218,3 +226,48 @@ def test_a_questionnaire_page_makes_as_many_queries_in_welsh_as_in_english(round
         counts[prefix] = len(queries)
     assert counts[""] == counts["/cy"]
     print("theme page queries:", counts)
+
+
+# Reports and files
+
+
+report_round = test_report.round_  # the report tests' closed round
+
+
+def test_the_pdf_report_in_welsh_holds_the_frameworks_welsh_and_declares_it(report_round):
+    framework = report_round.framework
+    with translation.override("cy"):
+        reader = PdfReader(io.BytesIO(build.pdf(released(report_round))))
+    assert str(reader.trailer["/Root"]["/Lang"]) == "cy"
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert framework.themes[0].title.cy in text
+    assert framework.themes[0].summary.cy[:60] in text
+    assert framework.themes[0].title.en not in text
+
+
+def test_the_workbook_and_csv_are_in_the_readers_language(report_round):
+    framework = report_round.framework
+    with translation.override("cy"):
+        rows = list(csv.DictReader(io.StringIO(exports.results_csv(released(report_round)).decode("utf-8-sig"))))
+        book = load_workbook(io.BytesIO(exports.workbook(released(report_round))))
+    theme_row = next(r for r in rows if r["level"] == "theme" and r["breakdown"] == "all")
+    assert theme_row["text"] == framework.theme(theme_row["id"]).title.cy
+    # The CSV's column names are for programs, the same in both languages.
+    assert "share_1" in rows[0] and "mean" in rows[0]
+    sheet = book.worksheets[0]
+    texts = {cell.value for row in sheet.iter_rows(min_row=2) for cell in row}
+    assert framework.themes[0].title.cy in texts
+
+
+def test_a_file_prepared_in_the_background_is_made_in_the_language_it_was_asked_in(report_round, facilitator):
+    Membership.objects.update_or_create(
+        partnership=report_round.partnership, user=facilitator, defaults={"role": Role.OWNER}
+    )
+    with translation.override("cy"):
+        welsh = prepared_files.ask(report_round, "data.xlsx", user=facilitator, role=Role.OWNER)
+    english = prepared_files.ask(report_round, "data.xlsx", user=facilitator, role=Role.OWNER)
+    assert (welsh.language, english.language) == ("cy", "en") and welsh.pk != english.pk
+    made = prepared_files.make(welsh.pk)
+    book = load_workbook(io.BytesIO(prepared_files.content(made)))
+    texts = {cell.value for row in book.worksheets[0].iter_rows(min_row=2) for cell in row}
+    assert report_round.framework.themes[0].title.cy in texts
