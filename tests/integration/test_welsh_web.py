@@ -265,7 +265,8 @@ def test_a_file_prepared_in_the_background_is_made_in_the_language_it_was_asked_
     )
     with translation.override("cy"):
         welsh = prepared_files.ask(report_round, "data.xlsx", user=facilitator, role=Role.OWNER)
-    english = prepared_files.ask(report_round, "data.xlsx", user=facilitator, role=Role.OWNER)
+    with translation.override("en-gb"):
+        english = prepared_files.ask(report_round, "data.xlsx", user=facilitator, role=Role.OWNER)
     assert (welsh.language, english.language) == ("cy", "en") and welsh.pk != english.pk
     made = prepared_files.make(welsh.pk)
     book = load_workbook(io.BytesIO(prepared_files.content(made)))
