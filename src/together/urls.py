@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from together.accounts import passwords
 from together.actions import views as actions
 from together.api import pages as api_pages
+from together.feedback import views as feedback
 from together.frameworks import urls as library
 from together.jobs import views as prepared_files
 from together.operator import public as signup
@@ -48,6 +49,7 @@ partnership_urls = [
     path("rounds/<id:round_id>/import/columns/", reviews.import_map, name="import-map"),
     path("rounds/<id:round_id>/import/<int:batch_id>/remove/", reviews.import_remove, name="import-remove"),
     path("rounds/<id:round_id>/import/<int:batch_id>/", reviews.import_progress, name="import-progress"),
+    path("engagement/", include("together.engagement.urls")),
     path("actions/", actions.action_plan, name="actions"),
     path("actions/new/", actions.action_form, name="action-new"),
     path("actions/export.<str:fmt>", actions.action_export, name="actions-export"),
@@ -66,6 +68,8 @@ partnership_urls = [
     path("rounds/<id:round_id>/export/<str:name>", reports.export, name="export"),
     path("rounds/<id:round_id>/files/<id:file_id>/", prepared_files.progress, name="prepared-file"),
     path("rounds/<id:round_id>/files/<id:file_id>/download", prepared_files.download, name="prepared-file-download"),
+    path("rounds/<id:round_id>/you-said-we-did/", feedback.edit, name="you-said-we-did-edit"),
+    path("rounds/<id:round_id>/paper/", include("together.paper.urls")),
     path("rounds/<id:round_id>/workshop/", results.workshop, name="workshop"),
     path("rounds/<id:round_id>/workshop/<id:step>/", results.workshop, name="workshop-step"),
     path("rounds/<id:round_id>/results/comments/<uuid:comment_id>/", results.moderate, name="results-moderate"),
@@ -123,6 +127,7 @@ urlpatterns += language_patterns(
     path("resume/<uuid:public_id>/<str:key>/", respond.resume, name="respond-resume"),
     path("respond/<uuid:public_id>/", include(respond_urls)),
     path("respond/<uuid:public_id>/done/", respond.done, name="respond-done"),
+    path("respond/<uuid:public_id>/you-said-we-did/", feedback.summary, name="you-said-we-did"),
     path("solo/", include("together.solo.urls")),
 )
 

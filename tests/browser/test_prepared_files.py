@@ -34,7 +34,8 @@ def test_a_large_rounds_pdf_is_followed_then_downloaded(page, facilitator, large
     assert_accessible(page)
 
     run_ready_tasks()  # what together worker does beside the web server
-    page.get_by_role("link", name="Check again").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Check again").click()
     assert page.locator("h1").inner_text() == "Your file is ready"
     assert_accessible(page)
     with page.expect_download() as downloading:
@@ -52,7 +53,8 @@ def test_a_large_rounds_pdf_is_followed_then_downloaded(page, facilitator, large
     page.get_by_role("link", name="The report (PDF)").click()
     page.wait_for_url("**/files/*/")
     run_ready_tasks()
-    page.get_by_role("link", name="Check again").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Check again").click()
     assert page.title().startswith("Error: Your file could not be made")
     assert "could not be made. Something went wrong while it was being made (MemoryError)." in (
         page.locator(".govuk-error-summary").inner_text()

@@ -248,3 +248,21 @@ def test_some_themes_show_more_disagreement_than_others(closed_round):
     }
     for theme_id in demo.DISAGREEMENT:
         assert spread[theme_id] > statistics.median(spread.values())
+
+
+def test_the_open_round_has_paper_forms_and_the_partnership_its_engagement_and_feedback(demo_output, client):
+    from together.engagement.models import EngagementNote
+    from together.feedback.models import Summary
+    from together.paper.models import EntryState, PaperEntry
+    from together.reviews.models import Channel
+
+    round_ = Round.objects.get(name="Autumn 2026 review")
+    assert round_.responses.filter(state=ResponseState.SUBMITTED, channel=Channel.PAPER).count() == 6
+    assert PaperEntry.objects.filter(round=round_, state=EntryState.AWAITING_CHECK).count() == 1
+    assert EngagementNote.objects.count() == 3
+    assert EngagementNote.objects.filter(actions__isnull=False).count() == 2
+    published = Round.objects.get(name="Spring 2025 review")
+    summary = Summary.objects.get(round=published)
+    assert summary.written and summary.items.count() == 3
+    page = client.get(f"/respond/{published.public_id}/you-said-we-did/")
+    assert page.status_code == 200 and "Eastfield" in page.content.decode()

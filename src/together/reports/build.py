@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from together.actions.models import Action
 from together.analysis.change import DECLINED, IMPROVED
 from together.analysis.figures import percent, rounded
+from together.engagement import services as engagement
 from together.releases.services import Released
 from together.results import charts
 from together.results.changes import earlier_releases, since_previous
@@ -61,6 +62,7 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
         .order_by("theme_id", "due_date", "title")
     )
     data["actions"] = actions
+    data["engagement"] = engagement.for_round(round_)
     if not results.visible:
         return data
     themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
@@ -304,6 +306,13 @@ def pdf_from_html(markup: str) -> bytes:
 
     # Only the document's own markup is rendered: no fetching of outside resources.
     return HTML(string=markup, base_url=None, url_fetcher=_no_fetch).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def paper_styles() -> SafeString:
+    """The paper questionnaire's stylesheet, inline in its PDF (the HTML version links it)."""
+    from django.contrib.staticfiles import finders
+
+    return mark_safe(Path(finders.find("css/paper.css")).read_text(encoding="utf-8"))  # noqa: S308 - our own file
 
 
 def report_styles() -> SafeString:

@@ -125,6 +125,11 @@ class ResponseState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Paper")
+
+
 class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
@@ -146,6 +151,10 @@ class Response(models.Model):
     # Whether closing has moved this sent response's rows to a place drawn at random (see
     # together.reviews.reseal); a round's results wait until all of its responses are sealed.
     sealed = models.BooleanField(default=False, db_default=False, editable=False)
+    # How the answers came: through the questionnaire, or keyed in from a returned paper form.
+    channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.ONLINE, db_default=Channel.ONLINE, editable=False
+    )
     # The language the answers were sent in ("en" or "cy"): the language of the page the
     # respondent sent them from. Nothing else about the respondent's browser is kept.
     language = models.CharField(

@@ -473,6 +473,12 @@ def check(request, round_, draft, key, context):
     if request.method == "POST":
         if not ratelimit.allow(request, "respond", settings.RESPONSE_RATE_LIMIT):
             return _limited(request)
+        copy_of = None
+        if request.POST.get("copy") == "yes":
+            # A copy for this device was asked for: read it before sending, from the draft.
+            from together.feedback import copy
+
+            copy_of = copy.snapshot(round_, draft)
         try:
             questionnaire.submit(round_, key, _language())
         except questionnaire.LinkClosed:
@@ -485,6 +491,10 @@ def check(request, round_, draft, key, context):
         else:
             response = redirect(_url(round_, "done"))
             response.delete_cookie(_cookie_name(round_), path="/")
+            if copy_of is not None:
+                from together.feedback import copy
+
+                copy.keep(response, round_, copy_of)
             return response
     answers, comments, chosen, organisation, group, targets = sql.everything_saved(draft)
     language = _language()
@@ -530,8 +540,21 @@ def check(request, round_, draft, key, context):
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def done(request, public_id):
     round_ = sql.find_round(public_id=public_id)
     if round_ is None:
         raise Http404
-    return render(request, "respond/done.html", {"round": round_, "partnership": round_.partnership})
+    copy = None
+    if request.COOKIES.get(f"copy-{round_.public_id.hex}"):
+        # The respondent asked to see what they sent: from their own browser's cookie only.
+        from together.feedback import copy as copies
+
+        if request.method == "POST":
+            response = redirect(_url(round_, "done"))
+            copies.forget(response, round_)
+            return response
+        copy = copies.read(request, round_, _language())
+    elif request.method == "POST":
+        return redirect(_url(round_, "done"))
+    return render(request, "respond/done.html", {"round": round_, "partnership": round_.partnership, "copy": copy})

@@ -14,6 +14,6 @@ urlpatterns = [
     path("review/report.pdf", views.report_page, {"fmt": "pdf"}, name="solo-report-pdf"),
     path("review/delete/", views.delete, name="solo-delete"),
     path("review/together/", views.together, name="solo-together"),
-    path("then/<int:round_id>/", views.then, name="solo-then"),
-    path("then/<int:round_id>/report.pdf", views.then, {"fmt": "pdf"}, name="solo-then-pdf"),
+    path("then/<id:round_id>/", views.then, name="solo-then"),
+    path("then/<id:round_id>/report.pdf", views.then, {"fmt": "pdf"}, name="solo-then-pdf"),
 ]

@@ -728,6 +728,9 @@ def seed(user, framework_version, today: date | None = None) -> Partnership:
         Round.objects.filter(pk=round_.pk).update(created_at=began)
         RoundEvent.objects.filter(round=round_).update(at=began)
     seed_actions(partnership, user, organisations, today)
+    seed_paper(partnership, user)
+    seed_engagement(partnership, user, today)
+    seed_feedback(partnership, user)
     return partnership
 
 
@@ -860,3 +863,133 @@ def seed_actions(partnership: Partnership, user, organisations: Sequence[Organis
             ActionNote.objects.create(
                 action=action, kind=ActionNote.Kind.PROGRESS, text=text, author=user, on=min(day, today)
             )
+
+
+# Paper forms returned to the open round: most keyed once, one waiting for its second keying.
+PAPER_FORMS = 7
+PAPER_SEED = SEED + 7
+
+
+def seed_paper(partnership: Partnership, user) -> None:
+    """A few returned paper forms keyed into the open round, as a facilitator would."""
+    from together.paper import services as paper
+    from together.paper.models import PaperSettings
+
+    round_ = partnership.rounds.filter(state="open").order_by("-pk").first()
+    if round_ is None:
+        return
+    framework = round_.framework
+    rng = random.Random(PAPER_SEED)  # noqa: S311 - reproducible demo data, not security
+    PaperSettings.objects.create(
+        round=round_, return_address="Freepost NORTHBRIDGE PARTNERSHIP REVIEW\nTown Hall, Northbridge NB1 1AA"
+    )
+    organisations = list(partnership.organisations.order_by("pk"))
+    groups = list(partnership.groups.order_by("position", "pk"))
+    low, high = framework.scale.minimum, framework.scale.maximum
+
+    def keyed() -> dict:
+        return {
+            "organisation": str(rng.choice(organisations).pk) if rng.random() < 0.8 else "",
+            "group": str(rng.choice(groups).pk),
+            "ratings": {
+                s.id: ("d" if rng.random() < 0.05 else "" if rng.random() < 0.03 else str(rng.randint(low, high)))
+                for s in framework.statements
+            },
+            "targets": {},
+            "priorities": rng.sample([t.id for t in framework.themes], 2),
+            "comments": {},
+        }
+
+    for _ in range(PAPER_FORMS - 1):
+        paper.key(round_, keyed(), user)
+    PaperSettings.objects.filter(round=round_).update(double_keying=True)
+    paper.key(round_, keyed(), user)
+
+
+ENGAGEMENT = (
+    (
+        "A month of door-knocking in Eastfield",
+        "door-knocking",
+        date(2026, 5, 4),
+        date(2026, 5, 29),
+        "About 600 households on the Eastfield estate, many of them older people living alone",
+        600,
+        "People said they had to tell their story again to every service, and that nobody followed up after a "
+        "hospital stay. Several did not know the community hub existed.",
+        ("involving-people", "residents-and-place"),
+        "Spring 2026 review",
+        "Neighbourhood door-knocking month in Eastfield",
+    ),
+    (
+        "Young people's panel for the Children's Plan",
+        "panel",
+        date(2024, 10, 1),
+        date(2025, 2, 28),
+        "18 young people aged 12 to 18 and 9 parents, recruited through schools and youth clubs",
+        27,
+        "The panel asked for one place to go for help, and for services to explain decisions in plain words. "
+        "Both are now in the refreshed plan.",
+        ("involving-people", "shared-purpose"),
+        "Spring 2025 review",
+        "Residents' panel for the Children's Plan refresh",
+    ),
+    (
+        "Research with people in debt",
+        "research",
+        date(2025, 9, 8),
+        None,
+        "Interviews with 40 people using the debt advice service, led by the Council for Voluntary Service",
+        40,
+        "Most had contacted three or more services before getting advice. Early warning signs were visible to "
+        "housing and the GP surgery months before.",
+        ("residents-and-place", "learning-step-by-step"),
+        None,
+        None,
+    ),
+)
+
+
+def seed_engagement(partnership: Partnership, user, today: date) -> None:
+    """What the partnership did to hear from residents, linked to its rounds and actions."""
+    from together.engagement.models import EngagementNote
+
+    rounds = {r.name: r for r in partnership.rounds.all()}
+    actions = {a.title: a for a in partnership.actions.all()}
+    for title, method, start, end, reached, people, learned, themes, round_name, action in ENGAGEMENT:
+        note = EngagementNote.objects.create(
+            partnership=partnership,
+            round=rounds.get(round_name) if round_name else None,
+            title=title,
+            method=method,
+            held_on=min(start, today),
+            ended_on=min(end, today) if end else None,
+            reached=reached,
+            people=people,
+            learned=learned,
+            theme_ids=list(themes),
+            created_by=user,
+        )
+        if action and action in actions:
+            note.actions.add(actions[action])
+
+
+def seed_feedback(partnership: Partnership, user) -> None:
+    """The "you said, we did" written after the published Spring 2025 review."""
+    from together.feedback import services as feedback
+
+    round_ = partnership.rounds.filter(name="Spring 2025 review").first()
+    if round_ is None:
+        return
+    feedback.save(
+        round_,
+        user,
+        "Thank you to the 137 people from every partner who answered. You told us where the partnership "
+        "works well and where it needs to change. This is what we are doing about it.",
+        {
+            "shared-purpose": "Every partner's board has now agreed the same five outcomes for residents, on one "
+            "page, so that everyone can name them.",
+            "involving-people": "Officers from several partners are spending a month knocking on doors in "
+            "Eastfield, and we will publish what residents tell us.",
+            "whole-workforce": "Frontline listening sessions continue in every partner, twice a year.",
+        },
+    )

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("jobs", "0001_initial"),
         ("partnerships", "0002_alter_memberinvitation_token_digest"),
-        ("reviews", "0009_response_language"),
+        ("reviews", "0010_response_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "together.feedback"
+    label = "feedback"
+    verbose_name = "Feedback to respondents"
