@@ -272,3 +272,13 @@ def test_a_file_prepared_in_the_background_is_made_in_the_language_it_was_asked_
     book = load_workbook(io.BytesIO(prepared_files.content(made)))
     texts = {cell.value for row in book.worksheets[0].iter_rows(min_row=2) for cell in row}
     assert report_round.framework.themes[0].title.cy in texts
+
+
+def test_the_secrets_in_welsh_links_are_kept_out_of_the_services_logs():
+    from together.reviews.keys import redact
+
+    assert redact("GET /cy/i/secret-token/ 200") == "GET /cy/i/…/ 200"
+    assert redact("GET /cy/r/open-code/ 200") == "GET /cy/r/…/ 200"
+    key = "GET /cy/resume/0b5e0c1e-2f4a-4a4e-9d1e-1c2b3a4d5e6f/resume-key/ 303"
+    assert redact(key) == "GET /cy/resume/0b5e0c1e-2f4a-4a4e-9d1e-1c2b3a4d5e6f/…/ 303"
+    assert redact("GET /cy/join/member-token/ 200") == "GET /cy/join/…/ 200"
