@@ -282,3 +282,12 @@ def test_the_secrets_in_welsh_links_are_kept_out_of_the_services_logs():
     key = "GET /cy/resume/0b5e0c1e-2f4a-4a4e-9d1e-1c2b3a4d5e6f/resume-key/ 303"
     assert redact(key) == "GET /cy/resume/0b5e0c1e-2f4a-4a4e-9d1e-1c2b3a4d5e6f/…/ 303"
     assert redact("GET /cy/join/member-token/ 200") == "GET /cy/join/…/ 200"
+
+
+def test_the_round_page_gives_the_open_link_in_each_language(client, facilitator, round_):
+    client.force_login(facilitator)
+    page = client.get(f"/cy/partnerships/{round_.partnership_id}/rounds/{round_.pk}/").content.decode()
+    assert '<dt class="govuk-summary-list__key" lang="en">English</dt>' in page
+    assert '<dt class="govuk-summary-list__key" lang="cy">Cymraeg</dt>' in page
+    assert f"http://testserver/r/{round_.open_link_code}/" in page
+    assert f"http://testserver/cy/r/{round_.open_link_code}/" in page

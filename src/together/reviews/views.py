@@ -7,13 +7,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from together.frameworks import services as frameworks
 from together.partnerships.access import READ, RUN, can_run, member_required
+from together.web import languages
 from together.web.languages import text as framework_text
 
 from . import invitations, lifecycle
@@ -88,7 +88,15 @@ def round_detail(request, partnership, round_id):
         "round": round_,
         "can_run": running,
         "transitions": lifecycle.available(round_),
-        "open_link": f"{base}{reverse('respond-open', args=[round_.open_link_code])}",
+        # The same link in each language, each opening the questionnaire in its language.
+        "open_links": [
+            (
+                language,
+                languages.LANGUAGE_NAMES[language],
+                f"{base}{languages.prefix(language)}/r/{round_.open_link_code}/",
+            )
+            for language in languages.RESPONSE_LANGUAGES
+        ],
         "counts": releases.live_counts(round_, role),
         "breakdown": breakdown,
         "release": release,
