@@ -23,6 +23,16 @@ def facilitator(db):
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_last_request_forgotten():
+    # A request's language stays active in the thread that served it (Django never undoes it), so
+    # a test that opened a Welsh page would leave reverse() giving "/cy/…" to the next test.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many accounts and only need it to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

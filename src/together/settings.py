@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "together.web.languages.RememberLanguage",
     "django.middleware.csrf.CsrfViewMiddleware",
     "together.web.csrf.SendCsrfCookieOnlyWhenChanged",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -226,6 +227,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The language of the last page read, remembered for a year (see together.web.languages).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -12,8 +12,10 @@ from together.reports import views as reports
 from together.results import views as results
 from together.reviews import respond
 from together.reviews import views as reviews
+from together.signin import views as signin
 from together.web import views
 from together.web.converters import ObjectId
+from together.web.languages import language_patterns
 
 register_converter(ObjectId, "id")
 
@@ -81,7 +83,16 @@ respond_urls = [
     path("check/", respond.check, name="respond-check"),
 ]
 
+# Addresses that are not pages read in a language stay outside the language prefix: the health
+# check, the API and the single sign-on callback (registered with the identity provider as it is).
 urlpatterns = [
+    path("healthz", views.health, name="health"),
+    path("api/v1/", include("together.api.urls")),
+    path("sign-in/sso/callback/", signin.sso_callback, name="sso-callback"),
+]
+
+# Every page: "/…" in English, "/cy/…" in Welsh (see docs/architecture.md, "Welsh and English").
+urlpatterns += language_patterns(
     path("", views.home, name="home"),
     path("framework/", views.framework, name="framework"),
     path("framework/<slug:theme_id>/", views.theme, name="theme"),
@@ -90,8 +101,6 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("", include("together.signin.urls")),
-    path("healthz", views.health, name="health"),
-    path("api/v1/", include("together.api.urls")),
     path("account/api/", api_pages.api_tokens, name="api-token"),
     path("account/api/<id:token_id>/revoke/", api_pages.api_token_revoke, name="api-token-revoke"),
     path("account/", passwords.account, name="account"),
@@ -120,7 +129,7 @@ urlpatterns = [
     path("respond/<uuid:public_id>/done/", respond.done, name="respond-done"),
     path("respond/<uuid:public_id>/you-said-we-did/", feedback.summary, name="you-said-we-did"),
     path("solo/", include("together.solo.urls")),
-]
+)
 
 handler400 = "together.web.views.bad_request"
 handler404 = "together.web.views.not_found"

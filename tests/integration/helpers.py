@@ -43,13 +43,14 @@ def csrf(html: str) -> str:
 
 
 def complete_questionnaire(
-    client: Client, round_: Round, start_url: str, value="3", submit=True, target: str | None = None
+    client: Client, round_: Round, start_url: str, value="3", submit=True, target: str | None = None, prefix=""
 ) -> str:
     """Walk every page as a respondent would; return the final page's HTML. Where the framework
-    asks where to be in a year, every target is ``target`` (``value`` if not given)."""
+    asks where to be in a year, every target is ``target`` (``value`` if not given). ``prefix``
+    is "/cy" to answer in Welsh."""
     response = client.post(start_url)
     assert response.status_code == 302, response.content[:500]
-    base = f"/respond/{round_.public_id}"
+    base = f"{prefix}/respond/{round_.public_id}"
     organisation = round_.partnership.organisations.first()
     group = round_.partnership.groups.first()
     response = client.post(f"{base}/about/", {"organisation": organisation.pk, "group": group.pk})

@@ -451,6 +451,9 @@ def test_nginx_passes_the_client_and_the_scheme_on_and_buffers_whole_requests(tm
                 body=chunks,
                 headers={"Host": "review.example.gov.uk", "X-Forwarded-For": "6.6.6.6"},
             )
+            # The same links in Welsh, under /cy/, keep their secrets out of the log too.
+            for path in ("/cy/i/welsh-secret-token/", "/cy/resume/0b5e0c1e-2f4a-4a4e-9d1e-1c2b3a4d5e6f/welsh-key/"):
+                _https(https_port, context, "POST", path, body=b"x", headers={"Host": "review.example.gov.uk"})
     finally:
         upstream.shutdown()
     assert status == 204
@@ -465,6 +468,8 @@ def test_nginx_passes_the_client_and_the_scheme_on_and_buffers_whole_requests(tm
     log = (tmp_path / "access.log").read_text()
     assert '"POST /i/.../" 204' in log
     assert "secret-token-abc" not in log
+    assert '"POST /cy/i/.../"' in log and '"POST /cy/resume/0b5e0c1e-2f4a-4a4e-9d1e-1c2b3a4d5e6f/.../"' in log
+    assert "welsh-secret-token" not in log and "welsh-key" not in log
     assert "127.0.0.1" not in log
 
 

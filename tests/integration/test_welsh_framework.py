@@ -49,10 +49,10 @@ def test_the_welsh_is_a_new_version_and_the_english_only_version_is_kept(tmp_pat
 
 
 def theme_page(client, round_, theme, language=None):
-    if language:
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
-    client.post(f"/r/{round_.open_link_code}/")
-    base = f"/respond/{round_.public_id}"
+    """A theme page, under "/cy/" for a Welsh reader: the address, not the browser, says which."""
+    prefix = f"/{language}" if language == "cy" else ""
+    client.post(f"{prefix}/r/{round_.open_link_code}/")
+    base = f"{prefix}/respond/{round_.public_id}"
     client.post(f"{base}/about/", {})
     return html.unescape(client.get(f"{base}/theme/{theme.id}/").content.decode())
 

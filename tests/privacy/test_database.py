@@ -35,10 +35,10 @@ def _write_the_flag_again(monkeypatch):
     setting ``Invitation.responded`` did before it was removed."""
     send = sql.send_draft
 
-    def send_and_mark(round_id, digest, statement_ids, used_digest, today):
+    def send_and_mark(round_id, digest, statement_ids, used_digest, today, language="en"):
         draft = Response.objects.filter(resume_digest=digest).values("used_digest").first()
         with transaction.atomic():
-            outcome = send(round_id, digest, statement_ids, used_digest, today)
+            outcome = send(round_id, digest, statement_ids, used_digest, today, language)
             if outcome == sql.SENT and draft and draft["used_digest"]:
                 for invitation in Invitation.objects.filter(round_id=round_id):
                     if keys.used_digest(invitation.token) == draft["used_digest"]:

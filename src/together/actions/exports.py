@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from together.framework import Framework
+from together.web.languages import text as framework_text
 
 from .models import Action
 
@@ -38,13 +39,13 @@ def rows(actions: Iterable[Action], framework: Framework) -> list[list[str]]:
     result = []
     for action in actions:
         try:
-            theme = framework.theme(action.theme_id).title.en if action.theme_id else ""
+            theme = framework_text(framework.theme(action.theme_id).title) if action.theme_id else ""
         except KeyError:
             theme = action.theme_id
         statements = []
         for statement_id in action.statement_ids:
             try:
-                statements.append(framework.statement(statement_id).text.en)
+                statements.append(framework_text(framework.statement(statement_id).text))
             except KeyError:
                 statements.append(statement_id)
         latest = next((n for n in action.notes.all() if n.kind == "progress"), None)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from together.framework import Framework
+from together.web.languages import text as framework_text
 
 from .models import Action
 
@@ -42,9 +43,9 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, partnership, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme_id"].choices = [("", _("Not linked to a theme"))] + [
-            (t.id, t.title.en) for t in framework.themes
+            (t.id, framework_text(t.title)) for t in framework.themes
         ]
-        self.fields["statement_ids"].choices = [(s.id, s.text.en) for s in framework.statements]
+        self.fields["statement_ids"].choices = [(s.id, framework_text(s.text)) for s in framework.statements]
         organisations = partnership.organisations.all()
         self.fields["lead_organisation"].queryset = organisations
         self.fields["lead_organisation"].empty_label = _("No lead organisation yet")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from together.frameworks import services as frameworks
 from together.partnerships.access import READ, RUN, can_run, member_required
 from together.reviews.models import Round
+from together.web.languages import text as framework_text
 
 from . import exports, lifecycle
 from .forms import ActionForm, DropForm, NoteForm
@@ -54,7 +55,7 @@ def action_plan(request, partnership):
     actions = list(_actions(partnership))
     groups: OrderedDict[str, list] = OrderedDict()
     if by == "theme":
-        titles = {t.id: t.title.en for t in framework.themes} if framework else {}
+        titles = {t.id: framework_text(t.title) for t in framework.themes} if framework else {}
         for title in titles.values():
             groups[title] = []
         for action in actions:

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from together.web.languages import text as framework_text
+
 from .models import EngagementNote
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
@@ -80,7 +82,9 @@ class EngagementForm(forms.ModelForm):
         self.fields["round"].empty_label = _("Not linked to a round")
         self.fields["round"].label_from_instance = lambda round_: round_.name
         self.fields["actions"].queryset = partnership.actions.all()
-        self.fields["theme_ids"].choices = [(t.id, t.title.en) for t in framework.themes] if framework else []
+        self.fields["theme_ids"].choices = (
+            [(t.id, framework_text(t.title)) for t in framework.themes] if framework else []
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -39,6 +39,8 @@ class PreparedFile(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=20)
     kind = models.CharField(max_length=20)
+    # The language it was asked for in ("en" or "cy"): a report or workbook is made in it.
+    language = models.CharField(max_length=2, default="en", db_default="en")
     state = models.CharField(max_length=10, choices=FileState.choices, default=FileState.QUEUED)
     reason = models.CharField(max_length=300, blank=True)
     size = models.PositiveIntegerField(default=0)
@@ -53,7 +55,7 @@ class PreparedFile(models.Model):
         constraints = [
             # Asking again while a file is being made gives the same one.
             models.UniqueConstraint(
-                fields=["user", "round", "kind", "role"],
+                fields=["user", "round", "kind", "role", "language"],
                 condition=models.Q(state__in=["queued", "building"]),
                 name="one_unfinished_file_per_person",
             )

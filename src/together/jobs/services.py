@@ -22,12 +22,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from together.releases import services as releases
 from together.reviews.models import Response, ResponseState, Round
+from together.web.languages import page_language
 
 from . import lifecycle
 from .models import UNFINISHED, FileState, PreparedBytes, PreparedFile
@@ -123,12 +124,14 @@ def ask(round_: Round, kind: str, *, user, role: str) -> PreparedFile:
 
     The caller has checked that the role may see the round's results (and, for response-level
     data, that it runs the round). Asking again while one is waiting or being made gives that
-    one; a stalled one is given up first, so asking again starts afresh."""
+    one; a stalled one is given up first, so asking again starts afresh. The file is made in the
+    language of the page it was asked from."""
+    language = page_language()
     if kind not in KINDS:
         raise KeyError(kind)
     for _attempt in range(2):
         current = PreparedFile.objects.filter(
-            user=user, round=round_, kind=kind, role=role, state__in=UNFINISHED
+            user=user, round=round_, kind=kind, role=role, language=language, state__in=UNFINISHED
         ).first()
         if current is not None and stalled(current):
             _give_up(current)
@@ -144,6 +147,7 @@ def ask(round_: Round, kind: str, *, user, role: str) -> PreparedFile:
                     user=user,
                     role=role,
                     kind=kind,
+                    language=language,
                     created_at=now,
                     expires_at=now + keep_for(),
                 )
@@ -197,7 +201,8 @@ def make(pk: int) -> PreparedFile | None:
         released = releases.obtain(prepared.round, prepared.role, prepared.user)
         if kind.facilitators_only and not released.can_run:
             raise releases.NotAvailable(NOT_AVAILABLE, "rows")
-        data = kind.make(released, prepared.user)
+        with translation.override(prepared.language):
+            data = kind.make(released, prepared.user)
     except releases.NotAvailable as refused:
         _fail(prepared, str(refused.message))
         return prepared

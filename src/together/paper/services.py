@@ -29,6 +29,7 @@ from together.reviews.models import (
     Round,
     RoundState,
 )
+from together.web.languages import text as framework_text
 
 from .models import EntryState, PaperEntry, PaperSettings
 
@@ -183,7 +184,9 @@ def differences(round_: Round, first: dict, second: dict) -> list[Difference]:
     for theme in framework.themes:
         a, b = first.get("comments", {}).get(theme.id, ""), second.get("comments", {}).get(theme.id, "")
         if a != b:
-            found.append(Difference(f"c-{theme.id}", _("Comment: %(theme)s") % {"theme": theme.title.en}, a, b))
+            found.append(
+                Difference(f"c-{theme.id}", _("Comment: %(theme)s") % {"theme": framework_text(theme.title)}, a, b)
+            )
     return found
 
 

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from together.actions.models import Action
 from together.analysis.change import DECLINED, IMPROVED
@@ -21,6 +22,7 @@ from together.engagement import services as engagement
 from together.releases.services import Released
 from together.results import charts
 from together.results.changes import earlier_releases, since_previous
+from together.web.languages import page_language
 
 # The PDF is for reading at a board meeting: past this many comments on a theme it prints a fair
 # selection and says where the rest are. The web report and the theme pages show every comment.
@@ -37,7 +39,9 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
     framework = round_.framework
     partnership = round_.partnership
     dates = released.submission_dates()
+    language = page_language()
     data = {
+        "language": language,
         "round": round_,
         "partnership": partnership,
         "framework": framework,
@@ -63,11 +67,11 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
         return data
     themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
     data["themes"] = themes
-    data.update(_strengths(framework, themes))
+    data.update(_strengths(framework, themes, language))
     chart = charts.bar_chart(
         "report-theme-scores",
-        "Average score for each theme",
-        [charts.Bar(t.title.en, score.mean) for t, score, _c in themes],
+        _("Average score for each theme"),
+        [charts.Bar(t.title.get(language), score.mean) for t, score, _c in themes],
         framework.scale.minimum,
         framework.scale.maximum,
     )
@@ -75,9 +79,9 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
     titles = {t.id: t.title for t in framework.themes} | {s.id: s.text for s in framework.statements}
     flagged = [_as_organisations(g, results) for g in results.differences()]
     # A statement's full stop would run into the colon that follows it in a list of differences.
-    data["differences"] = [(titles[g.item].en.rstrip("."), g) for g in flagged][:10]
+    data["differences"] = [(titles[g.item].get(language).rstrip("."), g) for g in flagged][:10]
     largest = sorted(flagged, key=lambda g: (-g.size, g.evidence, g.item))[:SUMMARY_ITEMS]
-    data["largest_differences"] = [(titles[g.item].en.rstrip("."), g) for g in largest]
+    data["largest_differences"] = [(titles[g.item].get(language).rstrip("."), g) for g in largest]
     # As many priorities as the framework asked each respondent to choose.
     attention = [a for a in results.attention if a.kind == "theme"][: framework.priority_count]
     priorities = [(a, framework.theme(a.item)) for a in attention]
@@ -95,8 +99,8 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
             comments.setdefault(theme_id, []).append(text)
     for texts in comments.values():
         texts.sort()
-    labels = [level.label.en for level in framework.scale.levels]
-    dont_know = framework.scale.dont_know.label.en if framework.scale.dont_know else None
+    labels = [level.label.get(language) for level in framework.scale.levels]
+    dont_know = framework.scale.dont_know.label.get(language) if framework.scale.dont_know else None
     sections = []
     for theme, score, chosen in themes:
         statements = []
@@ -163,7 +167,7 @@ def _invited(round_, sectors, respondents) -> dict | None:
     return {"rows": rows, "total": total, "rate": percent(respondents / total) if respondents is not None else None}
 
 
-def _strengths(framework, themes) -> dict:
+def _strengths(framework, themes, language: str = "en") -> dict:
     """Themes whose score is nearer the level just below the top of the scale than the one
     below it (3.5 or more on a 1 to 5 scale, 2.5 on a 1 to 4, 5.5 on a 1 to 7, written to one
     place), highest first. A theme scoring 3.4 on the five-level scale is "partly in place", not
@@ -173,7 +177,7 @@ def _strengths(framework, themes) -> dict:
     level = levels[-2] if len(levels) > 3 else levels[-1]
     cut = level.value - 0.5
     strong = [row for row in themes if row[1].mean is not None and rounded(row[1].mean) >= rounded(cut)]
-    strong.sort(key=lambda row: (-row[1].mean, row[0].title.en))
+    strong.sort(key=lambda row: (-row[1].mean, row[0].title.get(language)))
     return {"strengths": strong[:SUMMARY_ITEMS], "strength_cut": cut, "strength_level": level}
 
 
@@ -234,9 +238,12 @@ def _share_bar(chart_id: str, histogram, labels, dont_know: str | None) -> SafeS
             parts.append(f'<rect x="{x:.2f}" y="0" width="{share * 100:.2f}" height="4" fill="{colour}"/>')
         x += share * 100
     shares = ", ".join(f"{label} {percent(share)}" for label, share in zip(labels, histogram.shares, strict=False))
-    alt = f"Of those who rated it: {shares}."
+    alt = _("Of those who rated it: %(shares)s.") % {"shares": shares}
     if dont_know:
-        alt += f" {dont_know}: {percent(histogram.dont_know_share)} of those asked."
+        alt += " " + _("%(dont_know)s: %(share)s of those asked.") % {
+            "dont_know": dont_know,
+            "share": percent(histogram.dont_know_share),
+        }
     return mark_safe(  # noqa: S308 - the labels are escaped here, the rest are numbers
         f'<svg class="bar" role="img" aria-labelledby="{chart_id}-title" viewBox="0 0 100 4" '
         f'preserveAspectRatio="none" width="100%" height="10" xmlns="http://www.w3.org/2000/svg">'

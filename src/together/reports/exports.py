@@ -12,11 +12,14 @@ import csv
 import io
 import json
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from together.analysis.disclosure import FEWER, PROTECTS, WITHHELD
 from together.releases.services import Released
+from together.web.languages import text as framework_text
 
 RESULT_COLUMNS = (
     "level",
@@ -60,6 +63,39 @@ def result_columns(points: int, asks_target: bool = False) -> tuple[str, ...]:
         at = columns.index("mean") + 1
         columns = (*columns[:at], *TARGET_COLUMNS, *columns[at:])
     return columns
+
+
+# The workbook's header row, for people reading it in a spreadsheet, in the reader's language. The
+# CSV and JSON keep the column names above: they are read by programs, and documented as they are.
+COLUMN_LABELS = {
+    "level": gettext_lazy("Level"),
+    "id": gettext_lazy("Id"),
+    "text": gettext_lazy("Text"),
+    "theme": gettext_lazy("Theme"),
+    "breakdown": gettext_lazy("Breakdown"),
+    "group": gettext_lazy("Group"),
+    "people": gettext_lazy("People"),
+    "answered": gettext_lazy("Answered"),
+    "mean": gettext_lazy("Mean score"),
+    "target_mean": gettext_lazy("Target mean"),
+    "target_answered": gettext_lazy("Gave a target"),
+    "gap": gettext_lazy("Ambition gap"),
+    "sd": gettext_lazy("Standard deviation"),
+    "agreement_rwg": gettext_lazy("Agreement (rwg)"),
+    "agreement": gettext_lazy("Agreement"),
+    "agreement_rwg_j": gettext_lazy("Agreement over the theme (rwg(j))"),
+    "dont_know": gettext_lazy("Share who did not know"),
+    "chose_as_priority": gettext_lazy("Share choosing it as a priority"),
+    "shown": gettext_lazy("Shown"),
+    "hidden_because": gettext_lazy("Hidden because"),
+}
+
+
+def column_label(name: str) -> str:
+    """A results column's heading in the workbook, in the reader's language."""
+    if name.startswith("share_"):
+        return _("Share answering %(value)s") % {"value": name.removeprefix("share_")}
+    return str(COLUMN_LABELS.get(name, name))
 
 
 def _columns(released: Released) -> tuple[str, ...]:
@@ -136,10 +172,10 @@ def result_rows(released: Released) -> list[dict]:
         add(
             "theme",
             theme.id,
-            theme.title.en,
+            framework_text(theme.title),
             theme.id,
             "all",
-            "All respondents",
+            _("All respondents"),
             results.respondents,
             results.themes[theme.id],
             results.chosen[theme.id],
@@ -148,10 +184,10 @@ def result_rows(released: Released) -> list[dict]:
             add(
                 "statement",
                 statement.id,
-                statement.text.en,
+                framework_text(statement.text),
                 theme.id,
                 "all",
-                "All respondents",
+                _("All respondents"),
                 results.respondents,
                 results.statements[statement.id],
             )
@@ -159,7 +195,11 @@ def result_rows(released: Released) -> list[dict]:
         for item, groups in breakdowns.items():
             level = "theme" if item in results.themes else "statement"
             theme_id = item if level == "theme" else framework.theme_of(item).id
-            text = framework.theme(item).title.en if level == "theme" else framework.statement(item).text.en
+            text = (
+                framework_text(framework.theme(item).title)
+                if level == "theme"
+                else framework_text(framework.statement(item).text)
+            )
             for group in groups:
                 breakdown = "sector" if isinstance(group.key, str) else source
                 people = None if group.score.hidden else group.respondents
@@ -233,14 +273,14 @@ def workbook(released: Released) -> bytes:
     """Results, and for facilitators response-level data, in one XLSX workbook."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Results"
+    sheet.title = _("Results")[:31]
     columns = _columns(released)
-    sheet.append(list(columns))
+    sheet.append([column_label(c) for c in columns])
     for row in result_rows(released):
         sheet.append([_safe(row[c]) for c in columns])
     sheets = [sheet]
     if released.rows_available:
-        responses = book.create_sheet("Responses")
+        responses = book.create_sheet(_("Responses")[:31])
         header, rows = released.response_rows()
         responses.append(header)
         for row in rows:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from together.analysis import change as changes
 from together.releases import services as releases
 from together.releases.services import Released
+from together.web.languages import text as framework_text
 
 from . import charts
 
@@ -140,7 +141,7 @@ def since_previous(released: Released, earlier: list[Released], trend_charts: bo
                 "points": points,
                 "chart": charts.line_chart(
                     f"trend-{theme.id}",
-                    _("Trend: %(t)s") % {"t": theme.title.en},
+                    _("Trend: %(t)s") % {"t": framework_text(theme.title)},
                     points,
                     framework.scale.minimum,
                     framework.scale.maximum,

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from together.web.languages import text as framework_text
+
 
 class WorkshopActionForm(forms.Form):
     """A quick way to capture an action during the meeting; details can be added later."""
@@ -25,6 +27,6 @@ class WorkshopActionForm(forms.Form):
     def __init__(self, *args, partnership, framework, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme_id"].choices = [("", _("Not linked to a theme"))] + [
-            (t.id, t.title.en) for t in framework.themes
+            (t.id, framework_text(t.title)) for t in framework.themes
         ]
         self.fields["lead_organisation"].queryset = partnership.organisations.all()

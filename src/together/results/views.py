@@ -18,6 +18,7 @@ from together.partnerships.access import READ, RUN, can_run, member_required
 from together.partnerships.models import Role
 from together.releases import services as releases
 from together.reviews.models import Comment, CommentModeration, Round, RoundState
+from together.web.languages import text as framework_text
 
 from . import charts
 from .wording import hidden_words
@@ -106,7 +107,9 @@ def _missing(score, threshold: int) -> str:
 
 
 def _bar(theme, score, threshold: int) -> charts.Bar:
-    return charts.Bar(theme.title.en, score.mean, "" if score.mean is not None else _missing(score, threshold))
+    return charts.Bar(
+        framework_text(theme.title), score.mean, "" if score.mean is not None else _missing(score, threshold)
+    )
 
 
 def _sizes(results, dimension: str) -> list:
@@ -159,7 +162,7 @@ def theme(request, partnership, round_id, theme_id: str):
     context = _context(request, partnership, round_, released, "themes")
     results = context["results"]
     comments = released.comments(theme_id).order_by("text", "id") if results.visible else []
-    labels = [level.label.en for level in framework.scale.levels]
+    labels = [framework_text(level.label) for level in framework.scale.levels]
     swatches = [charts.swatch(colour) for colour in charts.scale_colours(framework.scale.points)]
     statements = []
     if results.visible:
@@ -171,7 +174,7 @@ def theme(request, partnership, round_id, theme_id: str):
                     "score": score,
                     "chart": charts.distribution_bar(
                         f"dist-{statement.id}",
-                        _("How people answered: %(s)s") % {"s": statement.text.en},
+                        _("How people answered: %(s)s") % {"s": framework_text(statement.text)},
                         score.histogram.shares,
                         labels,
                     )
@@ -286,7 +289,7 @@ def heatmap(request, partnership, round_id):
             chart=charts.heatmap(
                 "heatmap",
                 _("Theme scores by %(d)s") % {"d": str(BREAKDOWNS[dimension]).lower()},
-                [t.title.en for t, _cells in rows],
+                [framework_text(t.title) for t, _cells in rows],
                 [c.label for c in columns],
                 [[cell.score.mean for cell in cells] for _t, cells in rows],
                 [[_missing(cell.score, threshold) for cell in cells] for _t, cells in rows],

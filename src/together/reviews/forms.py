@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from together.framework import Framework
 from together.partnerships.models import Organisation, RespondentGroup
+from together.web.languages import text as framework_text
 
 from . import sql
 from .models import Round, RoundKind
@@ -39,7 +40,7 @@ class RoundForm(forms.ModelForm):
                 "framework": forms.TypedChoiceField(
                     label=_("Which framework should this round ask about?"),
                     coerce=int,
-                    choices=[(entry.pk, entry.current.framework.title.en) for entry in self.frameworks],
+                    choices=[(entry.pk, framework_text(entry.current.framework.title)) for entry in self.frameworks],
                     initial=self.frameworks[0].pk,
                     widget=forms.RadioSelect,
                     error_messages={"required": _("Choose the framework this round asks about")},
@@ -82,7 +83,7 @@ class RoundForm(forms.ModelForm):
                 self.add_error(
                     "kind",
                     _("The %(title)s has no short form, so a pulse cannot ask it: choose a full review")
-                    % {"title": framework.title.en},
+                    % {"title": framework_text(framework.title)},
                 )
         return cleaned
 

@@ -181,6 +181,11 @@ class Response(models.Model):
     channel = models.CharField(
         max_length=8, choices=Channel.choices, default=Channel.ONLINE, db_default=Channel.ONLINE, editable=False
     )
+    # The language the answers were sent in ("en" or "cy"): the language of the page the
+    # respondent sent them from. Nothing else about the respondent's browser is kept.
+    language = models.CharField(
+        max_length=2, choices=[("en", "English"), ("cy", "Cymraeg")], default="en", db_default="en", editable=False
+    )
 
     class Meta:
         ordering = ["id"]

@@ -182,15 +182,17 @@ class Submitted:
     already: bool
 
 
-def submit(round_: Round, key: str) -> Submitted:
+def submit(round_: Round, key: str, language: str = "en") -> Submitted:
     """Turn the draft into a submitted response, once. A repeat returns ``already=True``.
+
+    ``language`` is the language the answers were sent in ("en" or "cy"), kept with them.
 
     Raises :class:`QuestionnaireError` when answers are missing or there is no draft.
     """
     statement_ids = [statement.id for theme in round_.framework.themes for statement in theme.statements]
     # The answers carry what the results count them by (see Answer), fixed from now on.
     outcome = sql.send_draft(
-        round_.pk, keys.draft_digest(key), statement_ids, keys.used_digest(key), timezone.localdate()
+        round_.pk, keys.draft_digest(key), statement_ids, keys.used_digest(key), timezone.localdate(), language
     )
     if outcome == sql.NO_DRAFT:
         if has_submitted(round_, key):

@@ -20,9 +20,10 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from together.web import languages
 
 from . import keys, questionnaire, ratelimit, sql
 from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name, target_field_name
@@ -71,9 +72,20 @@ def _set_cookie(response, round_: Round, kind: str, key: str):
     return response
 
 
+def _claim_cookies(round_: Round) -> list[tuple[str, str]]:
+    """The claim cookies' names and paths: sent only to the round's start page, one for its
+    English address and one for its Welsh, so the respondent may change language there."""
+    name = f"respond-claim-{round_.public_id.hex}"
+    return [
+        (f"{name}-{language}" if language != languages.ENGLISH else name, _start_url(round_, language))
+        for language in languages.RESPONSE_LANGUAGES
+    ]
+
+
 def _claim_cookie(round_: Round) -> tuple[str, str]:
-    """The claim cookie's name and path: sent only to the round's start page."""
-    return f"respond-claim-{round_.public_id.hex}", _start_url(round_)
+    """The claim cookie of the start page in the page's language."""
+    cookies = _claim_cookies(round_)
+    return cookies[languages.RESPONSE_LANGUAGES.index(languages.page_language())]
 
 
 def _read_claim(request, round_: Round) -> tuple[str, str] | None:
@@ -91,29 +103,29 @@ def _exchange(request, round_: Round, kind: str, secret: str):
     the round's start page, whose address has none."""
     response = redirect(_start_url(round_))
     response.status_code = 303
-    name, path = _claim_cookie(round_)
-    response.set_signed_cookie(
-        name,
-        f"{kind}:{secret}",
-        salt=CLAIM_SALT,
-        max_age=CLAIM_AGE,
-        httponly=True,
-        secure=settings.SESSION_COOKIE_SECURE,
-        samesite="Lax",
-        path=path,
-    )
+    for name, path in _claim_cookies(round_):
+        response.set_signed_cookie(
+            name,
+            f"{kind}:{secret}",
+            salt=CLAIM_SALT,
+            max_age=CLAIM_AGE,
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,
+            samesite="Lax",
+            path=path,
+        )
     return response
 
 
 def _claimed(response, round_: Round):
     """The claim has been used (or found useless): the browser forgets it."""
-    name, path = _claim_cookie(round_)
-    response.delete_cookie(name, path=path, samesite="Lax")
+    for name, path in _claim_cookies(round_):
+        response.delete_cookie(name, path=path, samesite="Lax")
     return response
 
 
 def _language() -> str:
-    return get_language() or "en"
+    return languages.page_language()
 
 
 def _steps(round_: Round) -> list[str]:
@@ -121,11 +133,11 @@ def _steps(round_: Round) -> list[str]:
 
 
 def _url(round_: Round, step: str) -> str:
-    return f"/respond/{round_.public_id}/{step}/"
+    return f"{languages.prefix()}/respond/{round_.public_id}/{step}/"
 
 
-def _start_url(round_: Round) -> str:
-    return f"/respond/{round_.public_id}/"
+def _start_url(round_: Round, language: str | None = None) -> str:
+    return f"{languages.prefix(language)}/respond/{round_.public_id}/"
 
 
 def _next_incomplete(round_: Round, draft) -> str:
@@ -468,7 +480,7 @@ def check(request, round_, draft, key, context):
 
             copy_of = copy.snapshot(round_, draft)
         try:
-            questionnaire.submit(round_, key)
+            questionnaire.submit(round_, key, _language())
         except questionnaire.LinkClosed:
             # Refused inside the send: the round closed, or the open link did, a moment ago.
             if Round.objects.filter(pk=round_.pk, state=RoundState.OPEN).exists():
@@ -522,6 +534,7 @@ def check(request, round_, draft, key, context):
             "missing": missing,
             "error": error,
             "back_url": _url(round_, "priorities"),
+            "about_url": _url(round_, "about"),
         },
     )
 

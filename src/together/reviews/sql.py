@@ -211,7 +211,8 @@ class _Statements:
         self.send = (
             f"UPDATE {table(Response)} SET {column(Response, 'state')} = %s, {forget}, "  # noqa: S608
             f"{column(Response, 'submitted_on')} = %s, "
-            f"{column(Response, 'updated_on')} = %s WHERE {column(Response, 'id')} = %s"
+            f"{column(Response, 'updated_on')} = %s, {column(Response, 'language')} = %s "
+            f"WHERE {column(Response, 'id')} = %s"
         )
         self.fix_labels = [
             f"UPDATE {table(model)} SET {column(model, 'submitted')} = %s, "  # noqa: S608
@@ -336,7 +337,8 @@ class _Statements:
                 f"AND a.{column(Answer, 'statement_id')} = ANY(%s)) = %s), "
                 f"s AS (UPDATE {table(Response)} SET {column(Response, 'state')} = %s, {forget}, "
                 f"{column(Response, 'submitted_on')} = %s, "
-                f"{column(Response, 'updated_on')} = %s WHERE {response_key} IN (SELECT key FROM ready) "
+                f"{column(Response, 'updated_on')} = %s, {column(Response, 'language')} = %s "
+                f"WHERE {response_key} IN (SELECT key FROM ready) "
                 f"RETURNING {response_key}), "
                 f"{labels}, "
                 f"c3 AS (INSERT INTO {table(UsedKey)} ({column(UsedKey, 'digest')}, {column(UsedKey, 'round')}) "
@@ -554,7 +556,9 @@ def answered_statements(response_id) -> set[str]:
 NO_DRAFT, INCOMPLETE, LINK_CLOSED, ALREADY_USED, SENT = "no draft", "incomplete", "link closed", "used", "sent"
 
 
-def send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest: str, today) -> str:
+def send_draft(
+    round_id: int, digest: str, statement_ids: list[str], used_digest: str, today, language: str = "en"
+) -> str:
     """Send the draft with this digest if it answers every one of ``statement_ids``, all or
     nothing: :data:`SENT`; :data:`INCOMPLETE`, :data:`LINK_CLOSED` (an open-link draft whose
     round's open link has been turned off) or :data:`ALREADY_USED` (its invitation has sent
@@ -562,18 +566,19 @@ def send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest
 
     ``used_digest`` is what is recorded of the browser's key; an invitation's draft also records
     its own ``used_digest`` column, the invitation's. Nothing is written to the invitations.
+    ``language`` ("en" or "cy") is recorded with the response: the language it was sent in.
 
     The draft is locked first, so of two sends of the same draft at once the second waits and
     then finds no draft. (On PostgreSQL, in one statement, the answers are counted as they stood
     when the statement began; answers are only ever added, so a send can at worst be refused as
     incomplete if the last page's answers were being saved at that very moment.)"""
     try:
-        return _send_draft(round_id, digest, statement_ids, used_digest, today)
+        return _send_draft(round_id, digest, statement_ids, used_digest, today, language)
     except IntegrityError:  # a used digest is already recorded: all of the send was undone
         return ALREADY_USED
 
 
-def _send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest: str, today) -> str:
+def _send_draft(round_id: int, digest: str, statement_ids: list[str], used_digest: str, today, language: str) -> str:
     sql = _sql()
     if not sql.one_statement:
         with transaction.atomic():
@@ -587,7 +592,7 @@ def _send_draft(round_id: int, digest: str, statement_ids: list[str], used_diges
                 return INCOMPLETE
             # (A draft carried over from when the browser's key was the token has the two alike.)
             used = list(dict.fromkeys([used_digest, invitation_used] if invitation_used else [used_digest]))
-            mark_sent(response_id, organisation_id, group_id, round_id, used, today)
+            mark_sent(response_id, organisation_id, group_id, round_id, used, today, language)
         return SENT
     day = _prepare(Response, "submitted_on", today)
     wanted = list(dict.fromkeys(statement_ids))
@@ -596,7 +601,7 @@ def _send_draft(round_id: int, digest: str, statement_ids: list[str], used_diges
             sql.send_draft,
             [
                 *(round_id, digest, ResponseState.DRAFT, wanted, len(wanted)),
-                *(ResponseState.SUBMITTED, day, day),
+                *(ResponseState.SUBMITTED, day, day, language),
                 *(True, True),
                 *(used_digest, round_id, round_id, used_digest),
             ],
@@ -607,7 +612,7 @@ def _send_draft(round_id: int, digest: str, statement_ids: list[str], used_diges
     return NO_DRAFT if not found else LINK_CLOSED if not may_send else INCOMPLETE
 
 
-def mark_sent(response_id, organisation_id, group_id, round_id: int, used: list[str], today):
+def mark_sent(response_id, organisation_id, group_id, round_id: int, used: list[str], today, language: str = "en"):
     """Turn the draft into a sent response: no key leads to it any more, its answers and choices
     carry the organisation and group, and the ``used`` digests are remembered for its round (with
     nothing that leads back to the response)."""
@@ -615,7 +620,7 @@ def mark_sent(response_id, organisation_id, group_id, round_id: int, used: list[
     key = _prepare(Response, "id", response_id)
     day = _prepare(Response, "submitted_on", today)
     with connection.cursor() as cursor:
-        cursor.execute(sql.send, [ResponseState.SUBMITTED, day, day, key])
+        cursor.execute(sql.send, [ResponseState.SUBMITTED, day, day, language, key])
         for statement in sql.fix_labels:
             cursor.execute(statement, [True, organisation_id, group_id, key])
         values = [value for digest in used for value in (digest, round_id)]

@@ -7,13 +7,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from together.frameworks import services as frameworks
 from together.partnerships.access import READ, RUN, can_run, member_required
+from together.web import languages
+from together.web.languages import text as framework_text
 
 from . import invitations, lifecycle
 from .forms import InvitationUploadForm, RoundForm
@@ -95,7 +96,15 @@ def round_detail(request, partnership, round_id):
         "round": round_,
         "can_run": running,
         "transitions": lifecycle.available(round_),
-        "open_link": f"{base}{reverse('respond-open', args=[round_.open_link_code])}",
+        # The same link in each language, each opening the questionnaire in its language.
+        "open_links": [
+            (
+                language,
+                languages.LANGUAGE_NAMES[language],
+                f"{base}{languages.prefix(language)}/r/{round_.open_link_code}/",
+            )
+            for language in languages.RESPONSE_LANGUAGES
+        ],
         "counts": releases.live_counts(round_, role),
         "breakdown": breakdown,
         "release": release,
@@ -403,10 +412,10 @@ def import_map(request, partnership, round_id):
         ("group", _("Respondent group")),
         ("priorities", _("Priority themes")),
     ]
-    choices += [(s.id, s.text.en) for s in framework.statements]
+    choices += [(s.id, framework_text(s.text)) for s in framework.statements]
     if framework.asks_target:
-        target = framework.questions.target.prompt.en
-        choices += [(importer.target_key(s.id), f"{s.text.en} ({target})") for s in framework.statements]
+        target = framework_text(framework.questions.target.prompt)
+        choices += [(importer.target_key(s.id), f"{framework_text(s.text)} ({target})") for s in framework.statements]
     problems, more = [], 0
     if request.method == "POST":
         mapping = {column: request.POST.get(f"column-{index}", "") for index, column in enumerate(header)}

@@ -5,7 +5,6 @@ from . import views
 urlpatterns = [
     path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
     path("sign-in/sso/", views.SingleSignOnStart.as_view(), name="sso-start"),
-    path("sign-in/sso/callback/", views.sso_callback, name="sso-callback"),
     path("account/security/", views.security, name="security"),
     path("account/security/set-up/", views.set_up, name="security-set-up"),
     path("account/security/recovery-codes/", views.recovery_codes, name="security-recovery-codes"),

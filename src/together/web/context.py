@@ -2,17 +2,19 @@ from django.conf import settings
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
+from together.web.languages import other_language, page_language
+
 SERVICE_NAME = "Transforming Together"
 
-# The navigation's addresses, worked out once per URL configuration and script prefix rather than
+# The navigation's addresses, worked out once per URL configuration, script prefix and language rather than
 # on every page. The resolver is kept with them: a changed configuration (as tests make) has a
 # new resolver, so the addresses are worked out again.
-_addresses: dict[str, tuple[object, dict[str, str]]] = {}
+_addresses: dict[tuple[str, str], tuple[object, dict[str, str]]] = {}
 
 
 def _navigation_addresses() -> dict[str, str]:
     resolver = get_resolver(get_urlconf())
-    prefix = get_script_prefix()
+    prefix = (get_script_prefix(), page_language())
     cached = _addresses.get(prefix)
     if cached is None or cached[0] is not resolver:
         names = ("framework", "partnerships", "sign-in", "account", "operator:home")
@@ -46,4 +48,5 @@ def service(request):
         "operator_name": settings.OPERATOR_NAME,
         "support_email": settings.SUPPORT_EMAIL,
         "min_group_size": settings.MIN_GROUP_SIZE,
+        "language_toggle": other_language(request),
     }

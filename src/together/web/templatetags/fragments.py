@@ -5,13 +5,14 @@ item is current, a framework version and theme), such as the page head, the head
 and a theme's introduction. Unlike ``{% cache %}`` nothing is pickled or sent to a cache server:
 the markup is kept on the template node itself, so a template that is loaded again (as the
 development server does after an edit) starts with nothing kept. The script prefix is always part
-of the key, as the markup holds addresses.
+of the key, and so is the language, as the markup holds addresses ("/cy/…" in Welsh).
 
 Only what the keys determine may be inside: never a CSRF token, a user, a form or an answer.
 """
 
 from django import template
 from django.urls import get_script_prefix
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ class FragmentNode(template.Node):
         self.kept: dict[tuple, str] = {}
 
     def render(self, context) -> str:
-        key = (get_script_prefix(), *(expression.resolve(context) for expression in self.keys))
+        key = (get_script_prefix(), get_language(), *(expression.resolve(context) for expression in self.keys))
         markup = self.kept.get(key)
         if markup is None:
             markup = self.nodelist.render(context)

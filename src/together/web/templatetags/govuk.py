@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from together.framework.schema import Text
+from together.web import languages
 
 register = template.Library()
 
@@ -32,6 +33,27 @@ def tr(text: Text) -> str:
     if text.falls_back(language):
         return format_html('<span lang="en">{}</span>', text.en)
     return text.get(language)
+
+
+@register.filter
+def entered(value) -> str:
+    """Text someone typed in English (an organisation's or a partnership's name), marked as
+    English on a Welsh page so that screen readers pronounce it as English."""
+    if value is None or value == "":
+        return ""
+    if languages.page_language() == languages.WELSH:
+        return format_html('<span lang="en">{}</span>', value)
+    return conditional_escape(value)
+
+
+@register.filter
+def group_name(group) -> str:
+    """The name of a group in the results: an organisation or a respondent group, as someone
+    typed it (marked as English on a Welsh page), or a sector or "not said", in the page's words."""
+    key = getattr(group, "key", None)
+    if isinstance(key, int) and not isinstance(key, bool):
+        return entered(group.label)
+    return conditional_escape(group.label)
 
 
 @register.filter
@@ -357,6 +379,7 @@ def answer_summaries(sections, round_) -> str:
     slowest part of that page: about fifty rows). ``sections`` is what ``respond.check`` builds.
     """
     language = get_language() or "en"
+    start = f"{languages.prefix(language)}/respond/{round_.public_id}/"
     change = escape(gettext("Change"))
     not_answered = f'<strong class="govuk-tag govuk-tag--red">{escape(gettext("Not answered"))}</strong>'
     your_comment = escape(gettext("Your comment"))
@@ -366,7 +389,7 @@ def answer_summaries(sections, round_) -> str:
     parts = []
     for section in sections:
         theme = section["theme"]
-        href = f"/respond/{round_.public_id}/theme/{escape(theme.id)}/?return=check"
+        href = f"{start}theme/{escape(theme.id)}/?return=check"
         parts.append(
             f'<h2 class="govuk-heading-m">{_tr_html(theme.title, language)}</h2>\n<dl class="govuk-summary-list">\n'
         )
@@ -376,7 +399,7 @@ def answer_summaries(sections, round_) -> str:
                 answer = "<br>".join(escape(line) for line in row["answer"])
             else:
                 answer = escape(row["answer"]) if row["answer"] else not_answered
-            hidden = your_answer_to % {"s": escape(statement.text.en)}
+            hidden = your_answer_to % {"s": _tr_html(statement.text, language)}
             parts.append(
                 f'  <div class="govuk-summary-list__row">\n'
                 f'    <dt class="govuk-summary-list__key">{_tr_html(statement.text, language)}</dt>\n'
@@ -386,7 +409,7 @@ def answer_summaries(sections, round_) -> str:
                 f"  </div>\n"
             )
         comment = linebreaksbr(section["comment"], autoescape=True) or no_comment
-        hidden = your_comment_on % {"t": escape(theme.title.en)}
+        hidden = your_comment_on % {"t": _tr_html(theme.title, language)}
         parts.append(
             f'  <div class="govuk-summary-list__row">\n'
             f'    <dt class="govuk-summary-list__key">{your_comment}</dt>\n'
