@@ -35,7 +35,9 @@ from .models import SoloState
 
 COOKIE = "solo-review"
 COOKIE_SALT = "together.solo"
-COOKIE_PATH = "/solo/"
+# The whole site, not /solo/: the review is reached at /solo/… and /cy/solo/… alike, and a cookie
+# has one path. It is signed, HTTP-only and SameSite=Lax, and no page but the solo ones reads it.
+COOKIE_PATH = "/"
 SHOW_LINK = "solo-link"  # present once, to show the new private link on the next page
 SHOW_LINK_SALT = "together.solo.link"
 SHOW_LINK_AGE = 10 * 60
