@@ -104,3 +104,19 @@ def test_solo_review_from_the_home_page_to_the_pdf_and_deleted(browser, page, li
     assert page.locator("h1").inner_text() == "There is no review here"
     assert_accessible(page)
     assert page.goto(link).status == 404
+
+
+def test_a_review_started_in_welsh_carries_on_in_english(page, framework_version):
+    """A browser sends a cookie only to its path: the review must be found at /cy/solo/… and
+    /solo/… alike, so that the language toggle keeps it."""
+    visit(page, "/cy/solo/")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert page.url.endswith("/cy/solo/review/link/")
+    with page.expect_navigation():
+        page.locator("main a.govuk-button").click()
+    assert page.url.endswith("/cy/solo/review/")
+    assert page.goto("/cy/solo/review/").status == 200
+    assert page.goto("/solo/review/").status == 200
+    assert_accessible(page)

@@ -272,15 +272,3 @@ def test_log_lines_do_not_hold_the_private_link():
     from together.reviews.keys import redact
 
     assert redact("GET /solo/r/abcDEF123_-/ HTTP/1.1") == "GET /solo/r/…/ HTTP/1.1"
-
-
-def test_the_review_carries_on_in_welsh_and_back(client, framework_version):
-    """One review, whichever language its pages are read in: the toggle keeps it."""
-    start(client)
-    page = client.get("/cy/solo/review/")
-    assert page.status_code == 200
-    assert '<html lang="cy"' in page.content.decode()
-    answer_all(client, framework_version.framework)
-    assert client.post("/cy/solo/review/send/")["Location"] == "/cy/solo/review/report/"
-    assert client.get("/solo/review/report/").status_code == 200
-    assert client.get("/cy/solo/review/report/").status_code == 200
