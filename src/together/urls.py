@@ -5,6 +5,7 @@ from together.actions import views as actions
 from together.api import pages as api_pages
 from together.feedback import views as feedback
 from together.frameworks import urls as library
+from together.imports import views as imports
 from together.jobs import views as prepared_files
 from together.operator import public as signup
 from together.partnerships import views as partnerships
@@ -45,8 +46,12 @@ partnership_urls = [
     path("rounds/<id:round_id>/invitations/send/", reviews.invitations_send, name="invitations-send"),
     path("rounds/<id:round_id>/invitations/remind/", reviews.invitations_remind, name="invitations-remind"),
     path("rounds/<id:round_id>/invitations/retry/", reviews.invitations_retry, name="invitations-retry"),
-    path("rounds/<id:round_id>/import/", reviews.import_upload, name="import-upload"),
-    path("rounds/<id:round_id>/import/columns/", reviews.import_map, name="import-map"),
+    path("rounds/<id:round_id>/import/", imports.upload, name="import-upload"),
+    path("rounds/<id:round_id>/import/columns/", imports.columns, name="import-map"),
+    path("rounds/<id:round_id>/import/values/", imports.answer_values, name="import-values"),
+    path("rounds/<id:round_id>/import/check/", imports.check, name="import-check"),
+    path("rounds/<id:round_id>/import/mapping.json", imports.mapping_file, name="import-mapping"),
+    path("rounds/<id:round_id>/import/cancel/", imports.cancel, name="import-cancel"),
     path("rounds/<id:round_id>/import/<int:batch_id>/remove/", reviews.import_remove, name="import-remove"),
     path("rounds/<id:round_id>/import/<int:batch_id>/", reviews.import_progress, name="import-progress"),
     path("engagement/", include("together.engagement.urls")),

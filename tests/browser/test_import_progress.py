@@ -1,5 +1,6 @@
 """A large file imported outside the request, followed on its progress page, in a real browser."""
 
+import re
 import time
 
 import pytest
@@ -28,9 +29,14 @@ def _file(round_, tmp_path, people: int, first_value: str = "4"):
 
 def _upload(page, round_, path):
     visit(page, f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/import/")
-    page.get_by_label("Upload a CSV file from another survey tool").set_input_files(str(path))
-    page.get_by_role("button", name="Upload", exact=True).click()
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_label("Upload the export: a CSV or Excel (.xlsx) file").set_input_files(str(path))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and see what would be imported").click()
+    page.get_by_role("button", name=re.compile(r"Import [0-9]+ respons")).click()
     page.wait_for_url("**/import/*/")
 
 
@@ -81,13 +87,21 @@ def test_import_progress_pages(page, facilitator, framework_version, monkeypatch
     assert page.get_by_role("button", name="Close the round").count() == 0
     assert_accessible(page)
 
-    # A file with a mistake: the errors by row and column, and nothing imported.
+    # A file with a mistake: the dry run names it, and offers no import.
     other = make_round(partnership, framework_version, open_=False)
-    _upload(page, other, _file(other, tmp_path, 200, first_value="7"))
-    _until_finished(page, "Nothing was imported")
+    visit(page, f"/partnerships/{partnership.pk}/rounds/{other.pk}/import/")
+    page.get_by_label("Upload the export: a CSV or Excel (.xlsx) file").set_input_files(
+        str(_file(other, tmp_path, 200, first_value="7"))
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and see what would be imported").click()
     summary = page.locator(".govuk-error-summary").inner_text()
-    statement = other.framework.statements[0].id
-    assert "Nothing was imported from survey-7.csv" in summary
-    assert f"Row 2, column '{statement}': '7' is not on the scale" in summary
+    assert "This file cannot be imported yet" in summary
+    assert "the answer '7' (1 in" in summary and "has no place on the scale" in summary
+    assert page.get_by_role("button", name=re.compile(r"Import [0-9]+ respons")).count() == 0
     assert not Response.objects.filter(round=other).exists()
     assert_accessible(page)

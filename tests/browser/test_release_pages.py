@@ -53,11 +53,16 @@ def test_import_a_file_into_a_round_of_its_own_then_close_it(page, facilitator, 
         + "\n"
         + "".join("Northbridge City Council," + ",".join(["4"] * len(statements)) + "\n" for _ in range(6))
     )
-    page.get_by_role("link", name="Import responses from a CSV file").click()
-    page.get_by_label("Upload a CSV file from another survey tool").set_input_files(str(file))
-    page.get_by_role("button", name="Upload", exact=True).click()
+    page.get_by_role("link", name="Import responses from another survey tool (CSV or Excel)").click()
+    page.get_by_label("Upload the export: a CSV or Excel (.xlsx) file").set_input_files(str(file))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and continue").click()
     assert_accessible(page)
-    page.get_by_role("button", name="Check and import").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and see what would be imported").click()
+    page.get_by_role("button", name="Import 6 responses").click()
     main = page.locator("main").inner_text()
     assert "6 responses imported from last-year.csv" in main
     assert ImportBatch.objects.get().sha256 in main

@@ -82,3 +82,32 @@ def released(round_: Round, role: str = "operator"):
     from together.releases import services as releases
 
     return releases.obtain(round_, role)
+
+
+def selected_in_page(html: str) -> dict[str, str]:
+    """Every select's chosen value in a page's forms, as a browser would post them."""
+    found = {}
+    for match in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        name, options = match.group(1), match.group(2)
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        first = re.search(r'<option value="([^"]*)"', options)
+        found[name] = chosen.group(1) if chosen else (first.group(1) if first else "")
+    return found
+
+
+def web_import(client: Client, round_: Round, name: str, data: bytes, columns: dict | None = None):
+    """Take a file through the import wizard as an officer accepting its suggestions (and
+    ``columns``: {"column-N": "use:target"} changes); return the response to "Import"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/import"
+    response = client.post(f"{base}/", {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get(f"{base}/columns/").content.decode()
+    chosen = {k: v for k, v in selected_in_page(page).items() if k.startswith("column-")} | (columns or {})
+    response = client.post(f"{base}/columns/", {"action": "save", **chosen})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get(f"{base}/values/").content.decode()
+    response = client.post(f"{base}/values/", selected_in_page(page))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return client.post(f"{base}/check/")

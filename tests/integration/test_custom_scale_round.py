@@ -217,10 +217,17 @@ def test_a_whole_round_follows_the_four_level_scale(client, facilitator, partner
 def test_importing_into_a_four_level_round_checks_its_scale(client, facilitator, partnership, health_version):
     round_ = make_round(partnership, health_version, open_=False)
     client.force_login(facilitator)
-    page = client.get(f"/partnerships/{partnership.pk}/rounds/{round_.pk}/import/").content.decode()
-    assert "Answers may be numbers (1 to 4) or the scale&#x27;s labels." in page
-    assert "A column headed with a statement&#x27;s id and :target holds its rating for a year&#x27;s time." in page
-    assert "1 to 5" not in page and "don&#x27;t know" not in page
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    base = f"/partnerships/{partnership.pk}/rounds/{round_.pk}/import"
+    sample = b"organisation,direction-priorities\nNorthbridge Council,2\n"
+    assert client.post(f"{base}/", {"file": SimpleUploadedFile("scale.csv", sample)}).status_code == 302
+    columns = client.get(f"{base}/columns/").content.decode()
+    assert 'value="target:direction-priorities"' in columns  # where to be in a year, a column of its own
+    page = client.get(f"{base}/values/").content.decode()
+    scale = health_version.framework.scale
+    assert all(f"{level.value} – {level.label.en}" in page for level in scale.levels)
+    assert "5 – " not in page and "know" not in page.split("Answers to the statements")[1].split("</table>")[0]
 
     data = (
         b"organisation,direction-priorities,direction-plans,direction-review\n"

@@ -51,8 +51,8 @@ def test_a_clean_up_removes_what_is_old_and_keeps_what_is_not(settings):
 
     outcome = housekeeping.run_all()
     assert outcome == {
-        "audit_records": 1, "imports_given_up": 0, "task_results": 1, "signups": 1, "solo_reviews": 0,
-        "prepared_files": 0,
+        "audit_records": 1, "imports_given_up": 0, "import_uploads": 0, "task_results": 1, "signups": 1,
+        "solo_reviews": 0, "prepared_files": 0,
     }  # fmt: skip
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [new_event.pk]
     assert not DBTaskResult.objects.filter(pk=old_task.pk).exists()

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from tests.integration.helpers import close, make_partnership, make_round, released
+from tests.integration.helpers import close, make_partnership, make_round, released, selected_in_page
 from tests.integration.test_results import add_responses
 from together.partnerships.models import Organisation, RespondentGroup
 from together.reports import exports
@@ -171,12 +171,23 @@ def test_command_line_import_with_mapping(round_, tmp_path, capsys):
 def test_web_import_with_column_matching(client, round_, facilitator):
     client.force_login(facilitator)
     base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/import"
-    upload = SimpleUploadedFile("survey.csv", b"Team,Q1\nNorthbridge Council,4\nNorthbridge NHS,2\n")
+    data = b"Team,Q1\nNorthbridge Council,4\nNorthbridge NHS,2\n"
+    upload = SimpleUploadedFile("survey.csv", data)
     assert client.post(f"{base}/", {"file": upload})["Location"].endswith("/import/columns/")
     page = client.get(f"{base}/columns/").content.decode()
-    assert 'id="column-0"' in page and "Team" in page
-    page = client.post(f"{base}/columns/", {"column-0": "organisation"}).content.decode()
-    assert "Nothing was imported" in page and "column &#x27;Q1&#x27;: unknown column" in page
-    response = client.post(f"{base}/columns/", {"column-0": "organisation", "column-1": "shared-purpose-outcomes"})
+    assert 'id="column-1"' in page and "Team" in page
+    # Nothing mapped to a statement: the dry run says so, and nothing can be imported.
+    client.post(f"{base}/columns/", {"action": "save", "column-1": "organisation:"})
+    check = client.get(f"{base}/check/").content.decode()
+    assert "no column is mapped to a statement" in check and "Import 2 responses" not in check
+    assert client.post(f"{base}/check/").status_code == 302
+    assert not Response.objects.filter(round=round_).exists()
+    client.post(
+        f"{base}/columns/",
+        {"action": "save", "column-1": "organisation:", "column-2": "statement:shared-purpose-outcomes"},
+    )
+    values = client.get(f"{base}/values/").content.decode()
+    client.post(f"{base}/values/", selected_in_page(values))
+    response = client.post(f"{base}/check/")
     assert response.status_code == 302
     assert Response.objects.filter(round=round_).count() == 2

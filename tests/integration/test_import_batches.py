@@ -246,42 +246,40 @@ def test_a_respondent_can_save_during_a_long_import(facilitator, framework_versi
 
 @pytest.mark.django_db(transaction=True)
 def test_a_large_web_upload_is_imported_outside_the_request(client, facilitator, framework_version, monkeypatch):
+    from tests.integration.helpers import web_import
+    from together.imports.models import ImportUpload
+
     round_ = make_round(make_partnership(facilitator), framework_version, open_=False)
     monkeypatch.setattr(imports, "BACKGROUND_BYTES", 1000)
     client.force_login(facilitator)
     base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/import"
+    before = set(imports.UPLOAD_DIR.iterdir()) if imports.UPLOAD_DIR.is_dir() else set()
 
-    def upload(data: bytes, name: str):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        client.post(f"{base}/", {"file": SimpleUploadedFile(name, data, content_type="text/csv")})
-        header = data.decode().split("\n", 1)[0].split(",")
-        return client.post(f"{base}/columns/", {f"column-{i}": column for i, column in enumerate(header)})
-
-    answer = upload(csv_file(round_, 40), "last-year.csv")
-    uploaded = imports.UPLOAD_DIR / client.session[f"import-{round_.pk}"]
+    answer = web_import(client, round_, "last-year.csv", csv_file(round_, 40))
     batch = ImportBatch.all_objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"{base}/{batch.pk}/"
+    assert not ImportUpload.objects.exists(), "the upload is let go once the import has started"
+    prepared = imports.UPLOAD_DIR / batch.source.rsplit("/", 1)[-1]
+    assert prepared.exists() and (prepared.stat().st_mode & 0o077) == 0, "only the service may read it"
+    assert b"Northbridge Council" in prepared.read_bytes()
     assert "Importing responses" in client.get(answer["Location"]).content.decode()  # queued, not yet run
     assert run_ready_tasks() == 1  # what together worker does
     page = client.get(answer["Location"]).content.decode()
     assert "Responses imported" in page and "40 responses from last-year.csv" in page
     assert Response.objects.filter(round=round_).count() == 40
-    assert not uploaded.exists(), "the uploaded file is deleted once imported"
+    assert not prepared.exists(), "the prepared rows are deleted once imported"
+    assert (set(imports.UPLOAD_DIR.iterdir()) if imports.UPLOAD_DIR.is_dir() else set()) == before
 
-    # A file with mistakes: every problem on the progress page, by row and column, and nothing imported.
+    # A file with a mistake: the dry run names it, and nothing can be imported.
     other = make_round(round_.partnership, framework_version, open_=False)
-    base = f"/partnerships/{round_.partnership_id}/rounds/{other.pk}/import"
     data = csv_file(other, 40).replace(b"Northbridge Council,4,", b"Northbridge Council,7,", 1)
-    answer = upload(data, "typo.csv")
-    assert run_ready_tasks() == 1
+    answer = web_import(client, other, "typo.csv", data)
+    assert answer.status_code == 302 and answer["Location"].endswith("/import/check/")
     page = client.get(answer["Location"]).content.decode()
-    statement = other.framework.statements[0].id
-    assert "Nothing was imported from typo.csv" in page
-    assert f"Row 2, column &#x27;{statement}&#x27;: &#x27;7&#x27; is not on the scale" in page
-    assert "Match the columns again" in page
+    assert "This file cannot be imported yet" in page
+    assert "the answer &#x27;7&#x27; (1 in" in page
     assert not Response.objects.filter(round=other).exists()
-    assert not ImportBatch.objects.filter(round=other).exists()
+    assert not ImportBatch.all_objects.filter(round=other).exists()
 
 
 def test_the_progress_page_while_running_never_refreshes_itself(client, draft, facilitator):

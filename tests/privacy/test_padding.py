@@ -12,11 +12,10 @@ import io
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from tests.integration.helpers import complete_questionnaire, make_partnership, make_round
+from tests.integration.helpers import complete_questionnaire, make_partnership, make_round, web_import
 from together.imports import services as imports
 from together.imports.models import ImportBatch
 from together.releases import services as releases
@@ -157,12 +156,9 @@ def test_the_round_page_lists_imports_and_warns_about_open_link_padding(client, 
     round_ = make_round(partnership, framework_version, open_=False)
     client.force_login(facilitator)
     base = f"/partnerships/{partnership.pk}/rounds/{round_.pk}"
-    upload = SimpleUploadedFile("survey.csv", _padding_file(round_, "Northbridge Council", 5, 4))
-    assert client.post(f"{base}/import/", {"file": upload}).status_code == 302
-    columns = {"column-0": "organisation"} | {
-        f"column-{i}": s.id for i, s in enumerate(round_.framework.statements, start=1)
-    }
-    assert client.post(f"{base}/import/columns/", columns).status_code == 302
+    assert (
+        web_import(client, round_, "survey.csv", _padding_file(round_, "Northbridge Council", 5, 4)).status_code == 302
+    )
     page = client.get(f"{base}/").content.decode()
     assert "survey.csv" in page and ImportBatch.objects.get().sha256 in page
     assert "Anyone who has the open link can add answers" in page

@@ -150,7 +150,7 @@ def _column_problems(where: str, column: Column, framework: Framework) -> list[s
     return []
 
 
-def _named(values_found: list[str], names: list[str]) -> dict[str, str | None]:
+def named(values_found: list[str], names: list[str]) -> dict[str, str | None]:
     """Each value mapped to the partnership's name it matches (ignoring case, spacing and punctuation)."""
     keys = {normalise(n): n for n in names}
     squashed = {layouts.squash(n): n for n in names}
@@ -193,7 +193,7 @@ def suggest(
     for use, names, into in ((ORGANISATION, organisations, mapping.organisations), (GROUP, groups, mapping.groups)):
         indexes = [m.index for m in matches if m.use == use]
         found = sorted({row[i] for row in rows for i in indexes if row[i]}, key=str.casefold)
-        into.update(_named(found, list(names)))
+        into.update(named(found, list(names)))
     mapping.drop_rows = [{"row": number, "reason": reason} for number, reason in left_out]
     mapping.warnings = list(answers.warnings)
     unmapped = answers.unmapped()
@@ -201,6 +201,39 @@ def suggest(
         mapping.warnings.append(
             f"{len(unmapped)} answer values have no place on the scale yet: " + ", ".join(repr(v) for v in unmapped[:5])
         )
+    return mapping
+
+
+def refresh(
+    table: Table,
+    mapping: ImportMapping,
+    framework: Framework,
+    organisations: list[str] = (),
+    groups: list[str] = (),
+) -> ImportMapping:
+    """After the officer has changed what columns are, look at their cells again: the answers to
+    place on the scale (keeping places already chosen), the organisation and group names, the rows
+    to leave out and the warnings. The columns themselves are left as they are."""
+    located, _problems, _ignored = _locate(mapping, table)
+    rows = table.rows[mapping.header_rows :]
+    matches = [matching.Match(i, c.heading, c.use, c.target) for i, c in sorted(located.items())]
+    left_out = values.rows_to_leave_out(rows, matches, mapping.header_rows + 1)
+    skipped = {number - mapping.header_rows - 1 for number, _why in left_out}
+    answers = values.answer_values([r for i, r in enumerate(rows) if i not in skipped], matches, framework)
+    chosen = dict(mapping.values)
+    mapping.values = {
+        v: chosen[v] if chosen.get(v) is not None else answers.suggestions[v].value
+        for v in sorted(answers.counts, key=str.casefold)
+    }
+    mapping.value_counts = {v: answers.counts[v] for v in mapping.values}
+    for use, names, into in ((ORGANISATION, organisations, mapping.organisations), (GROUP, groups, mapping.groups)):
+        indexes = [m.index for m in matches if m.use == use]
+        found = sorted({row[i] for row in rows for i in indexes if row[i]}, key=str.casefold)
+        kept = {value: into.get(value) for value in found if into.get(value)}
+        into.clear()
+        into.update(named(found, list(names)) | kept)
+    mapping.drop_rows = [{"row": number, "reason": reason} for number, reason in left_out]
+    mapping.warnings = list(answers.warnings)
     return mapping
 
 

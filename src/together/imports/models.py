@@ -14,6 +14,8 @@ with what was wrong, so the person who started it can read why; its rows are rem
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Manager
@@ -104,3 +106,23 @@ class ImportedResponse(models.Model):
 
     def __str__(self) -> str:
         return "Imported response"
+
+
+class ImportUpload(models.Model):
+    """A file being taken through the import wizard: held here, not on disk, only until it is
+    imported, the wizard is cancelled, or ``UPLOAD_HOURS`` pass (the worker's clean-up removes
+    it). It is the file as uploaded, so it may hold columns that identify people; those are
+    dropped when the mapping is applied, before anything is stored as a response."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    sheet = models.CharField(max_length=255, blank=True)
+    mapping = models.TextField()  # the ImportMapping document, as JSON
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Upload of {self.file_name}"

@@ -62,6 +62,7 @@ def prune_task_results(now=None) -> int:
 def run_all(now=None) -> dict:
     """Every clean-up once; returns how much each removed."""
     from together.imports import services as imports
+    from together.imports import wizard as import_wizard
     from together.jobs import cleanup as prepared_files
     from together.operator import audit, signup
     from together.solo import cleanup as solo
@@ -69,6 +70,7 @@ def run_all(now=None) -> dict:
     return {
         "audit_records": audit.prune(now),
         "imports_given_up": imports.discard_stale(now),
+        "import_uploads": import_wizard.remove_expired(now),
         "task_results": prune_task_results(now),
         "signups": signup.forget_unsent(now),
         "solo_reviews": solo.remove_expired(now.date() if now else None),

@@ -1,9 +1,5 @@
 """Facilitator pages for review rounds: set-up, lifecycle, links, invitations and response rates."""
 
-import secrets
-from pathlib import Path
-
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from together.frameworks import services as frameworks
 from together.partnerships.access import READ, RUN, can_run, member_required
 from together.web import languages
-from together.web.languages import text as framework_text
 
 from . import invitations, lifecycle
 from .forms import InvitationUploadForm, RoundForm
@@ -279,205 +274,10 @@ def invitations_retry(request, partnership, round_id):
     return redirect("round", partnership.pk, round_.pk)
 
 
-def _import_hint(scale, asks_target: bool = False) -> str:
-    """How answers may be written in an imported file, for this round's scale (and, where the
-    framework asks where to be in a year, its target columns)."""
-    numbers = {"low": scale.minimum, "high": scale.maximum}
-    if scale.dont_know is None:
-        answers = _("Answers may be numbers (%(low)s to %(high)s) or the scale's labels.") % numbers
-    else:
-        answers = _("Answers may be numbers (%(low)s to %(high)s), the scale's labels, or \"don't know\".") % numbers
-    return " ".join(
-        [
-            str(_("One row per respondent and one column per statement, with a header row.")),
-            answers,
-            *(
-                [str(_("A column headed with a statement's id and :target holds its rating for a year's time."))]
-                if asks_target
-                else []
-            ),
-            str(_("Optional columns: organisation, group, priorities.")),
-        ]
-    )
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Upload a CSV file from another survey tool"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-        error_messages={"required": _("Choose a CSV file to upload")},
-    )
-
-    def __init__(self, *args, scale, asks_target: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _import_hint(scale, asks_target)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 200 * 1024 * 1024:
-            raise forms.ValidationError(_("The file must be smaller than 200 MB"))
-        return upload
-
-
-def _import_path(request, round_) -> Path | None:
-    name = request.session.get(f"import-{round_.pk}")
-    if not name:
-        return None
-    path = _upload_dir() / name
-    return path if path.is_file() else None
-
-
-def _upload_dir() -> Path:
-    from together.imports.services import UPLOAD_DIR
-
-    return UPLOAD_DIR
-
-
-def _refuse_import(request, partnership, round_):
-    from together.imports import services as imports
-
-    reason = imports.refusal(round_)
-    if reason:
-        messages.error(request, reason)
-        return redirect("round", partnership.pk, round_.pk)
-    return None
-
-
-@member_required(RUN)
-@require_http_methods(["GET", "POST"])
-def import_upload(request, partnership, round_id):
-    round_ = _round(partnership, round_id)
-    refused = _refuse_import(request, partnership, round_)
-    if refused:
-        return refused
-    form = ImportUploadForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        scale=round_.framework.scale,
-        asks_target=round_.framework.asks_target,
-    )
-    if request.method == "POST" and form.is_valid():
-        _upload_dir().mkdir(parents=True, exist_ok=True)
-        name = f"{secrets.token_hex(16)}.csv"
-        upload = form.cleaned_data["file"]
-        with (_upload_dir() / name).open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        request.session[f"import-{round_.pk}"] = name
-        request.session[f"import-{round_.pk}-name"] = Path(upload.name).name[:255]
-        return redirect("import-map", partnership.pk, round_.pk)
-    return render(
-        request,
-        "partnerships/form.html",
-        {"form": form, "title": _("Import responses"), "partnership": partnership, "submit_label": _("Upload")},
-    )
-
-
-@member_required(RUN)
-@require_http_methods(["GET", "POST"])
-def import_map(request, partnership, round_id):
-    from together.imports import services as imports
-
-    from . import importer
-
-    round_ = _round(partnership, round_id)
-    refused = _refuse_import(request, partnership, round_)
-    if refused:
-        return refused
-    path = _import_path(request, round_)
-    if path is None:
-        messages.error(request, _("Upload the file first."))
-        return redirect("import-upload", partnership.pk, round_.pk)
-    framework = round_.framework
-    try:
-        with path.open("rb") as raw:
-            header = importer.read_header(raw)
-    except importer.ImportInvalid as invalid:
-        path.unlink(missing_ok=True)
-        request.session.pop(f"import-{round_.pk}", None)
-        messages.error(
-            request,
-            _("%(file)s: %(problem)s. Nothing was imported.")
-            % {
-                "file": request.session.pop(f"import-{round_.pk}-name", "") or _("The file"),
-                "problem": invalid.problems[0],
-            },
-        )
-        return redirect("import-upload", partnership.pk, round_.pk)
-    suggested = importer.suggest_mapping(header, framework)
-    choices = [
-        ("", _("Choose…")),
-        ("ignore", _("Ignore this column")),
-        ("organisation", _("Organisation")),
-        ("group", _("Respondent group")),
-        ("priorities", _("Priority themes")),
-    ]
-    choices += [(s.id, framework_text(s.text)) for s in framework.statements]
-    if framework.asks_target:
-        target = framework_text(framework.questions.target.prompt)
-        choices += [(importer.target_key(s.id), f"{framework_text(s.text)} ({target})") for s in framework.statements]
-    problems, more = [], 0
-    if request.method == "POST":
-        mapping = {column: request.POST.get(f"column-{index}", "") for index, column in enumerate(header)}
-        mapping = {column: target for column, target in mapping.items() if target}
-        file_name = request.session.get(f"import-{round_.pk}-name") or path.name
-        if path.stat().st_size > imports.BACKGROUND_BYTES:
-            return _import_in_background(request, partnership, round_, path, file_name, mapping)
-        with path.open("rb") as raw:
-            try:
-                batch = imports.import_file(raw, round_, file_name=file_name, user=request.user, mapping=mapping)
-            except importer.ImportInvalid as invalid:
-                problems, more = invalid.problems, invalid.more
-            except imports.ImportRefused as refusal:
-                path.unlink(missing_ok=True)
-                request.session.pop(f"import-{round_.pk}", None)
-                messages.error(request, str(refusal))
-                return redirect("round", partnership.pk, round_.pk)
-            else:
-                path.unlink(missing_ok=True)
-                request.session.pop(f"import-{round_.pk}", None)
-                request.session.pop(f"import-{round_.pk}-name", None)
-                messages.success(
-                    request,
-                    _("%(n)s responses imported from %(file)s.") % {"n": batch.rows, "file": batch.file_name},
-                )
-                return redirect("round", partnership.pk, round_.pk)
-        suggested = mapping
-    columns = [(index, column, suggested.get(column, "")) for index, column in enumerate(header)]
-    return render(
-        request,
-        "reviews/import_map.html",
-        {
-            "partnership": partnership,
-            "round": round_,
-            "columns": columns,
-            "choices": choices,
-            "problems": problems,
-            "more": more,
-            "file_name": request.session.get(f"import-{round_.pk}-name", ""),
-        },
-    )
-
-
-def _import_in_background(request, partnership, round_, path, file_name, mapping):
-    """A large file is checked and written outside the request; its progress page follows it."""
-    from together.imports import services as imports
-
-    with path.open("rb") as raw:
-        try:
-            batch = imports.start(
-                raw, round_, file_name=file_name, user=request.user, mapping=mapping, source=str(path)
-            )
-        except imports.ImportRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect("round", partnership.pk, round_.pk)
-    imports.run_in_background(batch.pk)
-    return redirect("import-progress", partnership.pk, round_.pk, batch.pk)
-
-
 @member_required(RUN)
 def import_progress(request, partnership, round_id, batch_id):
     from together.imports import services as imports
+    from together.imports import wizard
     from together.imports.models import BatchState, ImportBatch
 
     from .importer import ImportProblem
@@ -498,7 +298,7 @@ def import_progress(request, partnership, round_id, batch_id):
             "stalled": stalled,
             "writing": running and batch.checked >= batch.rows,
             "problems": problems,
-            "can_map_again": batch.state == BatchState.FAILED and _import_path(request, round_) is not None,
+            "can_map_again": batch.state == BatchState.FAILED and wizard.find(round_, request.user) is not None,
         },
     )
 

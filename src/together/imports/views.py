@@ -1,0 +1,384 @@
+"""The import wizard's pages: upload, columns, values, dry run, import. Thin: the steps are in
+:mod:`.wizard`, reading and matching in :mod:`together.importing`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from together.importing import layouts, matching, values
+from together.importing import mapping as mappings
+from together.partnerships.access import RUN, member_required
+from together.reviews.models import Round
+from together.web.languages import text as framework_text
+
+from . import services, wizard
+from .models import BatchState
+
+MAX_UPLOAD = 20 * 1000 * 1000
+SHOWN_UNMATCHED = 60  # unmatched columns offered one by one; a saved mapping file covers the rest
+SHOWN_VALUES = 200
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Upload the export: a CSV or Excel (.xlsx) file"),
+        help_text=gettext_lazy(
+            "As your survey tool saved it: Microsoft Forms, SurveyMonkey, Google Forms, Smart Survey, Qualtrics, "
+            "LimeSurvey or a spreadsheet of your own, with one row per respondent. You will check how its columns "
+            "and answers are read before anything is imported."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        error_messages={"required": gettext_lazy("Choose the CSV or XLSX file to upload")},
+    )
+    saved = forms.FileField(
+        label=gettext_lazy("A saved mapping file (optional)"),
+        required=False,
+        help_text=gettext_lazy(
+            "The mapping.json downloaded from an earlier import of a file from the same tool: "
+            "its choices are used again."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file must be smaller than 20 MB"))
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty"))
+        return upload
+
+
+def _round(partnership, round_id) -> Round:
+    return get_object_or_404(Round.objects.select_related("framework_version"), pk=round_id, partnership=partnership)
+
+
+def _upload_or_start(request, partnership, round_):
+    upload = wizard.find(round_, request.user)
+    if upload is None:
+        messages.error(request, _("Upload the file first: files are kept for the import for a day at most."))
+    return upload
+
+
+def _refused(request, partnership, round_):
+    reason = services.refusal(round_)
+    if reason:
+        messages.error(request, reason)
+        return redirect("round", partnership.pk, round_.pk)
+    return None
+
+
+@member_required(RUN)
+@require_http_methods(["GET", "POST"])
+def upload(request, partnership, round_id):
+    round_ = _round(partnership, round_id)
+    refused = _refused(request, partnership, round_)
+    if refused:
+        return refused
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["file"]
+        data = b"".join(chosen.chunks())
+        name = Path(chosen.name).name
+        try:
+            held = wizard.begin(round_, request.user, name, data)
+        except wizard.WizardError as error:
+            problems = error.messages
+        else:
+            saved = form.cleaned_data.get("saved")
+            if saved:
+                try:
+                    reused = mappings.ImportMapping.from_json(saved.read().decode("utf-8"), round_.framework)
+                except (UnicodeDecodeError, mappings.MappingInvalid) as invalid:
+                    wizard.cancel(held)
+                    detail = invalid.messages if isinstance(invalid, mappings.MappingInvalid) else [_("not UTF-8")]
+                    problems = [f"{Path(saved.name).name}: {message}" for message in detail]
+                else:
+                    wizard.save(held, reused, wizard.load(held).table)
+                    messages.success(request, _("The saved mapping was used: check each column below."))
+            if not problems:
+                return redirect("import-map", partnership.pk, round_.pk)
+    return render(
+        request,
+        "imports/upload.html",
+        {"partnership": partnership, "round": round_, "form": form, "problems": problems},
+    )
+
+
+def _choices(framework) -> list[tuple[str, str]]:
+    """Every place a column can go, as "use:target" values."""
+    choices = [(f"{matching.IGNORE}:", _("Ignore this column"))]
+    choices += [(f"{matching.STATEMENT}:{s.id}", f"{n} {framework_text(s.text)}") for n, s in _numbered(framework)]
+    if framework.asks_target:
+        prompt = framework_text(framework.questions.target.prompt)
+        choices += [
+            (f"{matching.TARGET}:{s.id}", f"{n} {framework_text(s.text)} ({prompt})") for n, s in _numbered(framework)
+        ]
+    choices.append((f"{matching.PRIORITIES}:", _("Priority themes, all in this column")))
+    choices += [
+        (
+            f"{matching.PRIORITY}:{t.id}",
+            _("Priority: %(theme)s chosen (one column per theme)") % {"theme": framework_text(t.title)},
+        )
+        for t in framework.themes
+    ]
+    choices.append((f"{matching.COMMENT}:", _("Comment, on no theme in particular")))
+    choices += [
+        (f"{matching.COMMENT}:{t.id}", _("Comment on %(theme)s") % {"theme": framework_text(t.title)})
+        for t in framework.themes
+    ]
+    choices += [(f"{matching.ORGANISATION}:", _("Organisation")), (f"{matching.GROUP}:", _("Respondent group"))]
+    return choices
+
+
+def _numbered(framework):
+    return [
+        (f"{t}.{s}", statement)
+        for t, theme in enumerate(framework.themes, start=1)
+        for s, statement in enumerate(theme.statements, start=1)
+    ]
+
+
+def _how(column) -> str:
+    if column.use in (matching.IGNORE, matching.DROP) or column.confidence is None:
+        return ""
+    if column.how == "text" and (column.confidence or 0) < 1:
+        return _("similar text, %(n)s%%") % {"n": round(100 * column.confidence)}
+    return {
+        "id": _("by its id"),
+        "text": _("exact text"),
+        "heading": _("by its heading"),
+        "cells": _("by its answers"),
+    }.get(column.how, column.how) + (
+        "" if (column.confidence or 0) >= 1 else f", {round(100 * (column.confidence or 0))}%"
+    )
+
+
+@member_required(RUN)
+@require_http_methods(["GET", "POST"])
+def columns(request, partnership, round_id):
+    round_ = _round(partnership, round_id)
+    refused = _refused(request, partnership, round_)
+    if refused:
+        return refused
+    held = _upload_or_start(request, partnership, round_)
+    if held is None:
+        return redirect("import-upload", partnership.pk, round_.pk)
+    framework = round_.framework
+    problems = []
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "header-rows":
+                rows = request.POST.get("header_rows", "")
+                if not rows.isdigit() or not 1 <= int(rows) <= 10:
+                    raise wizard.WizardError([_("Enter the number of header rows, from 1 to 10")])
+                wizard.header_rows(held, int(rows))
+                messages.success(request, _("The file was read again with %(n)s header rows.") % {"n": rows})
+                return redirect("import-map", partnership.pk, round_.pk)
+            if action == "sheet":
+                wizard.choose_sheet(held, request.POST.get("sheet", ""))
+                return redirect("import-map", partnership.pk, round_.pk)
+        except wizard.WizardError as error:
+            problems = error.messages
+        else:
+            step = wizard.load(held)
+            valid = {value for value, _label in _choices(framework)}
+            for column in step.mapping.columns:
+                if column.use == matching.DROP:
+                    continue
+                chosen = request.POST.get(f"column-{column.column}")
+                if chosen is None:
+                    continue
+                if chosen not in valid:
+                    problems.append(_("Column %(n)s: choose where it goes from the list") % {"n": column.column})
+                    continue
+                use, target = chosen.split(":", 1)
+                if (use, target) != (column.use, column.target):
+                    column.use, column.target, column.how, column.confidence = use, target, "chosen", 1.0
+            if not problems:
+                wizard.save(held, step.mapping, step.table)
+                return redirect("import-values", partnership.pk, round_.pk)
+    step = wizard.load(held)
+    mapping = step.mapping
+    dropped = [c for c in mapping.columns if c.use == matching.DROP]
+    matched = [c for c in mapping.columns if c.use not in (matching.DROP, matching.IGNORE)]
+    unmatched = [c for c in mapping.columns if c.use == matching.IGNORE]
+    return render(
+        request,
+        "imports/columns.html",
+        {
+            "partnership": partnership,
+            "round": round_,
+            "upload": held,
+            "tool": layouts.TOOL_NAMES.get(mapping.tool, mapping.tool),
+            "plain": mapping.tool == layouts.PLAIN,
+            "mapping": mapping,
+            "table": step.table,
+            "choices": _choices(framework),
+            "matched": [(c, f"{c.use}:{c.target}", _how(c)) for c in matched],
+            "unmatched": [(c, f"{c.use}:{c.target}") for c in unmatched[:SHOWN_UNMATCHED]],
+            "unmatched_more": max(len(unmatched) - SHOWN_UNMATCHED, 0),
+            "unmatched_count": len(unmatched),
+            "dropped": dropped,
+            "problems": problems,
+        },
+    )
+
+
+def _value_choices(framework) -> list[tuple[str, str]]:
+    scale = framework.scale
+    choices = [("", _("Choose…"))]
+    choices += [(str(level.value), f"{level.value} – {framework_text(level.label)}") for level in scale.levels]
+    if scale.dont_know is not None:
+        choices.append((values.DONT_KNOW, framework_text(scale.dont_know.label)))
+    choices.append((values.NOT_ANSWERED, _("Not answered")))
+    return choices
+
+
+@member_required(RUN)
+@require_http_methods(["GET", "POST"])
+def answer_values(request, partnership, round_id):
+    round_ = _round(partnership, round_id)
+    refused = _refused(request, partnership, round_)
+    if refused:
+        return refused
+    held = _upload_or_start(request, partnership, round_)
+    if held is None:
+        return redirect("import-upload", partnership.pk, round_.pk)
+    framework = round_.framework
+    organisations, groups = wizard.names(round_)
+    step = wizard.load(held)
+    mapping = step.mapping
+    # Names added to the partnership since the file was read are found again.
+    for found, names in ((mapping.organisations, organisations), (mapping.groups, groups)):
+        for value, name in mappings.named([v for v, n in found.items() if n is None], names).items():
+            if name:
+                found[value] = name
+    problems = []
+    if request.method == "POST":
+        allowed = {value for value, _label in _value_choices(framework)}
+        for index, value in enumerate(list(mapping.values)[:SHOWN_VALUES]):
+            chosen = request.POST.get(f"value-{index}", "")
+            if chosen not in allowed:
+                problems.append(_("Choose where %(value)s goes on the scale") % {"value": repr(value)})
+                continue
+            mapping.values[value] = None if chosen == "" else int(chosen) if chosen.isdigit() else chosen
+        for prefix, found, names in (
+            ("organisation", mapping.organisations, organisations),
+            ("group", mapping.groups, groups),
+        ):
+            for index, value in enumerate(list(found)):
+                chosen = request.POST.get(f"{prefix}-{index}", "")
+                if chosen and chosen not in names:
+                    problems.append(_("Choose one of the partnership's names for %(value)s") % {"value": repr(value)})
+                    continue
+                found[value] = chosen or None
+        if not problems:
+            wizard.save(held, mapping)
+            return redirect("import-check", partnership.pk, round_.pk)
+    scale_values = list(mapping.values.items())
+    return render(
+        request,
+        "imports/values.html",
+        {
+            "partnership": partnership,
+            "round": round_,
+            "upload": held,
+            "values": [
+                (index, value, mapping.value_counts.get(value, 0), "" if place is None else str(place))
+                for index, (value, place) in enumerate(scale_values[:SHOWN_VALUES])
+            ],
+            "values_more": max(len(scale_values) - SHOWN_VALUES, 0),
+            "value_choices": _value_choices(framework),
+            "organisations": [(i, v, n or "") for i, (v, n) in enumerate(mapping.organisations.items())],
+            "groups": [(i, v, n or "") for i, (v, n) in enumerate(mapping.groups.items())],
+            "organisation_names": organisations,
+            "group_names": groups,
+            "warnings": mapping.warnings,
+            "problems": problems,
+        },
+    )
+
+
+@member_required(RUN)
+@require_http_methods(["GET", "POST"])
+def check(request, partnership, round_id):
+    round_ = _round(partnership, round_id)
+    refused = _refused(request, partnership, round_)
+    if refused:
+        return refused
+    held = _upload_or_start(request, partnership, round_)
+    if held is None:
+        return redirect("import-upload", partnership.pk, round_.pk)
+    if request.method == "POST":
+        try:
+            batch = wizard.finish(held, request.user)
+        except wizard.WizardError as error:
+            messages.error(request, "; ".join(error.messages[:3]))
+            return redirect("import-check", partnership.pk, round_.pk)
+        except services.ImportRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("round", partnership.pk, round_.pk)
+        if batch.state == BatchState.COMPLETE:
+            messages.success(
+                request, _("%(n)s responses imported from %(file)s.") % {"n": batch.rows, "file": batch.file_name}
+            )
+            return redirect("round", partnership.pk, round_.pk)
+        return redirect("import-progress", partnership.pk, round_.pk, batch.pk)
+    step, prepared = wizard.prepare(held)
+    framework = round_.framework
+    run = prepared.dry_run
+    themes = [(theme, run.theme_means.get(theme.id)) for theme in framework.themes]
+    statements = [(n, s, run.answers.get(s.id, 0)) for n, s in _numbered(framework)]
+    return render(
+        request,
+        "imports/check.html",
+        {
+            "partnership": partnership,
+            "round": round_,
+            "upload": held,
+            "tool": layouts.TOOL_NAMES.get(step.mapping.tool, step.mapping.tool),
+            "run": run,
+            "themes": themes,
+            "statements": statements,
+            "chosen": [(t, run.chosen.get(t.id, 0)) for t in framework.themes if run.chosen.get(t.id)],
+            "rows_left_out": run.rows_left_out[:50],
+            "rows_left_more": max(len(run.rows_left_out) - 50, 0),
+            "problems": prepared.problems,
+        },
+    )
+
+
+@member_required(RUN)
+def mapping_file(request, partnership, round_id):
+    """The mapping chosen so far, as the JSON file ``together import --mapping`` and the next
+    upload from the same tool can use."""
+    round_ = _round(partnership, round_id)
+    held = wizard.find(round_, request.user)
+    if held is None:
+        return redirect("import-upload", partnership.pk, round_.pk)
+    response = HttpResponse(held.mapping, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mapping.json"'
+    return response
+
+
+@member_required(RUN)
+@require_POST
+def cancel(request, partnership, round_id):
+    round_ = _round(partnership, round_id)
+    held = wizard.find(round_, request.user)
+    if held is not None:
+        wizard.cancel(held)
+    messages.success(request, _("The import was cancelled and the uploaded file deleted."))
+    return redirect("round", partnership.pk, round_.pk)

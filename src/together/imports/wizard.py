@@ -1,0 +1,207 @@
+"""The web import wizard's steps, between the plain-Python reading and mapping
+(:mod:`together.importing`) and the recorded, all-or-nothing store (:mod:`.services`).
+
+The uploaded file is held in the database (:class:`~.models.ImportUpload`), never on disk, for
+the length of the wizard: it is deleted once the import has started, when the officer cancels,
+or after :data:`UPLOAD_HOURS` by the worker's clean-up. Every step re-reads it and applies the
+mapping chosen so far, so nothing else about it is kept. Columns that identify people (email
+addresses, names, internet addresses, the tool's respondent ids…) are dropped by the mapping
+before anything is stored as a response; they are shown to the officer only by their heading.
+A large file's rows are written by the worker, from the prepared rows alone (without those
+columns), saved for it in a file only the service's user can read and deleted when it is done.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import os
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from together.importing import mapping as mappings
+from together.importing import reading
+from together.reviews import importer
+from together.reviews.models import Round
+
+from . import services
+from .models import BatchState, ImportBatch, ImportUpload
+
+UPLOAD_HOURS = 24
+
+
+class WizardError(Exception):
+    """Something the officer must put right; ``messages`` say what. Nothing was changed."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = reading.capped(list(messages))
+        super().__init__("; ".join(self.messages))
+
+
+def names(round_: Round) -> tuple[list[str], list[str]]:
+    partnership = round_.partnership
+    return (
+        list(partnership.organisations.values_list("name", flat=True)),
+        list(partnership.groups.values_list("name", flat=True)),
+    )
+
+
+def imported_before(round_: Round, sha256: str) -> ImportBatch | None:
+    return (
+        ImportBatch.objects.filter(round=round_, sha256=sha256, removed_at__isnull=True).order_by("imported_at").first()
+    )
+
+
+def begin(round_: Round, user, file_name: str, data: bytes) -> ImportUpload:
+    """Read the file, suggest its mapping and hold it for the wizard. Raises :class:`WizardError`."""
+    reason = services.refusal(round_)
+    if reason:
+        raise WizardError([reason])
+    sha256 = hashlib.sha256(data).hexdigest()
+    earlier = imported_before(round_, sha256)
+    if earlier is not None:
+        raise WizardError(
+            [
+                _("%(file)s has already been imported into this round, on %(date)s.")
+                % {"file": file_name, "date": date_format(timezone.localtime(earlier.imported_at), "j F Y")}
+            ]
+        )
+    try:
+        table = reading.read(data)
+    except reading.Unreadable as unreadable:
+        raise WizardError([f"{file_name}: {message}" for message in unreadable.messages]) from None
+    organisations, groups = names(round_)
+    suggested = mappings.suggest(table, round_.framework, organisations, groups)
+    with transaction.atomic():
+        ImportUpload.objects.filter(round=round_, user=user).delete()
+        return ImportUpload.objects.create(
+            round=round_,
+            user=user,
+            file_name=file_name[:255],
+            data=data,
+            sha256=sha256,
+            sheet=table.sheet,
+            mapping=suggested.to_json(),
+        )
+
+
+def find(round_: Round, user) -> ImportUpload | None:
+    """This officer's file in the wizard for this round, unless it has expired."""
+    cutoff = timezone.now() - datetime.timedelta(hours=UPLOAD_HOURS)
+    return ImportUpload.objects.filter(round=round_, user=user, created_at__gte=cutoff).first()
+
+
+@dataclass
+class Step:
+    table: reading.Table
+    mapping: mappings.ImportMapping
+
+
+def load(upload: ImportUpload) -> Step:
+    table = reading.read(bytes(upload.data), sheet=upload.sheet or None)
+    return Step(table, mappings.ImportMapping.from_json(upload.mapping, upload.round.framework))
+
+
+def save(upload: ImportUpload, mapping: mappings.ImportMapping, table: reading.Table | None = None) -> None:
+    """Keep the mapping; with ``table``, after looking at its columns' cells again (the answers
+    to place, the names to match and the rows to leave out follow the columns chosen)."""
+    if table is not None:
+        organisations, groups = names(upload.round)
+        mapping = mappings.refresh(table, mapping, upload.round.framework, organisations, groups)
+    upload.mapping = mapping.to_json()
+    ImportUpload.objects.filter(pk=upload.pk).update(mapping=upload.mapping)
+
+
+def choose_sheet(upload: ImportUpload, sheet: str) -> None:
+    """Read another sheet of the workbook, and suggest its mapping afresh."""
+    try:
+        table = reading.read(bytes(upload.data), sheet=sheet)
+    except reading.Unreadable as unreadable:
+        raise WizardError(unreadable.messages) from None
+    organisations, groups = names(upload.round)
+    upload.sheet = table.sheet
+    upload.mapping = mappings.suggest(table, upload.round.framework, organisations, groups).to_json()
+    ImportUpload.objects.filter(pk=upload.pk).update(sheet=upload.sheet, mapping=upload.mapping)
+
+
+def header_rows(upload: ImportUpload, rows: int) -> None:
+    """Read the file with this many header rows, and suggest its mapping afresh."""
+    step = load(upload)
+    organisations, groups = names(upload.round)
+    suggested = mappings.suggest(step.table, upload.round.framework, organisations, groups, header_rows=rows)
+    save(upload, suggested)
+
+
+def prepare(upload: ImportUpload) -> tuple[Step, mappings.Prepared]:
+    step = load(upload)
+    organisations, groups = names(upload.round)
+    return step, mappings.apply(step.table, step.mapping, upload.round.framework, organisations, groups)
+
+
+def finish(upload: ImportUpload, user) -> ImportBatch:
+    """Import the file as the mapping says, all or nothing, and let go of the upload.
+
+    A small file is written now; a large one by the worker, from its prepared rows. Raises
+    :class:`WizardError` (nothing stored) or :class:`~.services.ImportRefused`."""
+    _step, prepared = prepare(upload)
+    if prepared.problems:
+        raise WizardError(prepared.problems)
+    round_ = upload.round
+    if len(prepared.csv) <= services.BACKGROUND_BYTES:
+        try:
+            batch = services.import_file(
+                io.BytesIO(prepared.csv), round_, file_name=upload.file_name, user=user, sha256=upload.sha256
+            )
+        except importer.ImportInvalid as invalid:
+            raise WizardError([str(p) for p in invalid.problems]) from None
+        ImportUpload.objects.filter(pk=upload.pk).delete()
+        return batch
+    services.UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    path = services.UPLOAD_DIR / f"{secrets.token_hex(16)}.csv"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(prepared.csv)
+    try:
+        batch = services.start(
+            io.BytesIO(prepared.csv),
+            round_,
+            file_name=upload.file_name,
+            user=user,
+            source=str(path),
+            sha256=upload.sha256,
+        )
+    except services.ImportRefused:
+        path.unlink(missing_ok=True)
+        raise
+    ImportUpload.objects.filter(pk=upload.pk).delete()
+    services.run_in_background(batch.pk)
+    return batch
+
+
+def cancel(upload: ImportUpload) -> None:
+    ImportUpload.objects.filter(pk=upload.pk).delete()
+
+
+def remove_expired(now: datetime.datetime | None = None) -> int:
+    """Delete uploads left in the wizard for longer than :data:`UPLOAD_HOURS`; and any prepared
+    rows a background import left behind that no pending batch is still reading."""
+    now = now or timezone.now()
+    removed, _by_model = ImportUpload.objects.filter(
+        created_at__lt=now - datetime.timedelta(hours=UPLOAD_HOURS)
+    ).delete()
+    if services.UPLOAD_DIR.is_dir():
+        reading_now = set(ImportBatch.all_objects.filter(state=BatchState.PENDING).values_list("source", flat=True))
+        for path in services.UPLOAD_DIR.iterdir():
+            if str(path) in reading_now or not path.is_file():
+                continue
+            age = now.timestamp() - path.stat().st_mtime
+            if age > UPLOAD_HOURS * 3600:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

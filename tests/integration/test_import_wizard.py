@@ -1,0 +1,160 @@
+"""The web import wizard: every named tool's export imported with zero edits, XLSX, bad input,
+re-import refusal, the mapping file reused, and nothing left behind."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests import import_exports as exports
+from tests.integration.helpers import make_partnership, make_round, selected_in_page, web_import
+from together.imports import services as imports
+from together.imports import wizard
+from together.imports.models import ImportBatch, ImportUpload
+from together.reviews.models import Answer, Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(facilitator, framework_version):
+    partnership = make_partnership(facilitator, organisations=exports.ORGANISATIONS)
+    return make_round(partnership, framework_version, open_=False)
+
+
+def base(round_):
+    return f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/import"
+
+
+def means_of(round_) -> dict[str, float]:
+    framework = round_.framework
+    found = {}
+    for theme in framework.themes:
+        values = list(
+            Answer.objects.filter(
+                response__round=round_, statement_id__in=[s.id for s in theme.statements], value__isnull=False
+            ).values_list("value", flat=True)
+        )
+        if values:
+            found[theme.id] = sum(values) / len(values)
+    return found
+
+
+def export(key, round_):
+    truth = exports.make_truth(round_.framework, dont_know=key not in exports.NO_DONT_KNOW)
+    return truth, *{**exports.TOOLS, **exports.EXTRAS}[key](truth)
+
+
+@pytest.mark.parametrize("key", [*exports.TOOLS, *exports.EXTRAS])
+def test_each_tool_s_export_imports_through_the_wizard_without_edits(client, facilitator, draft, key):
+    client.force_login(facilitator)
+    truth, name, data = export(key, draft)
+    answer = web_import(client, draft, name, data)
+    assert answer.status_code == 302 and answer["Location"].endswith(f"/rounds/{draft.pk}/"), key
+    assert Response.objects.filter(round=draft, state="submitted").count() == len(truth.respondents)
+    assert means_of(draft) == pytest.approx(truth.theme_means())
+    assert not ImportUpload.objects.exists()
+    assert not imports.UPLOAD_DIR.exists() or not any(imports.UPLOAD_DIR.iterdir())
+
+
+def test_the_columns_page_shows_the_layout_samples_and_dropped_columns(client, facilitator, draft):
+    client.force_login(facilitator)
+    _truth, name, data = export("surveymonkey", draft)
+    client.post(f"{base(draft)}/", {"file": SimpleUploadedFile(name, data)})
+    page = client.get(f"{base(draft)}/columns/").content.decode()
+    assert "Recognised as a SurveyMonkey export, with 2 header rows." in page
+    assert "could identify people and will be left out before anything is stored" in page
+    assert "IP Address" in page
+    assert "Matched exact text" in page or "Matched by its heading" in page
+    # The file itself is held in the database, never on disk.
+    held = ImportUpload.objects.get()
+    assert bytes(held.data) == data
+    assert not imports.UPLOAD_DIR.exists() or not any(imports.UPLOAD_DIR.iterdir())
+
+
+def test_bad_files_are_refused_with_a_reason_and_nothing_is_kept(client, facilitator, draft):
+    client.force_login(facilitator)
+    cases = [
+        (SimpleUploadedFile("empty.csv", b""), "The submitted file is empty."),
+        (SimpleUploadedFile("broken.xlsx", b"PK\x03\x04not really a workbook"), "broken.xlsx:"),
+        (SimpleUploadedFile("old.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100), "old.xls:"),
+    ]
+    for upload, message in cases:
+        page = client.post(f"{base(draft)}/", {"file": upload})
+        assert page.status_code == 200
+        assert message in page.content.decode(), message
+    assert "Choose the CSV or XLSX file to upload" in client.post(f"{base(draft)}/", {}).content.decode()
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_file_imported_before_is_refused_with_its_date(client, facilitator, draft):
+    client.force_login(facilitator)
+    _truth, name, data = export("google-forms", draft)
+    web_import(client, draft, name, data)
+    again = client.post(f"{base(draft)}/", {"file": SimpleUploadedFile("copy.csv", data)})
+    text = again.content.decode()
+    assert "copy.csv has already been imported into this round, on " in text
+    assert timezone.localdate().strftime("%Y") in text
+    assert ImportBatch.objects.count() == 1
+
+
+def test_the_mapping_file_downloads_and_is_used_again(client, facilitator, draft, framework_version):
+    client.force_login(facilitator)
+    _truth, name, data = export("limesurvey", draft)
+    client.post(f"{base(draft)}/", {"file": SimpleUploadedFile(name, data)})
+    first = client.get(f"{base(draft)}/columns/").content.decode()
+    chosen = {k: v for k, v in selected_in_page(first).items() if k.startswith("column-")}
+    statement = next(k for k, v in chosen.items() if v.startswith("statement:"))
+    client.post(f"{base(draft)}/columns/", {"action": "save", **chosen, statement: "ignore:"})
+    saved = client.get(f"{base(draft)}/mapping.json")
+    assert saved.status_code == 200 and saved["Content-Disposition"] == 'attachment; filename="mapping.json"'
+    document = saved.content
+    # The next file from the same tool, with the saved mapping: the change is kept.
+    other = make_round(draft.partnership, framework_version, open_=False)
+    upload = {
+        "file": SimpleUploadedFile("next.csv", data),
+        "saved": SimpleUploadedFile("mapping.json", document),
+    }
+    assert client.post(f"{base(other)}/", upload).status_code == 302
+    page = client.get(f"{base(other)}/columns/").content.decode()
+    assert selected_in_page(page)[statement] == "ignore:"
+    bad = client.post(
+        f"{base(other)}/",
+        {"file": SimpleUploadedFile("next.csv", data), "saved": SimpleUploadedFile("m.json", b"{}")},
+    )
+    assert "m.json: the mapping file must be a JSON object" in bad.content.decode()
+
+
+def test_cancel_and_expiry_delete_the_upload(client, facilitator, draft):
+    client.force_login(facilitator)
+    _truth, name, data = export("microsoft-forms", draft)
+    client.post(f"{base(draft)}/", {"file": SimpleUploadedFile(name, data)})
+    assert ImportUpload.objects.count() == 1
+    assert client.post(f"{base(draft)}/cancel/").status_code == 302
+    assert not ImportUpload.objects.exists()
+    client.post(f"{base(draft)}/", {"file": SimpleUploadedFile(name, data)})
+    ImportUpload.objects.update(created_at=timezone.now() - timedelta(hours=wizard.UPLOAD_HOURS + 1))
+    assert client.get(f"{base(draft)}/columns/")["Location"] == f"{base(draft)}/"
+    assert wizard.remove_expired() == 1
+    assert not ImportUpload.objects.exists()
+
+
+def test_only_a_draft_round_takes_an_import(client, facilitator, framework_version):
+    client.force_login(facilitator)
+    open_round = make_round(make_partnership(facilitator, name="Elsewhere"), framework_version)
+    _truth, name, data = export("qualtrics", open_round)
+    response = client.post(f"{base(open_round)}/", {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302 and response["Location"].endswith(f"/rounds/{open_round.pk}/")
+    assert not ImportUpload.objects.exists()
+
+
+def test_an_xlsx_export_is_read(client, facilitator, draft):
+    client.force_login(facilitator)
+    truth, name, data = export("microsoft-forms", draft)
+    assert name.endswith(".xlsx") and data[:2] == b"PK"
+    answer = web_import(client, draft, name, data)
+    assert answer.status_code == 302
+    assert Response.objects.filter(round=draft).count() == len(truth.respondents)
