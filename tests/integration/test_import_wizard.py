@@ -164,3 +164,28 @@ def test_an_xlsx_export_is_read(client, facilitator, draft):
     answer = web_import(client, draft, name, data)
     assert answer.status_code == 302
     assert Response.objects.filter(round=draft).count() == len(truth.respondents)
+
+
+def test_comments_on_a_theme_are_imported_and_general_ones_counted(client, facilitator, draft):
+    from together.reviews.models import Comment
+
+    client.force_login(facilitator)
+    framework = draft.framework
+    theme = framework.themes[1]
+    statement = framework.statements[0]
+    data = (
+        f"Organisation,{statement.id},Comments on {theme.title.en},Anything else?\n"
+        "Northbridge Council,4,Leaders back the plan in public.,General remark\n"
+        "Northbridge NHS,2,,\n"
+    ).encode()
+    base_url = base(draft)
+    client.post(f"{base_url}/", {"file": SimpleUploadedFile("comments.csv", data)})
+    page = client.get(f"{base_url}/columns/").content.decode()
+    chosen = {k: v for k, v in selected_in_page(page).items() if k.startswith("column-")}
+    chosen |= {"column-3": f"comment:{theme.id}", "column-4": "comment:"}
+    client.post(f"{base_url}/columns/", {"action": "save", **chosen})
+    client.post(f"{base_url}/values/", selected_in_page(client.get(f"{base_url}/values/").content.decode()))
+    check = client.get(f"{base_url}/check/").content.decode()
+    assert "Comments found" in check
+    assert client.post(f"{base_url}/check/").status_code == 302
+    assert list(Comment.objects.values_list("theme_id", "text")) == [(theme.id, "Leaders back the plan in public.")]

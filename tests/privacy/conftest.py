@@ -77,7 +77,7 @@ def build_round(
                 (s.id, answer(o, g) if answer else rng.choice([1, 2, 3, 4, 5, 5, 4, None]))
                 for s in framework.statements
             ]
-            rows.append((organisations[o].pk, groups[g].pk, values, []))
+            rows.append((organisations[o].pk, groups[g].pk, values, [], {}))
     if rows:
         importer.store(round_, importer.Parsed(header=[], mapping={}, rows=rows))
     lifecycle.apply(round_, "open")

@@ -101,7 +101,7 @@ def test_padding_succeeds_against_a_weakened_copy_that_skips_the_checks(seen, fa
     from together.reviews import importer
 
     statements = [s.id for s in round_.framework.statements]
-    importer.store(round_, importer.Parsed([], {}, [(nhs.pk, None, [(s, 2) for s in statements], [])]))
+    importer.store(round_, importer.Parsed([], {}, [(nhs.pk, None, [(s, 2) for s in statements], [], {})]))
     releases._computed.clear()
     round_.release.delete()
     monkeypatch.setattr(imports, "refusal", lambda round_: None)

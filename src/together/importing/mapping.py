@@ -249,6 +249,7 @@ class DryRun:
     columns_dropped: list[tuple[str, str]] = field(default_factory=list)
     columns_ignored: list[str] = field(default_factory=list)
     comments: int = 0
+    comments_imported: int = 0  # those in a column of comments on a theme
     chosen: dict[str, int] = field(default_factory=dict)  # theme id: respondents choosing it
     warnings: list[str] = field(default_factory=list)
 
@@ -270,7 +271,10 @@ class DryRun:
         if self.columns_ignored:
             out.append(f"Columns ignored: {len(self.columns_ignored)}")
         if self.comments:
-            out.append(f"Comments found: {self.comments} (comments are not imported yet)")
+            out.append(
+                f"Comments found: {self.comments}; imported: {self.comments_imported} "
+                "(a comment column must name its theme to be imported)"
+            )
         out.extend(f"Warning: {w}" for w in self.warnings)
         return out
 
@@ -345,6 +349,11 @@ def apply(
     header += ["organisation"] if organisation is not None else []
     header += ["group"] if group is not None else []
     header += ["priorities"] if per_theme or joined else []
+    # Comments on a theme go in; comments on no theme in particular are counted but not imported,
+    # as every comment here belongs to a theme (the dry run says so).
+    themed = {i: c.target for i, c in located.items() if c.use == COMMENT and c.target}
+    comment_themes = sorted(set(themed.values()))
+    header += [f"comment:{theme}" for theme in comment_themes]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -410,6 +419,10 @@ def apply(
                 report.chosen[theme] = report.chosen.get(theme, 0) + 1
             cells.append(";".join(chosen))
         report.comments += sum(1 for index in comments if row[index])
+        for theme in comment_themes:
+            texts = [row[i].strip() for i, t in themed.items() if t == theme and row[i].strip()]
+            cells.append("\n\n".join(texts))
+            report.comments_imported += len(texts)
         report.respondents += 1
         writer.writerow(cells)
     for (cell, heading), count in unmapped.most_common():

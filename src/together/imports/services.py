@@ -228,7 +228,7 @@ def _write(batch: ImportBatch, raw, progress=None, stored_progress=None) -> None
     total = len(parsed.rows)
     batch.rows, batch.checked = total, total
     ImportBatch.all_objects.filter(pk=batch.pk).update(rows=total, checked=total, heartbeat=timezone.now())
-    cells = sum(len(values) for _o, _g, values, _c in parsed.rows)
+    cells = sum(len(values) for _o, _g, values, _c, _m in parsed.rows)
     per_chunk = max(1, CHUNK_CELLS * total // max(cells, 1))
     try:
         for begin in range(0, total, per_chunk):

@@ -23,13 +23,15 @@ from django.utils import timezone
 
 from together.framework import Framework
 
-from .models import Answer, Priority, Response, ResponseState, Round
+from .models import Answer, Comment, Priority, Response, ResponseState, Round
 
 ORGANISATION, GROUP, PRIORITIES, SECTOR, IGNORE = "organisation", "group", "priorities", "sector", "ignore"
 SPECIAL = (ORGANISATION, GROUP, PRIORITIES, SECTOR, IGNORE)
 DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don’t know", "not sure", "ddim yn gwybod"}
 BATCH = 5000
 TARGET_SUFFIX = ":target"
+COMMENT_PREFIX = "comment:"  # a column of comments on one theme: "comment:<theme id>"
+MAX_COMMENT = 2000
 
 
 def target_key(statement_id: str) -> str:
@@ -59,7 +61,8 @@ class ImportInvalid(Exception):
 class Parsed:
     header: list[str]
     mapping: dict[str, str]
-    # (organisation_id, group_id, values, priorities); values: (statement id, rating, target rating),
+    # (organisation_id, group_id, values, priorities, comments); values: (statement id, rating, target
+    # rating), comments: theme id → text,
     # or (statement id, rating) with no target
     rows: list[tuple] = field(default_factory=list)
 
@@ -106,9 +109,10 @@ def suggest_mapping(header: Iterable[str], framework: Framework) -> dict[str, st
         if framework.asks_target:
             by_text[target_key(statement.id).casefold()] = target_key(statement.id)
     mapping = {}
+    themes = {theme.id for theme in framework.themes}
     for column in header:
         key = column.strip().casefold().rstrip(".")
-        if key in SPECIAL:
+        if key in SPECIAL or key.startswith(COMMENT_PREFIX) and key[len(COMMENT_PREFIX) :] in themes:
             mapping[column] = key
         elif key in by_text:
             mapping[column] = by_text[key]
@@ -193,6 +197,8 @@ def parse(
                     "sector or priorities (map it, or choose to ignore it)",
                 )
             )
+        elif target.startswith(COMMENT_PREFIX) and target[len(COMMENT_PREFIX) :] in {t.id for t in framework.themes}:
+            continue
         elif target not in statement_ids and target not in SPECIAL and target not in target_ids:
             if target.endswith(TARGET_SUFFIX) and target[: -len(TARGET_SUFFIX)] in statement_ids:
                 problems.append(
@@ -223,6 +229,7 @@ def parse(
     statement_columns = [(i, c, t) for i, c, t in columns if t in statement_ids]
     target_columns = [(i, c, target_ids[t]) for i, c, t in columns if t in target_ids]
     special = {t: (i, c) for i, c, t in columns if t in (ORGANISATION, GROUP, PRIORITIES)}
+    comment_columns = [(i, c, t[len(COMMENT_PREFIX) :]) for i, c, t in columns if t and t.startswith(COMMENT_PREFIX)]
     parsed = Parsed(header=header, mapping=mapping)
     more = 0
 
@@ -291,7 +298,16 @@ def parse(
                         chosen.append(theme)
                 if len(chosen) > framework.priority_count:
                     problem(number, column, f"no more than {framework.priority_count} priority themes")
-            parsed.rows.append((organisation, group, values, chosen))
+            comments: dict[str, str] = {}
+            for index, column, theme in comment_columns:
+                text = cells[index].strip()
+                if not text:
+                    continue
+                if len(text) > MAX_COMMENT:
+                    problem(number, column, f"a comment can be {MAX_COMMENT} characters at most")
+                    continue
+                comments[theme] = f"{comments[theme]}\n\n{text}" if theme in comments else text
+            parsed.rows.append((organisation, group, values, chosen, comments))
     except UnicodeDecodeError:
         problem(0, "", "the file mixes text encodings; save it as UTF-8")
     except csv.Error as error:
@@ -336,7 +352,7 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
                 ),
                 (
                     (rid, round_.pk, ResponseState.SUBMITTED, None, organisation, group, True, [], True, today, today)
-                    for rid, (organisation, group, _values, _chosen) in zip(ids, chunk, strict=True)
+                    for rid, (organisation, group, _values, _chosen, _comments) in zip(ids, chunk, strict=True)
                 ),
             )
             _insert(
@@ -346,7 +362,7 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
                 (
                     (uuid.uuid4(), rid, round_.pk, statement, value, target[0] if target else None, True)
                     + (organisation, group)
-                    for rid, (organisation, group, values, _chosen) in zip(ids, chunk, strict=True)
+                    for rid, (organisation, group, values, _chosen, _comments) in zip(ids, chunk, strict=True)
                     # (statement, rating, target), or (statement, rating) where there is no target
                     for statement, value, *target in values
                 ),
@@ -357,8 +373,18 @@ def store(round_: Round, parsed: Parsed, progress: Callable[[int], None] | None 
                 ("id", "response", "theme_id", "round", "submitted", "organisation", "group"),
                 (
                     (uuid.uuid4(), rid, theme, round_.pk, True, organisation, group)
-                    for rid, (organisation, group, _values, chosen) in zip(ids, chunk, strict=True)
+                    for rid, (organisation, group, _values, chosen, _comments) in zip(ids, chunk, strict=True)
                     for theme in chosen
+                ),
+            )
+            _insert(
+                cursor,
+                Comment,
+                ("id", "response", "theme_id", "text", "hidden"),
+                (
+                    (uuid.uuid4(), rid, theme, text, False)
+                    for rid, (_organisation, _group, _values, _chosen, comments) in zip(ids, chunk, strict=True)
+                    for theme, text in comments.items()
                 ),
             )
             if batch is not None:
