@@ -25,6 +25,17 @@ def draft(facilitator, framework_version):
     return make_round(partnership, framework_version, open_=False)
 
 
+EXPECTED_TOOL = {
+    "microsoft-forms": "Microsoft Forms",
+    "surveymonkey": "SurveyMonkey",
+    "google-forms": "Google Forms",
+    "smart-survey": "Smart Survey",
+    "qualtrics": "Qualtrics",
+    "limesurvey": "LimeSurvey",
+    "limesurvey-text": "LimeSurvey",
+}
+
+
 def files_waiting() -> set:
     return set(imports.UPLOAD_DIR.iterdir()) if imports.UPLOAD_DIR.is_dir() else set()
 
@@ -61,6 +72,13 @@ def test_each_tool_s_export_imports_through_the_wizard_without_edits(client, fac
     assert answer.status_code == 302 and answer["Location"].endswith(f"/rounds/{draft.pk}/"), key
     assert Response.objects.filter(round=draft, state="submitted").count() == len(truth.respondents)
     assert means_of(draft) == pytest.approx(truth.theme_means())
+    batch = ImportBatch.objects.get(round=draft)
+    assert batch.tool == EXPECTED_TOOL.get(key, ""), key
+    if batch.tool:
+        assert (
+            f"a {batch.tool} export"
+            in client.get(f"/partnerships/{draft.partnership_id}/rounds/{draft.pk}/").content.decode()
+        )
     assert not ImportUpload.objects.exists()
     assert files_waiting() == before, "no file of the upload is left on disk"
 
@@ -189,3 +207,15 @@ def test_comments_on_a_theme_are_imported_and_general_ones_counted(client, facil
     assert "Comments found" in check
     assert client.post(f"{base_url}/check/").status_code == 302
     assert list(Comment.objects.values_list("theme_id", "text")) == [(theme.id, "Leaders back the plan in public.")]
+
+
+def test_the_report_says_the_responses_came_from_the_tool(client, facilitator, draft):
+    from tests.integration.helpers import close
+
+    client.force_login(facilitator)
+    truth, name, data = export("surveymonkey", draft)
+    web_import(client, draft, name, data)
+    close(draft, facilitator)
+    report = client.get(f"/partnerships/{draft.partnership_id}/rounds/{draft.pk}/report/").content.decode()
+    assert f"{len(truth.respondents)} of these responses were imported from another survey tool" in report
+    assert f"({name}, SurveyMonkey)" in report

@@ -41,6 +41,8 @@ class ImportBatch(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="import_batches")
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
+    # The survey tool whose export it was, as recognised ("SurveyMonkey"), or empty for a plain file.
+    tool = models.CharField(max_length=40, blank=True, default="")
     rows = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=10, choices=BatchState.choices, default=BatchState.COMPLETE)
     # While pending: rows written so far, and when the import last showed it was alive.

@@ -106,7 +106,15 @@ ALREADY = "This file has already been imported into this round."
 
 
 def start(
-    raw, round_: Round, *, file_name: str, user=None, mapping=None, source: str = "", sha256: str = ""
+    raw,
+    round_: Round,
+    *,
+    file_name: str,
+    user=None,
+    mapping=None,
+    source: str = "",
+    sha256: str = "",
+    tool: str = "",
 ) -> ImportBatch:
     """Record a pending batch for the file, if the round can take it now; nothing is read yet.
 
@@ -134,6 +142,7 @@ def start(
                 round=locked,
                 file_name=file_name[:255],
                 sha256=sha256,
+                tool=tool[:40],
                 rows=max(lines - 1, 0),
                 state=BatchState.PENDING,
                 heartbeat=timezone.now(),
@@ -186,13 +195,14 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     stored_progress: Callable[[int], None] | None = None,
     sha256: str = "",
+    tool: str = "",
 ) -> ImportBatch:
     """Check, parse and store an open file as one batch, all or nothing, before returning.
 
     Raises :class:`ImportRefused` when the round cannot take it, or
     :class:`~together.reviews.importer.ImportInvalid` listing what is wrong with the file; then
     nothing is kept, not even the failed batch."""
-    batch = start(raw, round_, file_name=file_name, user=user, mapping=mapping, sha256=sha256)
+    batch = start(raw, round_, file_name=file_name, user=user, mapping=mapping, sha256=sha256, tool=tool)
     _write(batch, raw, progress, stored_progress)
     if batch.state == BatchState.COMPLETE:
         return batch

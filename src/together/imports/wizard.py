@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from together.importing import layouts, reading
 from together.importing import mapping as mappings
-from together.importing import reading
 from together.reviews import importer
 from together.reviews.models import Round
 
@@ -149,14 +149,20 @@ def finish(upload: ImportUpload, user) -> ImportBatch:
 
     A small file is written now; a large one by the worker, from its prepared rows. Raises
     :class:`WizardError` (nothing stored) or :class:`~.services.ImportRefused`."""
-    _step, prepared = prepare(upload)
+    step, prepared = prepare(upload)
     if prepared.problems:
         raise WizardError(prepared.problems)
     round_ = upload.round
+    tool = "" if step.mapping.tool == layouts.PLAIN else layouts.TOOL_NAMES.get(step.mapping.tool, "")
     if len(prepared.csv) <= services.BACKGROUND_BYTES:
         try:
             batch = services.import_file(
-                io.BytesIO(prepared.csv), round_, file_name=upload.file_name, user=user, sha256=upload.sha256
+                io.BytesIO(prepared.csv),
+                round_,
+                file_name=upload.file_name,
+                user=user,
+                sha256=upload.sha256,
+                tool=tool,
             )
         except importer.ImportInvalid as invalid:
             raise WizardError([str(p) for p in invalid.problems]) from None
@@ -175,6 +181,7 @@ def finish(upload: ImportUpload, user) -> ImportBatch:
             user=user,
             source=str(path),
             sha256=upload.sha256,
+            tool=tool,
         )
     except services.ImportRefused:
         path.unlink(missing_ok=True)

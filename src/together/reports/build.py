@@ -270,7 +270,8 @@ def _imported(round_) -> dict | None:
     batches = list(ImportBatch.objects.filter(round=round_, removed_at__isnull=True))
     if not batches:
         return None
-    return {"responses": sum(b.rows for b in batches), "files": ", ".join(b.file_name for b in batches)}
+    files = ", ".join(f"{b.file_name}, {b.tool}" if b.tool else b.file_name for b in batches)
+    return {"responses": sum(b.rows for b in batches), "files": files}
 
 
 def html(

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from together.importing import layouts, reading
 from together.importing import mapping as mappings
-from together.importing import reading
 from together.imports import services as imports
 from together.reviews import importer
 from together.reviews.models import Round
@@ -160,6 +160,7 @@ class Command(BaseCommand):
                 round_,
                 file_name=path.name,
                 sha256=hashlib.sha256(data).hexdigest(),
+                tool="" if chosen.tool == layouts.PLAIN else layouts.TOOL_NAMES.get(chosen.tool, ""),
                 progress=bar.read if bar else None,
                 stored_progress=bar.stored if bar else None,
             )
