@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests.conftest import ROOT
 from tests.integration.helpers import close, complete_questionnaire, make_partnership, make_round, released
@@ -272,3 +273,21 @@ def test_log_lines_do_not_hold_the_private_link():
     from together.reviews.keys import redact
 
     assert redact("GET /solo/r/abcDEF123_-/ HTTP/1.1") == "GET /solo/r/…/ HTTP/1.1"
+
+
+def test_the_short_version_asks_one_or_two_statements_a_theme(client, framework_version):
+    full = framework_version.framework
+    short = full.short_form()
+    page = client.get("/solo/").content.decode()
+    assert "The short version" in page and f"{len(short.statements)} statements, one or two from each theme" in page
+    response = client.post("/solo/", {"length": "short"})
+    assert response.status_code == 303
+    review = SoloReview.objects.get()
+    assert review.short and len(review.framework.statements) == len(short.statements) < len(full.statements)
+    answer_all(client, short, value="4")
+    assert client.post("/solo/review/send/")["Location"] == "/solo/review/report/"
+    report = client.get("/solo/review/report/").content.decode()
+    asked = {s.id for s in short.statements}
+    left_out = next(s for s in full.statements if s.id not in asked)
+    assert escape(short.statements[0].text.en) in report and escape(left_out.text.en) not in report
+    assert SoloAnswer.objects.filter(review=review).count() == len(short.statements)

@@ -30,12 +30,20 @@ class SoloReview(models.Model):
     state = models.CharField(max_length=8, choices=SoloState.choices, default=SoloState.DRAFT, editable=False)
     link_digest = models.CharField(max_length=64, unique=True, editable=False)
     themes_done = models.JSONField(default=list, editable=False)
+    # The framework's short form (one or two statements a theme) instead of every statement.
+    short = models.BooleanField(default=False, editable=False)
     started_on = models.DateField(editable=False)
     sent_on = models.DateField(null=True, editable=False)
     expires_on = models.DateField(db_index=True, editable=False)
 
     def __str__(self) -> str:
         return f"Solo review ({self.get_state_display()})"
+
+    @property
+    def framework(self):
+        """What the review asks: the pinned version, whole or its short form."""
+        framework = self.framework_version.framework
+        return framework.short_form() if self.short and framework.has_short_form else framework
 
 
 class SoloAnswer(models.Model):

@@ -16,7 +16,7 @@ from .summary import private_report
 
 
 def context(review) -> dict:
-    framework = review.framework_version.framework
+    framework = review.framework
     summary = private_report(framework, services.answers(review))
     notes = services.notes(review)
     language = get_language() or "en"

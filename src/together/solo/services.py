@@ -40,7 +40,7 @@ class Started:
     token: str  # shown once, in the private link; only its digest is stored
 
 
-def start(version: FrameworkVersion | None = None) -> Started:
+def start(version: FrameworkVersion | None = None, short: bool = False) -> Started:
     version = version or framework_choice()
     if version is None:
         raise NoFramework("No framework is loaded yet.")
@@ -48,6 +48,7 @@ def start(version: FrameworkVersion | None = None) -> Started:
     token = links.new_token()
     review = SoloReview.objects.create(
         framework_version=version,
+        short=short and version.framework.has_short_form,
         link_digest=links.digest(token),
         started_on=today,
         expires_on=today + timedelta(days=settings.SOLO_RETENTION_DAYS),
@@ -114,7 +115,7 @@ def send(review: SoloReview) -> None:
         if locked.state == SoloState.SENT:
             review.state, review.sent_on = locked.state, locked.sent_on
             return
-        if missing_themes(review.framework_version.framework, answers(locked)):
+        if missing_themes(review.framework, answers(locked)):
             raise SoloError("Answer every statement before you send your review.")
         locked.state = lifecycle.next_state(locked.state, "send")
         locked.sent_on = timezone.localdate()

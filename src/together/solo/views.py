@@ -122,7 +122,7 @@ def start(request):
     if request.method == "POST":
         if not ratelimit.allow(request, "solo-start", settings.RESPONSE_RATE_LIMIT):
             return render(request, "respond/too_many.html", status=429)
-        started = services.start(version)
+        started = services.start(version, short=request.POST.get("length") == "short")
         response = _keep(redirect("solo-link"), started.token)
         response.status_code = 303
         response.set_signed_cookie(
@@ -136,11 +136,20 @@ def start(request):
             path=reverse("solo-link"),
         )
         return response
+    from together.framework.estimate import estimate
+
     framework = version.framework
+    short = framework.short_form() if framework.has_short_form else None
     return render(
         request,
         "solo/start.html",
-        _context(framework=framework, has_review=services.find(_token(request) or "") is not None),
+        _context(
+            framework=framework,
+            short=short,
+            full_minutes=estimate(framework).minutes,
+            short_minutes=estimate(short).minutes if short else None,
+            has_review=services.find(_token(request) or "") is not None,
+        ),
     )
 
 
@@ -175,7 +184,7 @@ def open_link(request, token: str):
 def overview(request, review):
     if review.state == SoloState.SENT:
         return redirect("solo-report")
-    framework = review.framework_version.framework
+    framework = review.framework
     missing = services.missing_themes(framework, services.answers(review).keys())
     themes = [{"theme": t, "done": t.id not in missing} for t in framework.themes]
     return render(
@@ -201,7 +210,7 @@ def _language() -> str:
 def theme(request, review, theme_id: str):
     if review.state == SoloState.SENT:
         return redirect("solo-report")
-    framework = review.framework_version.framework
+    framework = review.framework
     try:
         current = framework.theme(theme_id)
     except KeyError:
