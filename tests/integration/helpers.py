@@ -95,9 +95,27 @@ def selected_in_page(html: str) -> dict[str, str]:
     return found
 
 
-def web_import(client: Client, round_: Round, name: str, data: bytes, columns: dict | None = None):
+def typed_in_page(html: str) -> dict[str, str]:
+    """Every text input's value in a page's forms, as a browser would post them."""
+    found = {}
+    for match in re.finditer(r'<input class="govuk-input[^"]*" id="[^"]*" name="([^"]+)" type="text"([^>]*)>', html):
+        value = re.search(r' value="([^"]*)"', match.group(2))
+        found[match.group(1)] = value.group(1) if value else ""
+    return found
+
+
+def web_import(
+    client: Client,
+    round_: Round,
+    name: str,
+    data: bytes,
+    columns: dict | None = None,
+    check: dict | None = None,
+):
     """Take a file through the import wizard as an officer accepting its suggestions (and
-    ``columns``: {"column-N": "use:target"} changes); return the response to "Import"."""
+    ``columns``: {"column-N": "use:target"} changes); return the response to "Import", posted
+    with the fieldwork days the check page offers (and ``check``'s fields: "close_round": "on"
+    closes the round once the file is in)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/import"
@@ -110,4 +128,5 @@ def web_import(client: Client, round_: Round, name: str, data: bytes, columns: d
     page = client.get(f"{base}/values/").content.decode()
     response = client.post(f"{base}/values/", selected_in_page(page))
     assert response.status_code == 302, response.content.decode()[:3000]
-    return client.post(f"{base}/check/")
+    page = client.get(f"{base}/check/").content.decode()
+    return client.post(f"{base}/check/", typed_in_page(page) | (check or {}))

@@ -57,6 +57,10 @@ class Inputs:
     # histograms, keyed as ``cells`` are. ``asks_target`` is False for a one-question framework.
     targets: Mapping[tuple[str, Hashable, Hashable], Histogram] = field(default_factory=dict)
     asks_target: bool = False
+    # False where the round's responses came from another tool's file that held no priorities:
+    # then no theme has a share of respondents choosing it (rather than 0%), and attention rests
+    # on the ratings alone.
+    asks_priorities: bool = True
 
 
 @dataclass(frozen=True)
@@ -132,13 +136,15 @@ class Attention:
     kind: str  # "theme" or "statement"
     value: float
     score: float
-    chosen_share: float
+    chosen_share: float | None  # None where the round asked no priorities
     agreement: float | None
     low_score: float
     split: bool = False  # the item's Score.disagreement
 
     def reason(self, maximum: int) -> str:
-        parts = [f"scored {one_place(self.score)} of {maximum}", f"{percent(self.chosen_share)} chose it"]
+        parts = [f"scored {one_place(self.score)} of {maximum}"]
+        if self.chosen_share is not None:
+            parts.append(f"{percent(self.chosen_share)} chose it")
         if self.split:
             parts.append("partners disagree")
         return "; ".join(parts)
@@ -157,6 +163,7 @@ class RoundResults:
     statements: dict[str, Score] = field(default_factory=dict)
     themes: dict[str, Score] = field(default_factory=dict)
     chosen: dict[str, float] = field(default_factory=dict)  # theme → share of respondents choosing it
+    priorities_asked: bool = True  # False: ``chosen`` is empty because no one was asked
     breakdowns: dict[str, dict[str, list[GroupScore]]] = field(default_factory=dict)  # dimension → item → groups
     group_sizes: dict[str, list[GroupScore]] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
@@ -249,6 +256,7 @@ def compute(inputs: Inputs) -> RoundResults:
         points=points,
         visible=total >= threshold,
         asks_target=inputs.asks_target,
+        priorities_asked=inputs.asks_priorities,
     )
     if not results.visible:
         return results
@@ -276,7 +284,8 @@ def compute(inputs: Inputs) -> RoundResults:
     chosen: dict[str, int] = defaultdict(int)
     for (theme_id, _, _), count in inputs.priorities.items():
         chosen[theme_id] += count
-    results.chosen = {theme.id: chosen.get(theme.id, 0) / total for theme in inputs.themes}
+    if inputs.asks_priorities:
+        results.chosen = {theme.id: chosen.get(theme.id, 0) / total for theme in inputs.themes}
     if inputs.asks_target:
         _targets(inputs, results, empty)
 
@@ -464,7 +473,7 @@ def _attention(inputs: Inputs, results: RoundResults) -> None:
     entries = []
     for theme in inputs.themes:
         score = results.themes[theme.id]
-        chosen = results.chosen.get(theme.id, 0.0)
+        chosen = results.chosen.get(theme.id, 0.0) if results.priorities_asked else None
         if score.mean is not None:
             entries.append(_entry(theme.id, theme.id, "theme", score, chosen, points, span))
         for statement in theme.statement_ids:
@@ -474,8 +483,13 @@ def _attention(inputs: Inputs, results: RoundResults) -> None:
     results.attention = sorted(entries, key=lambda a: (-a.value, a.item))
 
 
-def _entry(item, theme_id, kind, score: Score, chosen: float, points: int, span: int) -> Attention:
+def _entry(item, theme_id, kind, score: Score, chosen: float | None, points: int, span: int) -> Attention:
     low = (points - score.mean) / span
     disagreement = 1 - score.agreement if score.agreement is not None else 0.0
-    value = WEIGHT_LOW_SCORE * low + WEIGHT_CHOSEN * chosen + WEIGHT_DISAGREEMENT * disagreement
+    if chosen is None:
+        # No priorities were asked: the ratings' two weights, scaled to sum to one as all three do.
+        rest = WEIGHT_LOW_SCORE + WEIGHT_DISAGREEMENT
+        value = (WEIGHT_LOW_SCORE * low + WEIGHT_DISAGREEMENT * disagreement) / rest
+    else:
+        value = WEIGHT_LOW_SCORE * low + WEIGHT_CHOSEN * chosen + WEIGHT_DISAGREEMENT * disagreement
     return Attention(item, theme_id, kind, value, score.mean, chosen, score.agreement, low, score.disagreement)

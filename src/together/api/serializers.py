@@ -32,6 +32,13 @@ class RoundSerializer(serializers.ModelSerializer):
         "results cover)."
     )
 
+    fieldwork_from = serializers.DateField(
+        allow_null=True,
+        help_text="For a round holding another tool's earlier survey: the first day its answers were given. "
+        "Rounds are listed newest first by this date, else by when they were created.",
+    )
+    fieldwork_to = serializers.DateField(allow_null=True, help_text="The last day of that survey's fieldwork.")
+
     class Meta:
         model = Round
         fields = [
@@ -40,6 +47,8 @@ class RoundSerializer(serializers.ModelSerializer):
             "state",
             "kind",
             "closes_on",
+            "fieldwork_from",
+            "fieldwork_to",
             "framework",
             "framework_version",
             "responses",

@@ -93,7 +93,7 @@ class RoundList(generics.ListAPIView):
                     filter=Q(responses__state="submitted") & ~Q(responses__pk__in=pending_responses()),
                 )
             )
-            .order_by("-created_at")
+            .order_by("-began_at", "-pk")
         )
         for round_ in rounds:
             round_.results_visible_to_you = releases.may_see(round_, membership.role)

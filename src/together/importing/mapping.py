@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 from together.framework import Framework
 
-from . import layouts, matching, values
+from . import dates, layouts, matching, values
 from .matching import (
     COMMENT,
     DROP,
@@ -214,7 +214,7 @@ def refresh(
     """After the officer has changed what columns are, look at their cells again: the answers to
     place on the scale (keeping places already chosen), the organisation and group names, the rows
     to leave out and the warnings. The columns themselves are left as they are."""
-    located, _problems, _ignored = _locate(mapping, table)
+    located, _problems, _ignored, _layout = _locate(mapping, table)
     rows = table.rows[mapping.header_rows :]
     matches = [matching.Match(i, c.heading, c.use, c.target) for i, c in sorted(located.items())]
     left_out = values.rows_to_leave_out(rows, matches, mapping.header_rows + 1)
@@ -251,6 +251,8 @@ class DryRun:
     comments: int = 0
     comments_imported: int = 0  # those in a column of comments on a theme
     chosen: dict[str, int] = field(default_factory=dict)  # theme id: respondents choosing it
+    priorities_asked: bool = False  # whether any column holds priorities
+    fieldwork: dates.Fieldwork | None = None  # the first and last day answers were given
     warnings: list[str] = field(default_factory=list)
 
     def lines(self, framework: Framework) -> list[str]:
@@ -262,7 +264,16 @@ class DryRun:
         out.append("Answers per statement:")
         for statement in framework.statements:
             out.append(f"  {statement.id}: {self.answers.get(statement.id, 0)}")
-        if self.chosen:
+        if self.fieldwork:
+            out.append(
+                f"Fieldwork: {self.fieldwork.first.isoformat()} to {self.fieldwork.last.isoformat()} "
+                f"(from the column {self.fieldwork.column!r})"
+            )
+        else:
+            out.append("Fieldwork: no dates found in the file")
+        if not self.priorities_asked:
+            out.append("Priorities: none in the file (results will not show or weigh priorities)")
+        elif self.chosen:
             out.append("Priorities chosen: " + ", ".join(f"{t} {n}" for t, n in self.chosen.items()))
         out.append(f"Rows left out: {len(self.rows_left_out)}")
         out.extend(capped([f"  row {row}: {why}" for row, why in self.rows_left_out]))
@@ -286,7 +297,7 @@ class Prepared:
     problems: list[str]
 
 
-def _locate(mapping: ImportMapping, table: Table) -> tuple[dict[int, Column], list[str], list[str]]:
+def _locate(mapping: ImportMapping, table: Table) -> tuple[dict[int, Column], list[str], list[str], layouts.Layout]:
     """Each mapped column's index in this file: by its heading, else by its number."""
     layout = layouts.recognise(table, mapping.header_rows)
     by_heading: dict[str, list[int]] = {}
@@ -311,14 +322,14 @@ def _locate(mapping: ImportMapping, table: Table) -> tuple[dict[int, Column], li
     for drop in layout.drops:
         located[drop.index] = Column(drop.index + 1, drop.heading, DROP, note=drop.reason)
     ignored = [h.text for h in layout.headings if h.index not in located]
-    return located, problems, ignored
+    return located, problems, ignored, layout
 
 
 def apply(
     table: Table, mapping: ImportMapping, framework: Framework, organisations: list[str] = (), groups: list[str] = ()
 ) -> Prepared:
     """The rows to store, as CSV the service's import reads, with the dry run and any problems."""
-    located, problems, ignored = _locate(mapping, table)
+    located, problems, ignored, layout = _locate(mapping, table)
     report = DryRun(tool=mapping.tool, columns_ignored=ignored, warnings=list(mapping.warnings))
     report.columns_dropped = [(c.heading, c.note or "chosen to be dropped") for c in located.values() if c.use == DROP]
     statements = {i: c.target for i, c in located.items() if c.use == STATEMENT}
@@ -330,6 +341,8 @@ def apply(
     group = next((i for i, c in located.items() if c.use == GROUP), None)
     if not statements:
         problems.append("no column is mapped to a statement")
+    report.priorities_asked = bool(per_theme or joined)
+    kept: list[list[str]] = []
     themes = matching.theme_keys(framework)
     theme_of = {s.id: t.id for t in framework.themes for s in t.statements}
     names = {normalise(n): n for n in organisations}
@@ -424,6 +437,7 @@ def apply(
             cells.append("\n\n".join(texts))
             report.comments_imported += len(texts)
         report.respondents += 1
+        kept.append(row)
         writer.writerow(cells)
     for (cell, heading), count in unmapped.most_common():
         problems.append(f"the answer {cell!r} ({count} in {heading!r}…) has no place on the scale: map it in values")
@@ -437,6 +451,7 @@ def apply(
     problems.extend(row_problems)
     if report.respondents == 0 and not problems:
         problems.append("no row is left to import")
+    report.fieldwork = dates.fieldwork(layout, kept, mapping.tool)
     report.answers = {s.id: answered[s.id] for s in framework.statements if answered[s.id]}
     report.theme_means = {t.id: (sums[t.id] / counts[t.id] if counts[t.id] else None) for t in framework.themes}
     return Prepared(csv=out.getvalue().encode("utf-8"), dry_run=report, problems=capped(problems))

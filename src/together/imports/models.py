@@ -44,6 +44,14 @@ class ImportBatch(models.Model):
     # The survey tool whose export it was, as recognised ("SurveyMonkey"), or empty for a plain file.
     tool = models.CharField(max_length=40, blank=True, default="")
     rows = models.PositiveIntegerField(default=0)
+    # When the file's answers were given (from its dates, or as the officer entered them): the
+    # round takes them once the batch is complete, and is ordered by them. Whether to close the
+    # round then, so that its results can be seen.
+    fieldwork_from = models.DateField(null=True, blank=True)
+    fieldwork_to = models.DateField(null=True, blank=True)
+    close_round = models.BooleanField(default=False)
+    # Whether the file held priorities; a round with a file that did not shows none.
+    priorities = models.BooleanField(default=True)
     state = models.CharField(max_length=10, choices=BatchState.choices, default=BatchState.COMPLETE)
     # While pending: rows written so far, and when the import last showed it was alive.
     written = models.PositiveIntegerField(default=0)

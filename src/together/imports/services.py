@@ -115,12 +115,16 @@ def start(
     source: str = "",
     sha256: str = "",
     tool: str = "",
+    fieldwork: tuple[datetime.date, datetime.date] | None = None,
+    close_round: bool = False,
 ) -> ImportBatch:
     """Record a pending batch for the file, if the round can take it now; nothing is read yet.
 
     ``source`` is the path :func:`run_import` reads the file from. ``sha256`` is the checksum of
     the file as uploaded, when ``raw`` is what was prepared from it (another tool's export,
-    mapped); otherwise ``raw``'s own. Raises :class:`ImportRefused`."""
+    mapped); otherwise ``raw``'s own. ``fieldwork``: the first and last day the file's answers
+    were given, which the round takes once the batch is complete; ``close_round``: close the
+    round then, so its results can be seen. Raises :class:`ImportRefused`."""
     discard_stale()
     reason = refusal(round_)
     if reason:
@@ -149,6 +153,9 @@ def start(
                 source=str(source),
                 mapping=dict(mapping) if mapping is not None else None,
                 imported_by=user,
+                fieldwork_from=fieldwork[0] if fieldwork else None,
+                fieldwork_to=fieldwork[1] if fieldwork else None,
+                close_round=close_round,
             )
     except IntegrityError:
         raise ImportRefused(_(ALREADY)) from None
@@ -176,6 +183,7 @@ def run_import(
         _write(batch, raw, progress, stored_progress)
     if batch.state == BatchState.COMPLETE:
         _delete_upload(batch.source)
+        _close_if_asked(batch)
     return batch
 
 
@@ -196,15 +204,28 @@ def import_file(
     stored_progress: Callable[[int], None] | None = None,
     sha256: str = "",
     tool: str = "",
+    fieldwork: tuple[datetime.date, datetime.date] | None = None,
+    close_round: bool = False,
 ) -> ImportBatch:
     """Check, parse and store an open file as one batch, all or nothing, before returning.
 
     Raises :class:`ImportRefused` when the round cannot take it, or
     :class:`~together.reviews.importer.ImportInvalid` listing what is wrong with the file; then
     nothing is kept, not even the failed batch."""
-    batch = start(raw, round_, file_name=file_name, user=user, mapping=mapping, sha256=sha256, tool=tool)
+    batch = start(
+        raw,
+        round_,
+        file_name=file_name,
+        user=user,
+        mapping=mapping,
+        sha256=sha256,
+        tool=tool,
+        fieldwork=fieldwork,
+        close_round=close_round,
+    )
     _write(batch, raw, progress, stored_progress)
     if batch.state == BatchState.COMPLETE:
+        _close_if_asked(batch)
         return batch
     problems = [importer.ImportProblem(p["row"], p["column"], p["message"]) for p in batch.problems]
     more = batch.more_problems
@@ -237,7 +258,10 @@ def _write(batch: ImportBatch, raw, progress=None, stored_progress=None) -> None
         return
     total = len(parsed.rows)
     batch.rows, batch.checked = total, total
-    ImportBatch.all_objects.filter(pk=batch.pk).update(rows=total, checked=total, heartbeat=timezone.now())
+    batch.priorities = parsed.asks_priorities
+    ImportBatch.all_objects.filter(pk=batch.pk).update(
+        rows=total, checked=total, priorities=batch.priorities, heartbeat=timezone.now()
+    )
     cells = sum(len(values) for _o, _g, values, _c, _m in parsed.rows)
     per_chunk = max(1, CHUNK_CELLS * total // max(cells, 1))
     try:
@@ -266,6 +290,7 @@ def _write(batch: ImportBatch, raw, progress=None, stored_progress=None) -> None
             )
             if not finished:
                 raise _GivenUp
+            date_round(locked)
         batch.state = BatchState.COMPLETE
     except _GivenUp:
         batch.state = BatchState.FAILED
@@ -280,6 +305,34 @@ def _write(batch: ImportBatch, raw, progress=None, stored_progress=None) -> None
                 )
             ],
         )
+
+
+def date_round(round_: Round) -> None:
+    """Give the round the fieldwork of all its imported files: from the first's first day to the
+    last's last day. Rounds are ordered by it, so an earlier survey takes its place in the
+    partnership's history however late it was imported."""
+    spans = ImportBatch.objects.filter(round=round_, removed_at__isnull=True, fieldwork_from__isnull=False)
+    days = list(spans.values_list("fieldwork_from", "fieldwork_to"))
+    first = min((a for a, _b in days), default=None)
+    last = max((b or a for a, b in days), default=None)
+    if (round_.fieldwork_from, round_.fieldwork_to) != (first, last):
+        round_.fieldwork_from, round_.fieldwork_to = first, last
+        round_.save(update_fields=["fieldwork_from", "fieldwork_to"])
+
+
+def _close_if_asked(batch: ImportBatch) -> None:
+    """Close the round once its file is in, if the officer asked: its results can then be seen."""
+    if not batch.close_round:
+        return
+    from together.reviews import lifecycle
+
+    round_ = Round.objects.get(pk=batch.round_id)
+    if round_.state != RoundState.DRAFT:
+        return
+    try:
+        lifecycle.apply(round_, "close", batch.imported_by)
+    except lifecycle.TransitionRefused:
+        logger.info("round %s was not closed after its import", round_.pk)
 
 
 class _GivenUp(Exception):
@@ -381,6 +434,7 @@ def remove(batch: ImportBatch, user=None) -> int:
         batch.removed_at = timezone.now()
         batch.removed_by = user
         batch.save(update_fields=["removed_at", "removed_by"])
+        date_round(Round.objects.get(pk=batch.round_id))
     return count
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -55,6 +56,58 @@ class UploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty"))
         return upload
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d.%m.%Y"]
+
+
+class FieldworkForm(forms.Form):
+    """When the file's answers were given, and whether the round closes once it is imported."""
+
+    fieldwork_from = forms.DateField(
+        label=gettext_lazy("First day answers were given"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=gettext_lazy("Day/month/year, for example 3/3/2025"),
+        error_messages={"invalid": gettext_lazy("Enter the first day as day/month/year, like 3/3/2025")},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    fieldwork_to = forms.DateField(
+        label=gettext_lazy("Last day answers were given"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=gettext_lazy("Day/month/year, for example 28/3/2025"),
+        error_messages={"invalid": gettext_lazy("Enter the last day as day/month/year, like 28/3/2025")},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    close_round = forms.BooleanField(
+        label=gettext_lazy("This file is the whole survey: close the round once it is imported"),
+        required=False,
+        help_text=gettext_lazy(
+            "Its results can then be seen. Leave this unticked to import another file into the round first, "
+            "for example one per organisation; you can close the round from its page later."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("fieldwork_from"), cleaned.get("fieldwork_to")
+        if self.errors:
+            return cleaned
+        if bool(first) != bool(last):
+            missing = "fieldwork_to" if first else "fieldwork_from"
+            self.add_error(missing, _("Enter both days, or neither if you do not know when the survey ran"))
+        elif first and last:
+            today = timezone.localdate()
+            if first > last:
+                self.add_error("fieldwork_to", _("The last day must be the same as or after the first day"))
+            elif last > today:
+                self.add_error("fieldwork_to", _("The last day cannot be in the future"))
+        return cleaned
+
+
+def _day(day) -> str:
+    return f"{day.day}/{day.month}/{day.year}"
 
 
 def _round(partnership, round_id) -> Round:
@@ -321,9 +374,24 @@ def check(request, partnership, round_id):
     held = _upload_or_start(request, partnership, round_)
     if held is None:
         return redirect("import-upload", partnership.pk, round_.pk)
-    if request.method == "POST":
+    step, prepared = wizard.prepare(held)
+    run = prepared.dry_run
+    found = run.fieldwork
+    first_file = not round_.import_batches.filter(removed_at__isnull=True).exists()
+    initial = {"close_round": first_file}
+    if found is not None:
+        initial |= {"fieldwork_from": _day(found.first), "fieldwork_to": _day(found.last)}
+    form = FieldworkForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        first, last = form.cleaned_data["fieldwork_from"], form.cleaned_data["fieldwork_to"]
         try:
-            batch = wizard.finish(held, request.user)
+            batch = wizard.finish(
+                held,
+                request.user,
+                fieldwork=(first, last) if first and last else None,
+                close_round=form.cleaned_data["close_round"],
+                prepared=(step, prepared),
+            )
         except wizard.WizardError as error:
             messages.error(request, "; ".join(error.messages[:3]))
             return redirect("import-check", partnership.pk, round_.pk)
@@ -336,9 +404,7 @@ def check(request, partnership, round_id):
             )
             return redirect("round", partnership.pk, round_.pk)
         return redirect("import-progress", partnership.pk, round_.pk, batch.pk)
-    step, prepared = wizard.prepare(held)
     framework = round_.framework
-    run = prepared.dry_run
     themes = [(theme, run.theme_means.get(theme.id)) for theme in framework.themes]
     statements = [(n, s, run.answers.get(s.id, 0)) for n, s in _numbered(framework)]
     return render(
@@ -356,6 +422,8 @@ def check(request, partnership, round_id):
             "rows_left_out": run.rows_left_out[:50],
             "rows_left_more": max(len(run.rows_left_out) - 50, 0),
             "problems": prepared.problems,
+            "form": form,
+            "fieldwork": found,
         },
     )
 

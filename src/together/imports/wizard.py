@@ -144,12 +144,21 @@ def prepare(upload: ImportUpload) -> tuple[Step, mappings.Prepared]:
     return step, mappings.apply(step.table, step.mapping, upload.round.framework, organisations, groups)
 
 
-def finish(upload: ImportUpload, user) -> ImportBatch:
+def finish(
+    upload: ImportUpload,
+    user,
+    *,
+    fieldwork: tuple[datetime.date, datetime.date] | None = None,
+    close_round: bool = False,
+    prepared: tuple[Step, mappings.Prepared] | None = None,
+) -> ImportBatch:
     """Import the file as the mapping says, all or nothing, and let go of the upload.
 
-    A small file is written now; a large one by the worker, from its prepared rows. Raises
+    A small file is written now; a large one by the worker, from its prepared rows. The round
+    takes ``fieldwork`` (first and last day) once the file is in, and closes then if
+    ``close_round``. ``prepared``: the file already read and mapped, if the caller has it. Raises
     :class:`WizardError` (nothing stored) or :class:`~.services.ImportRefused`."""
-    step, prepared = prepare(upload)
+    step, prepared = prepared or prepare(upload)
     if prepared.problems:
         raise WizardError(prepared.problems)
     round_ = upload.round
@@ -163,6 +172,8 @@ def finish(upload: ImportUpload, user) -> ImportBatch:
                 user=user,
                 sha256=upload.sha256,
                 tool=tool,
+                fieldwork=fieldwork,
+                close_round=close_round,
             )
         except importer.ImportInvalid as invalid:
             raise WizardError([str(p) for p in invalid.problems]) from None
@@ -182,6 +193,8 @@ def finish(upload: ImportUpload, user) -> ImportBatch:
             source=str(path),
             sha256=upload.sha256,
             tool=tool,
+            fieldwork=fieldwork,
+            close_round=close_round,
         )
     except services.ImportRefused:
         path.unlink(missing_ok=True)

@@ -177,6 +177,8 @@ def freeze(round_: Round) -> dict:
         ],
         "groups": [[g.pk, g.name] for g in partnership.groups.all()],
         **targets,
+        # Only where no one was asked, so other rounds' records (and their digests) are as they were.
+        **({} if inputs.asks_priorities else {"priorities_asked": False}),
     }
 
 
@@ -202,6 +204,7 @@ def thaw(data: dict, threshold: int) -> Inputs:
         priorities={(t, o, g): n for t, o, g, n in data["priorities"]},
         targets={(s, o, g): Histogram(tuple(counts), dk) for s, o, g, counts, dk in data.get("targets", [])},
         asks_target="targets" in data,
+        asks_priorities=data.get("priorities_asked", True),
         dimensions=[
             Dimension(
                 key="organisation",
@@ -291,9 +294,12 @@ class Released:
         return comments
 
     def submission_dates(self) -> dict:
-        """The first and last day responses were sent (dates are kept to the day)."""
+        """The first and last day responses were sent (dates are kept to the day); for a round
+        of another tool's survey, the days its fieldwork ran, not the day it was imported."""
         from django.db.models import Max, Min
 
+        if self.round.fieldwork_from is not None:
+            return {"first": self.round.fieldwork_from, "last": self.round.fieldwork_to}
         return Response.objects.filter(round=self.round, state=ResponseState.SUBMITTED).aggregate(
             first=Min("submitted_on"), last=Max("submitted_on")
         )

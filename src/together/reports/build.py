@@ -65,7 +65,7 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
     data["engagement"] = engagement.for_round(round_)
     if not results.visible:
         return data
-    themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
+    themes = [(t, results.themes[t.id], results.chosen.get(t.id)) for t in framework.themes]
     data["themes"] = themes
     data.update(_strengths(framework, themes, language))
     chart = charts.bar_chart(
@@ -271,7 +271,12 @@ def _imported(round_) -> dict | None:
     if not batches:
         return None
     files = ", ".join(f"{b.file_name}, {b.tool}" if b.tool else b.file_name for b in batches)
-    return {"responses": sum(b.rows for b in batches), "files": files}
+    return {
+        "responses": sum(b.rows for b in batches),
+        "files": files,
+        "first": round_.fieldwork_from,
+        "last": round_.fieldwork_to,
+    }
 
 
 def html(

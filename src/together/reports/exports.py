@@ -178,7 +178,7 @@ def result_rows(released: Released) -> list[dict]:
             _("All respondents"),
             results.respondents,
             results.themes[theme.id],
-            results.chosen[theme.id],
+            results.chosen.get(theme.id),
         )
         for statement in theme.statements:
             add(

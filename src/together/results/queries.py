@@ -108,7 +108,16 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
         dimensions=dimensions,
         targets=targets,
         asks_target=framework.asks_target,
+        asks_priorities=_asks_priorities(round_),
     )
+
+
+def _asks_priorities(round_: Round) -> bool:
+    """Whether every response could choose priorities: not where a file imported into the round
+    held none (the share choosing a theme would be a false 0%)."""
+    from together.imports.models import ImportBatch
+
+    return not ImportBatch.objects.filter(round=round_, removed_at__isnull=True, priorities=False).exists()
 
 
 def round_results(round_: Round, threshold: int | None = None) -> RoundResults:
@@ -134,15 +143,16 @@ def statement_histograms(round_: Round) -> dict[str, Histogram]:
 
 
 def earlier_rounds(round_: Round) -> list[Round]:
-    """Rounds of the same partnership that ended before this one began, oldest first."""
+    """Rounds of the same partnership that came before this one, oldest first: by when their
+    fieldwork began (an imported survey's own dates), else when they were created."""
     from together.reviews.models import RoundState
 
     return list(
         Round.objects.filter(
             partnership=round_.partnership_id,
-            created_at__lt=round_.created_at,
+            began_at__lt=round_.began_at,
             state__in=[RoundState.CLOSED, RoundState.PUBLISHED, RoundState.ARCHIVED],
         )
         .select_related("framework_version")
-        .order_by("created_at")
+        .order_by("began_at", "pk")
     )

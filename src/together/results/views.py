@@ -128,7 +128,7 @@ def overview(request, partnership, round_id):
     results = context["results"]
     if results.visible:
         framework = context["framework"]
-        themes = [(t, results.themes[t.id], results.chosen[t.id]) for t in framework.themes]
+        themes = [(t, results.themes[t.id], results.chosen.get(t.id)) for t in framework.themes]
         ranked = sorted((row for row in themes if row[1].mean is not None), key=lambda row: -row[1].mean)
         context.update(
             themes=themes,

@@ -66,6 +66,11 @@ class Parsed:
     # or (statement id, rating) with no target
     rows: list[tuple] = field(default_factory=list)
 
+    @property
+    def asks_priorities(self) -> bool:
+        """Whether the file has a column of priorities."""
+        return PRIORITIES in self.mapping.values()
+
 
 def _open_text(raw: io.BufferedIOBase) -> io.TextIOBase:
     """UTF-8 (a byte-order mark is dropped), falling back to Windows-1252 when the bytes are not UTF-8."""

@@ -19,10 +19,12 @@ Anonymity is built into the schema, not left to good behaviour:
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from together.frameworks.models import FrameworkVersion
@@ -64,9 +66,16 @@ class Round(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Chosen when the round is created, and fixed once it opens, as its framework version is.
     kind = models.CharField(max_length=8, choices=RoundKind.choices, default=RoundKind.FULL, editable=False)
+    # When the answers were given, where the round holds another tool's earlier survey: from the
+    # file's dates or as the officer entered them. Empty for a round that collects answers here.
+    fieldwork_from = models.DateField(_("fieldwork began"), null=True, blank=True, editable=False)
+    fieldwork_to = models.DateField(_("fieldwork ended"), null=True, blank=True, editable=False)
+    # What rounds are ordered by everywhere (lists, Change over time, trends, the API): the day an
+    # imported survey's fieldwork began, else when the round was created. Kept by save().
+    began_at = models.DateTimeField(null=True, editable=False, db_index=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-began_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.partnership})"
@@ -76,7 +85,22 @@ class Round(models.Model):
             pinned = Round.objects.filter(pk=self.pk).values_list("framework_version_id", "kind").first()
             if pinned is not None and pinned != (self.framework_version_id, self.kind):
                 raise ValueError("the questions of a round cannot change once it has opened")
+        self.began_at = self.period_start()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"fieldwork_from", "created_at"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "began_at"}
         super().save(*args, **kwargs)
+
+    def period_start(self) -> datetime.datetime:
+        """Where the round falls in the partnership's history: the first day of an imported
+        survey's fieldwork (from midnight UTC), else when the round was created."""
+        if self.fieldwork_from is not None:
+            return datetime.datetime.combine(self.fieldwork_from, datetime.time(), tzinfo=datetime.UTC)
+        return self.created_at or timezone.now()
+
+    @property
+    def imported_period(self) -> bool:
+        return self.fieldwork_from is not None
 
     @property
     def framework(self):

@@ -33,7 +33,12 @@ def round_create(request, partnership):
     if not entries:
         messages.error(request, _("No framework is loaded yet, so a round cannot be created. Ask an administrator."))
         return redirect("partnership", partnership.pk)
+    # "Bring in an earlier survey": a round made to hold another tool's file, which never opens.
+    importing = request.GET.get("purpose") == "import"
     form = RoundForm(request.POST if request.method == "POST" else None, frameworks=entries)
+    if importing:
+        for name in ("closes_on", "open_link_enabled"):
+            form.fields.pop(name)
     if request.method == "POST" and form.is_valid():
         from . import keys
 
@@ -42,7 +47,12 @@ def round_create(request, partnership):
         round_.framework_version = form.chosen_entry().current
         round_.kind = form.cleaned_data["kind"]
         round_.open_link_code = keys.new_key()
+        if importing:
+            round_.open_link_enabled = False
         round_.save()
+        if importing:
+            messages.success(request, _("Round created for the earlier survey. Upload its export."))
+            return redirect("import-upload", partnership.pk, round_.pk)
         messages.success(request, _("Round created. Check the details, then open it when you are ready."))
         return redirect("round", partnership.pk, round_.pk)
     options = [
@@ -56,7 +66,7 @@ def round_create(request, partnership):
     return render(
         request,
         "reviews/round_create.html",
-        {"form": form, "partnership": partnership, "options": options},
+        {"form": form, "partnership": partnership, "options": options, "importing": importing},
     )
 
 

@@ -725,7 +725,7 @@ def seed(user, framework_version, today: date | None = None) -> Partnership:
             lifecycle.apply(round_, "publish", user)
         # Rounds are ordered by when they began; date them as the story has it.
         began = timezone.make_aware(datetime.combine(min(plan.first_day, today), time(9, 0)))
-        Round.objects.filter(pk=round_.pk).update(created_at=began)
+        Round.objects.filter(pk=round_.pk).update(created_at=began, began_at=began)
         RoundEvent.objects.filter(round=round_).update(at=began)
     seed_actions(partnership, user, organisations, today)
     seed_paper(partnership, user)

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(self._partnership_block(partnership, seeded, host))
 
     def _partnership_block(self, partnership, seeded, host) -> str:
-        rounds = list(partnership.rounds.order_by("created_at", "pk"))
+        rounds = list(partnership.rounds.order_by("began_at", "pk"))
         lines = [
             "",
             f"Demo partnership: {partnership.name} ({'created' if seeded else 'already set up'})",
