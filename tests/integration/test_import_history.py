@@ -44,8 +44,9 @@ def export(key, round_):
 
 def upload_to_check(client, round_, name, data) -> str:
     """Through the wizard to its last page, accepting every suggestion; that page's HTML."""
-    from tests.integration.helpers import selected_in_page
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.integration.helpers import selected_in_page
 
     url = f"{base(round_)}/import"
     assert client.post(f"{url}/", {"file": SimpleUploadedFile(name, data)}).status_code == 302

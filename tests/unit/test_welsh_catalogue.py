@@ -3,7 +3,7 @@
 What can go wrong as the service grows: a new string is marked for translation but never added
 to the catalogue (so no translator sees it), a Welsh entry drops a placeholder, the plural forms
 are not Welsh's, or the compiled ``.mo`` that Django reads lags behind the ``.po`` that people
-edit. Each has a test here. (Not every entry has Welsh yet: see docs/welsh-terminology.md.)
+edit, or an entry is left without Welsh (a Welsh reader would meet English). Each has a test here.
 They need GNU gettext's tools, which ``make install`` installs.
 """
 
@@ -70,6 +70,19 @@ def test_no_welsh_is_marked_as_needing_checking():
         ["msgattrib", "--only-fuzzy", "--no-wrap", str(CATALOGUE)], capture_output=True, text=True, check=True
     ).stdout
     assert _msgids(fuzzy) == set(), f"Welsh marked as needing checking: {sorted(_msgids(fuzzy))[:5]}"
+
+
+def test_every_entry_has_welsh():
+    """An entry without Welsh shows Welsh readers English: the Welsh Language Standards forbid
+    treating Welsh less favourably, so every string of the interface must have its Welsh."""
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", "--no-wrap", str(CATALOGUE)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    missing = sorted(_msgids(untranslated))
+    assert not missing, f"{len(missing)} entries have no Welsh: {missing[:5]}"
 
 
 def test_the_catalogue_keeps_placeholders_and_welsh_plural_forms():

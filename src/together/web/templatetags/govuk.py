@@ -131,8 +131,20 @@ def govuk_field(
 
 @register.filter
 def reason(entry, maximum: int) -> str:
-    """The plain-English reason an item is ranked where it is in "Where to pay attention"."""
-    return entry.reason(maximum)
+    """The plain reason an item is ranked where it is in "Where to pay attention", in the
+    reader's language: its score, the share choosing it (where priorities were asked), and
+    whether partners disagree. (``Attention.reason`` is the same in English, for plain Python.)"""
+    from django.utils.translation import gettext
+
+    from together.analysis.figures import one_place
+    from together.analysis.figures import percent as written
+
+    parts = [gettext("scored %(score)s of %(maximum)s") % {"score": one_place(entry.score), "maximum": maximum}]
+    if entry.chosen_share is not None:
+        parts.append(gettext("%(share)s chose it") % {"share": written(entry.chosen_share)})
+    if entry.split:
+        parts.append(gettext("partners disagree"))
+    return "; ".join(parts)
 
 
 _DIMENSIONS = {"organisation": "organisation", "sector": "sector", "group": "respondent group"}
