@@ -47,6 +47,7 @@ partnership_urls = [
     path("rounds/<id:round_id>/invitations/remind/", reviews.invitations_remind, name="invitations-remind"),
     path("rounds/<id:round_id>/invitations/retry/", reviews.invitations_retry, name="invitations-retry"),
     path("rounds/<id:round_id>/import/", imports.upload, name="import-upload"),
+    path("rounds/<id:round_id>/import/reading/", imports.reading, name="import-reading"),
     path("rounds/<id:round_id>/import/columns/", imports.columns, name="import-map"),
     path("rounds/<id:round_id>/import/values/", imports.answer_values, name="import-values"),
     path("rounds/<id:round_id>/import/check/", imports.check, name="import-check"),

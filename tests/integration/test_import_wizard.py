@@ -219,3 +219,149 @@ def test_the_report_says_the_responses_came_from_the_tool(client, facilitator, d
     report = client.get(f"/partnerships/{draft.partnership_id}/rounds/{draft.pk}/report/").content.decode()
     assert f"{len(truth.respondents)} of these responses were imported from another survey tool" in report
     assert f"({name}, SurveyMonkey)" in report
+
+
+def test_an_organisation_and_group_the_partnership_lacks_can_be_added_from_the_values_step(
+    client, facilitator, framework_version
+):
+    from tests.integration.helpers import make_partnership as partnership_with
+    from together.partnerships.models import Organisation
+
+    partnership = partnership_with(facilitator, organisations=exports.ORGANISATIONS[:1])
+    partnership.groups.filter(name="Frontline staff").delete()
+    round_ = make_round(partnership, framework_version, open_=False)
+    client.force_login(facilitator)
+    truth, name, data = export("google-forms", round_)
+    url = base(round_)
+    client.post(f"{url}/", {"file": SimpleUploadedFile(name, data)})
+    page = client.get(f"{url}/columns/").content.decode()
+    client.post(f"{url}/columns/", {"action": "save", **selected_in_page(page)})
+    page = client.get(f"{url}/values/").content.decode()
+    assert "New organisation: Fire and rescue" in page and "Add it to the partnership as a new group" in page
+    chosen = selected_in_page(page)
+    missing_org = next(k for k, v in chosen.items() if k.startswith("organisation-") and v == "")
+    missing_group = next(k for k, v in chosen.items() if k.startswith("group-") and v == "")
+    # Left unchosen, the check page says what is missing and nothing can be imported.
+    client.post(f"{url}/values/", chosen)
+    assert "is not one of the partnership" in client.get(f"{url}/check/").content.decode()
+    answer = client.post(f"{url}/values/", chosen | {missing_org: "new:nhs", missing_group: "new:"})
+    assert answer.status_code == 302
+    added = Organisation.objects.get(partnership=partnership, name="Northbridge NHS")
+    assert added.sector == "nhs"
+    assert partnership.groups.filter(name="Frontline staff").exists()
+    # Choosing it again later does not add it twice.
+    assert wizard.add_names(round_, [("organisation", "NORTHBRIDGE NHS", "nhs")]) == []
+    page = client.get(f"{url}/check/").content.decode()
+    from tests.integration.helpers import typed_in_page
+
+    assert client.post(f"{url}/check/", typed_in_page(page)).status_code == 302
+    assert Response.objects.filter(round=round_, organisation=added).count() == sum(
+        1 for p in truth.respondents if p.organisation == "Northbridge NHS"
+    )
+
+
+def test_adding_a_new_organisation_needs_a_real_sector(client, facilitator, framework_version):
+    from tests.integration.helpers import make_partnership as partnership_with
+    from together.partnerships.models import Organisation
+
+    partnership = partnership_with(facilitator, organisations=exports.ORGANISATIONS[:1])
+    round_ = make_round(partnership, framework_version, open_=False)
+    client.force_login(facilitator)
+    truth, name, data = export("google-forms", round_)
+    url = base(round_)
+    client.post(f"{url}/", {"file": SimpleUploadedFile(name, data)})
+    page = client.get(f"{url}/columns/").content.decode()
+    client.post(f"{url}/columns/", {"action": "save", **selected_in_page(page)})
+    chosen = selected_in_page(client.get(f"{url}/values/").content.decode())
+    missing_org = next(k for k, v in chosen.items() if k.startswith("organisation-") and v == "")
+    page = client.post(f"{url}/values/", chosen | {missing_org: "new:spaceships"})
+    assert page.status_code == 200 and "Choose a sector for the new organisation" in page.content.decode()
+    assert not Organisation.objects.filter(partnership=partnership, name="Northbridge NHS").exists()
+
+
+def test_a_row_found_not_to_be_a_respondent_can_be_kept_and_left_out_again(client, facilitator, draft):
+    import re
+
+    client.force_login(facilitator)
+    truth, name, data = export("plain", draft)
+    url = base(draft)
+    client.post(f"{url}/", {"file": SimpleUploadedFile(name, data)})
+    page = client.get(f"{url}/columns/").content.decode()
+    client.post(f"{url}/columns/", {"action": "save", **selected_in_page(page)})
+    client.post(f"{url}/values/", selected_in_page(client.get(f"{url}/values/").content.decode()))
+    page = client.get(f"{url}/check/").content.decode()
+    rows = dict(re.findall(r'value="(\d+)" checked>\s*<label[^>]*>Row \d+: ([^<]+)</label>', page))
+    assert len(rows) == 3 and any("median" in why for why in rows.values()), rows
+    median = next(number for number, why in rows.items() if "median" in why)
+    others = [number for number in rows if number != median]
+    # Untick the Median row: it would be imported, and its "Median" is no organisation.
+    client.post(f"{url}/check/", {"action": "rows", "leave_out": others})
+    page = client.get(f"{url}/check/").content.decode()
+    assert (
+        "(kept, as you chose)" in page and "&#x27;Median&#x27;" in page and "This file cannot be imported yet" in page
+    )
+    assert wizard.find(draft, facilitator) is not None
+    # Tick it again: the file imports as before, with its real respondents only.
+    client.post(f"{url}/check/", {"action": "rows", "leave_out": [*others, median]})
+    page = client.get(f"{url}/check/").content.decode()
+    assert "(kept, as you chose)" not in page and "This file cannot be imported yet" not in page
+    assert client.post(f"{url}/check/", {}).status_code == 302
+    assert Response.objects.filter(round=draft, state="submitted").count() == len(truth.respondents)
+
+
+def test_a_large_workbook_is_read_by_the_worker_while_a_page_says_so(
+    client, facilitator, draft, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tests.integration.helpers import typed_in_page
+    from together.importing import reading
+    from together.messaging.worker import run_ready_tasks
+
+    client.force_login(facilitator)
+    truth = exports.make_truth(draft.framework, respondents=1200)
+    name, data = exports.microsoft_forms(truth)
+    assert len(data) > wizard.BACKGROUND_XLSX_BYTES
+    url = base(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"{url}/", {"file": SimpleUploadedFile(name, data)})
+    assert answer.status_code == 302 and answer["Location"] == f"{url}/reading/"
+    page = client.get(f"{url}/reading/")
+    html = page.content.decode()
+    assert "Reading your file" in html and "no-store" in page["Cache-Control"]
+    assert f'href="{url}/reading/">Check again</a>' in html and 'http-equiv="refresh"' not in html
+    # Every later step, and the upload page itself, waits on the reading page.
+    for step in ("columns/", "values/", "check/", "mapping.json", ""):
+        assert client.get(f"{url}/{step}")["Location"] == f"{url}/reading/", step
+    assert run_ready_tasks() == 1
+    assert client.get(f"{url}/reading/")["Location"] == f"{url}/columns/"
+    # The cells were kept as read: no step reads the workbook again.
+    monkeypatch.setattr(reading, "read", lambda *a, **k: pytest.fail("the workbook was read again"))
+    page = client.get(f"{url}/columns/").content.decode()
+    assert "Microsoft Forms" in page and "Excel workbook" in page
+    client.post(f"{url}/columns/", {"action": "save", **selected_in_page(page)})
+    client.post(f"{url}/values/", selected_in_page(client.get(f"{url}/values/").content.decode()))
+    check = client.get(f"{url}/check/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{url}/check/", typed_in_page(check)).status_code == 302
+    run_ready_tasks()  # a file this size is written by the worker too
+    assert Response.objects.filter(round=draft, state="submitted").count() == 1200
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_large_file_that_cannot_be_read_says_why_and_is_not_kept(
+    client, facilitator, draft, django_capture_on_commit_callbacks
+):
+    from together.messaging.worker import run_ready_tasks
+
+    client.force_login(facilitator)
+    broken = b"PK\x03\x04" + b"\x00" * (wizard.BACKGROUND_XLSX_BYTES + 10)
+    url = base(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"{url}/", {"file": SimpleUploadedFile("big.xlsx", broken)})
+    assert answer["Location"] == f"{url}/reading/"
+    run_ready_tasks()
+    page = client.get(f"{url}/reading/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "The file could not be read" in html and "big.xlsx:" in html
+    assert "<title>Error:" in html
+    assert not ImportUpload.objects.exists()
+    assert client.get(f"{url}/reading/")["Location"] == f"{url}/"

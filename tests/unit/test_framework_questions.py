@@ -81,7 +81,9 @@ def test_in_a_workbook_a_missing_target_prompt_is_reported_at_its_cell():
     book = load_workbook(io.BytesIO(write_xlsx(load_framework_file(HEALTH_CHECK))))
     sheet = book["Framework"]
     rows = {sheet.cell(number, 1).value: number for number in range(2, sheet.max_row + 1)}
+    # The English and the Welsh of the prompt both left empty.
     sheet.cell(rows["Target question"], 2).value = None
+    sheet.cell(rows["Target question"], 3).value = None
     buffer = io.BytesIO()
     book.save(buffer)
     with pytest.raises(FrameworkInvalid) as raised:
@@ -97,6 +99,7 @@ def test_in_a_workbook_leaving_all_four_rows_empty_asks_one_question():
     for number in range(2, sheet.max_row + 1):
         if sheet.cell(number, 1).value in ("Current question", "Current hint", "Target question", "Target hint"):
             sheet.cell(number, 2).value = None
+            sheet.cell(number, 3).value = None  # and the Welsh
     buffer = io.BytesIO()
     book.save(buffer)
     assert read_xlsx(buffer.getvalue(), "f.xlsx").questions is None

@@ -232,3 +232,14 @@ def test_a_false_claim_in_a_workbook_is_reported_at_its_cell():
     assert (
         "f.xlsx:Themes!G2: why_it_matters.cy: Welsh text is missing, but translation_status says cy: complete" in found
     )
+
+
+def test_the_shipped_health_check_is_complete_in_both_languages_too():
+    from pathlib import Path
+
+    health = load_framework_file(Path(FRAMEWORK_FILE).with_name("partnership-health-check.yaml"))
+    assert health.translation_status == {"en": "complete", "cy": "complete"}
+    found = list(texts(health))
+    assert len(found) > 50
+    assert [field_name(path) for path, text in found if not text.cy.strip()] == []
+    assert [field_name(path) for path, text in found if text.cy == text.en] == []

@@ -74,6 +74,7 @@ class ImportMapping:
     groups: dict[str, str | None] = field(default_factory=dict)
     drop_rows: list[dict] = field(default_factory=list)  # {"row": number in the file, "reason": why}
     leave_out_detected_rows: bool = True
+    keep_rows: list[int] = field(default_factory=list)  # rows found to leave out that the officer keeps
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
@@ -119,6 +120,9 @@ class ImportMapping:
                     f"values[{value!r}] is {target!r}: use a number on the scale "
                     f'({min(scale)} to {max(scale)}), "{values.DONT_KNOW}" or "{values.NOT_ANSWERED}"'
                 )
+        keep = document.get("keep_rows", [])
+        if not isinstance(keep, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in keep):
+            problems.append("keep_rows must be a list of row numbers")
         header_rows = document.get("header_rows", 1)
         if not isinstance(header_rows, int) or not 1 <= header_rows <= 10:
             problems.append("header_rows must be a whole number from 1 to 10")
@@ -246,6 +250,7 @@ class DryRun:
     answers: dict[str, int] = field(default_factory=dict)  # statement id: answers (don't know included)
     theme_means: dict[str, float | None] = field(default_factory=dict)  # every rating of its statements
     rows_left_out: list[tuple[int, str]] = field(default_factory=list)
+    rows_kept: list[tuple[int, str]] = field(default_factory=list)  # found to leave out, kept by choice
     columns_dropped: list[tuple[str, str]] = field(default_factory=list)
     columns_ignored: list[str] = field(default_factory=list)
     comments: int = 0
@@ -355,6 +360,9 @@ def apply(
         matches = [matching.Match(i, c.heading, c.use, c.target) for i, c in located.items()]
         for number, reason in values.rows_to_leave_out(rows, matches, first):
             leave_out.setdefault(number, reason)
+    for number in mapping.keep_rows:
+        if number in leave_out:
+            report.rows_kept.append((number, leave_out.pop(number)))
     unmapped: Counter = Counter()
     unknown_names: Counter = Counter()
     row_problems: list[str] = []

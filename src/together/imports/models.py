@@ -118,6 +118,12 @@ class ImportedResponse(models.Model):
         return "Imported response"
 
 
+class UploadState(models.TextChoices):
+    READING = "reading", _("Being read")
+    READY = "ready", _("Read")
+    FAILED = "failed", _("Could not be read")
+
+
 class ImportUpload(models.Model):
     """A file being taken through the import wizard: held here, not on disk, only until it is
     imported, the wizard is cancelled, or ``UPLOAD_HOURS`` pass (the worker's clean-up removes
@@ -132,6 +138,15 @@ class ImportUpload(models.Model):
     sha256 = models.CharField(max_length=64)
     sheet = models.CharField(max_length=255, blank=True)
     mapping = models.TextField()  # the ImportMapping document, as JSON
+    # A large file is read by the worker, not the request: until then it is "reading", and the
+    # wizard's pages wait on a progress page. If it cannot be read, "failed" with the reasons.
+    state = models.CharField(max_length=8, choices=UploadState.choices, default=UploadState.READY)
+    problems = models.JSONField(default=list, blank=True)
+    saved_mapping = models.TextField(blank=True)  # a mapping file uploaded with it, applied once read
+    # The file's cells as read (UTF-8 CSV) and how they were read, so that each step need not
+    # read a large workbook again. Deleted with the upload, as the file itself is.
+    table = models.BinaryField(null=True, blank=True)
+    table_kind = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

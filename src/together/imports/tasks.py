@@ -10,3 +10,11 @@ def import_batch(batch_id: int) -> None:
     from . import services
 
     services.run_import(batch_id)
+
+
+@task()
+def read_upload(upload_id: str, sheet: str | None = None) -> None:
+    """Read a large file held by the import wizard and suggest its mapping."""
+    from . import wizard
+
+    wizard.analyse(upload_id, sheet)

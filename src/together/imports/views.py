@@ -17,15 +17,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from together.importing import layouts, matching, values
 from together.importing import mapping as mappings
 from together.partnerships.access import RUN, member_required
+from together.partnerships.models import Sector
 from together.reviews.models import Round
 from together.web.languages import text as framework_text
 
 from . import services, wizard
-from .models import BatchState
+from .models import BatchState, UploadState
 
 MAX_UPLOAD = 20 * 1000 * 1000
+NEW = "new:"  # "add it to the partnership": new:SECTOR for an organisation, new: for a group
 SHOWN_UNMATCHED = 60  # unmatched columns offered one by one; a saved mapping file covers the rest
 SHOWN_VALUES = 200
+SHOWN_ROWS = 50  # rows left out offered one by one; a saved mapping file's keep_rows covers the rest
 
 
 class UploadForm(forms.Form):
@@ -115,10 +118,55 @@ def _round(partnership, round_id) -> Round:
 
 
 def _upload_or_start(request, partnership, round_):
+    """The officer's file, read and ready for this step; else None (the caller sends them to
+    the upload page). A file still being read sends them to the reading page instead."""
     upload = wizard.find(round_, request.user)
     if upload is None:
         messages.error(request, _("Upload the file first: files are kept for the import for a day at most."))
+    elif upload.state != UploadState.READY:
+        raise _NotRead
     return upload
+
+
+class _NotRead(Exception):
+    """The file is still being read, or could not be: the reading page says which."""
+
+
+def _waits_for_reading(view):
+    """Send the officer to the reading page while their file is not yet read."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, partnership, round_id, *args, **kwargs):
+        try:
+            return view(request, partnership, round_id, *args, **kwargs)
+        except _NotRead:
+            return redirect("import-reading", partnership.pk, round_id)
+
+    return wrapped
+
+
+@member_required(RUN)
+def reading(request, partnership, round_id):
+    """While the worker reads a large file: how it is going, and where to go once it is read."""
+    round_ = _round(partnership, round_id)
+    held = wizard.find(round_, request.user)
+    if held is None:
+        messages.error(request, _("Upload the file first: files are kept for the import for a day at most."))
+        return redirect("import-upload", partnership.pk, round_.pk)
+    if held.state == UploadState.READY:
+        return redirect("import-map", partnership.pk, round_.pk)
+    failed = held.state == UploadState.FAILED
+    problems = list(held.problems) if failed else []
+    if failed:
+        wizard.cancel(held)  # nothing of a file that could not be read is kept
+    response = render(
+        request,
+        "imports/reading.html",
+        {"partnership": partnership, "round": round_, "upload": held, "failed": failed, "problems": problems},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _refused(request, partnership, round_):
@@ -137,29 +185,34 @@ def upload(request, partnership, round_id):
     if refused:
         return refused
     posted = request.method == "POST"
+    held = wizard.find(round_, request.user)
+    if not posted and held is not None and held.state == UploadState.READING:
+        return redirect("import-reading", partnership.pk, round_.pk)
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     problems = []
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["file"]
         data = b"".join(chosen.chunks())
         name = Path(chosen.name).name
-        try:
-            held = wizard.begin(round_, request.user, name, data)
-        except wizard.WizardError as error:
-            problems = error.messages
-        else:
-            saved = form.cleaned_data.get("saved")
-            if saved:
-                try:
-                    reused = mappings.ImportMapping.from_json(saved.read().decode("utf-8"), round_.framework)
-                except (UnicodeDecodeError, mappings.MappingInvalid) as invalid:
-                    wizard.cancel(held)
-                    detail = invalid.messages if isinstance(invalid, mappings.MappingInvalid) else [_("not UTF-8")]
-                    problems = [f"{Path(saved.name).name}: {message}" for message in detail]
-                else:
-                    wizard.save(held, reused, wizard.load(held).table)
+        saved = form.cleaned_data.get("saved")
+        saved_text = ""
+        if saved:
+            try:
+                saved_text = saved.read().decode("utf-8")
+                mappings.ImportMapping.from_json(saved_text, round_.framework)
+            except (UnicodeDecodeError, mappings.MappingInvalid) as invalid:
+                detail = invalid.messages if isinstance(invalid, mappings.MappingInvalid) else [_("not UTF-8")]
+                problems = [f"{Path(saved.name).name}: {message}" for message in detail]
+        if not problems:
+            try:
+                held = wizard.begin(round_, request.user, name, data, saved=saved_text)
+            except wizard.WizardError as error:
+                problems = error.messages
+            else:
+                if held.state == UploadState.READING:
+                    return redirect("import-reading", partnership.pk, round_.pk)
+                if saved_text:
                     messages.success(request, _("The saved mapping was used: check each column below."))
-            if not problems:
                 return redirect("import-map", partnership.pk, round_.pk)
     return render(
         request,
@@ -219,6 +272,7 @@ def _how(column) -> str:
 
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
+@_waits_for_reading
 def columns(request, partnership, round_id):
     round_ = _round(partnership, round_id)
     refused = _refused(request, partnership, round_)
@@ -240,7 +294,8 @@ def columns(request, partnership, round_id):
                 messages.success(request, _("The file was read again with %(n)s header rows.") % {"n": rows})
                 return redirect("import-map", partnership.pk, round_.pk)
             if action == "sheet":
-                wizard.choose_sheet(held, request.POST.get("sheet", ""))
+                if wizard.choose_sheet(held, request.POST.get("sheet", "")):
+                    return redirect("import-reading", partnership.pk, round_.pk)
                 return redirect("import-map", partnership.pk, round_.pk)
         except wizard.WizardError as error:
             problems = error.messages
@@ -301,6 +356,7 @@ def _value_choices(framework) -> list[tuple[str, str]]:
 
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
+@_waits_for_reading
 def answer_values(request, partnership, round_id):
     round_ = _round(partnership, round_id)
     refused = _refused(request, partnership, round_)
@@ -327,18 +383,43 @@ def answer_values(request, partnership, round_id):
                 problems.append(_("Choose where %(value)s goes on the scale") % {"value": repr(value)})
                 continue
             mapping.values[value] = None if chosen == "" else int(chosen) if chosen.isdigit() else chosen
+        sectors = {key for key, _label in Sector.choices}
+        additions: list[tuple[str, str, str]] = []  # (kind, name, sector)
         for prefix, found, names in (
             ("organisation", mapping.organisations, organisations),
             ("group", mapping.groups, groups),
         ):
             for index, value in enumerate(list(found)):
                 chosen = request.POST.get(f"{prefix}-{index}", "")
+                if chosen.startswith(NEW):
+                    sector = chosen[len(NEW) :]
+                    name = " ".join(value.split())
+                    limit = 150 if prefix == "organisation" else 80
+                    if prefix == "organisation" and sector not in sectors:
+                        message = _("Choose a sector for the new organisation %(value)s")
+                        problems.append(message % {"value": repr(value)})
+                    elif not name or len(name) > limit:
+                        problems.append(
+                            _("%(value)s cannot be a name: it must have 1 to %(limit)s characters")
+                            % {"value": repr(value[:40]), "limit": limit}
+                        )
+                    else:
+                        additions.append((prefix, name, sector))
+                        found[value] = name
+                    continue
                 if chosen and chosen not in names:
                     problems.append(_("Choose one of the partnership's names for %(value)s") % {"value": repr(value)})
                     continue
                 found[value] = chosen or None
         if not problems:
+            added = wizard.add_names(round_, additions)
             wizard.save(held, mapping)
+            if added:
+                messages.success(
+                    request,
+                    _("Added to the partnership: %(names)s. You can change their details on the partnership's page.")
+                    % {"names": ", ".join(added)},
+                )
             return redirect("import-check", partnership.pk, round_.pk)
     scale_values = list(mapping.values.items())
     return render(
@@ -358,6 +439,8 @@ def answer_values(request, partnership, round_id):
             "groups": [(i, v, n or "") for i, (v, n) in enumerate(mapping.groups.items())],
             "organisation_names": organisations,
             "group_names": groups,
+            "sectors": [(f"{NEW}{key}", label) for key, label in Sector.choices],
+            "new_group": NEW,
             "warnings": mapping.warnings,
             "problems": problems,
         },
@@ -366,6 +449,7 @@ def answer_values(request, partnership, round_id):
 
 @member_required(RUN)
 @require_http_methods(["GET", "POST"])
+@_waits_for_reading
 def check(request, partnership, round_id):
     round_ = _round(partnership, round_id)
     refused = _refused(request, partnership, round_)
@@ -376,6 +460,16 @@ def check(request, partnership, round_id):
         return redirect("import-upload", partnership.pk, round_.pk)
     step, prepared = wizard.prepare(held)
     run = prepared.dry_run
+    if request.method == "POST" and request.POST.get("action") == "rows":
+        # Rows found not to be respondents: each shown with a tick to leave it out; unticked, kept.
+        shown = [number for number, _why in run.rows_left_out[:SHOWN_ROWS]] + [n for n, _w in run.rows_kept]
+        ticked = {value for value in request.POST.getlist("leave_out") if value.isdigit()}
+        kept = set(step.mapping.keep_rows) - set(shown)
+        kept |= {number for number in shown if str(number) not in ticked}
+        step.mapping.keep_rows = sorted(kept)
+        wizard.save(held, step.mapping)
+        messages.success(request, _("The rows to leave out were changed: check the figures again."))
+        return redirect("import-check", partnership.pk, round_.pk)
     found = run.fieldwork
     first_file = not round_.import_batches.filter(removed_at__isnull=True).exists()
     initial = {"close_round": first_file}
@@ -419,8 +513,9 @@ def check(request, partnership, round_id):
             "themes": themes,
             "statements": statements,
             "chosen": [(t, run.chosen.get(t.id, 0)) for t in framework.themes if run.chosen.get(t.id)],
-            "rows_left_out": run.rows_left_out[:50],
-            "rows_left_more": max(len(run.rows_left_out) - 50, 0),
+            "rows_left_out": run.rows_left_out[:SHOWN_ROWS],
+            "rows_left_more": max(len(run.rows_left_out) - SHOWN_ROWS, 0),
+            "rows_kept": run.rows_kept,
             "problems": prepared.problems,
             "form": form,
             "fieldwork": found,
@@ -436,6 +531,8 @@ def mapping_file(request, partnership, round_id):
     held = wizard.find(round_, request.user)
     if held is None:
         return redirect("import-upload", partnership.pk, round_.pk)
+    if held.state != UploadState.READY:
+        return redirect("import-reading", partnership.pk, round_.pk)
     response = HttpResponse(held.mapping, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mapping.json"'
     return response

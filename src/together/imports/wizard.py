@@ -13,9 +13,11 @@ columns), saved for it in a file only the service's user can read and deleted wh
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
 import io
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -31,9 +33,14 @@ from together.reviews import importer
 from together.reviews.models import Round
 
 from . import services
-from .models import BatchState, ImportBatch, ImportUpload
+from .models import BatchState, ImportBatch, ImportUpload, UploadState
+
+logger = logging.getLogger(__name__)
 
 UPLOAD_HOURS = 24
+# Files larger than these are read by the worker, with a progress page, not in the request.
+BACKGROUND_XLSX_BYTES = 200_000
+BACKGROUND_CSV_BYTES = 2_000_000
 
 
 class WizardError(Exception):
@@ -58,8 +65,17 @@ def imported_before(round_: Round, sha256: str) -> ImportBatch | None:
     )
 
 
-def begin(round_: Round, user, file_name: str, data: bytes) -> ImportUpload:
-    """Read the file, suggest its mapping and hold it for the wizard. Raises :class:`WizardError`."""
+def reads_in_background(file_name: str, data: bytes) -> bool:
+    """Whether reading the file would hold a request too long: a workbook is unpacked and read
+    cell by cell (about 6 s for 20,000 rows here), a CSV much faster."""
+    workbook = data[:4] == b"PK\x03\x04"
+    return len(data) > (BACKGROUND_XLSX_BYTES if workbook else BACKGROUND_CSV_BYTES)
+
+
+def begin(round_: Round, user, file_name: str, data: bytes, saved: str = "") -> ImportUpload:
+    """Hold the file for the wizard, and read it and suggest its mapping: now for a small file,
+    else by the worker (the upload is then *reading* until it has). ``saved``: a mapping file's
+    text to apply once it is read. Raises :class:`WizardError`; nothing is kept then."""
     reason = services.refusal(round_)
     if reason:
         raise WizardError([reason])
@@ -72,23 +88,123 @@ def begin(round_: Round, user, file_name: str, data: bytes) -> ImportUpload:
                 % {"file": file_name, "date": date_format(timezone.localtime(earlier.imported_at), "j F Y")}
             ]
         )
-    try:
-        table = reading.read(data)
-    except reading.Unreadable as unreadable:
-        raise WizardError([f"{file_name}: {message}" for message in unreadable.messages]) from None
-    organisations, groups = names(round_)
-    suggested = mappings.suggest(table, round_.framework, organisations, groups)
+    if saved:
+        try:
+            mappings.ImportMapping.from_json(saved, round_.framework)
+        except mappings.MappingInvalid as invalid:
+            raise WizardError(invalid.messages) from None
+    background = reads_in_background(file_name, data)
     with transaction.atomic():
         ImportUpload.objects.filter(round=round_, user=user).delete()
-        return ImportUpload.objects.create(
+        upload = ImportUpload.objects.create(
             round=round_,
             user=user,
             file_name=file_name[:255],
             data=data,
             sha256=sha256,
-            sheet=table.sheet,
-            mapping=suggested.to_json(),
+            mapping="",
+            saved_mapping=saved,
+            state=UploadState.READING,
         )
+        if background:
+            from .tasks import read_upload
+
+            transaction.on_commit(lambda: read_upload.enqueue(str(upload.pk)))
+            return upload
+    analyse(upload.pk)
+    upload.refresh_from_db()
+    if upload.state == UploadState.FAILED:
+        problems = list(upload.problems)
+        upload.delete()
+        raise WizardError(problems)
+    return upload
+
+
+def analyse(upload_id, sheet: str | None = None) -> None:
+    """Read a held file (or another sheet of it) and suggest its mapping, applying the mapping
+    file given with it. The upload ends *ready*, or *failed* with what was wrong."""
+    upload = ImportUpload.objects.select_related("round__framework_version", "round__partnership").filter(pk=upload_id)
+    upload = upload.first()
+    if upload is None:
+        return  # cancelled or expired meanwhile
+    round_ = upload.round
+    try:
+        table = reading.read(bytes(upload.data), sheet=sheet)
+    except reading.Unreadable as unreadable:
+        _failed(upload, [f"{upload.file_name}: {message}" for message in unreadable.messages])
+        return
+    except Exception as error:  # a file no reader expected: say so, rather than leave it reading
+        logger.exception("reading upload %s failed", upload.pk)
+        message = _("%(file)s could not be read (%(error)s)")
+        _failed(upload, [message % {"file": upload.file_name, "error": type(error).__name__}])
+        return
+    organisations, groups = names(round_)
+    suggested = mappings.suggest(table, round_.framework, organisations, groups)
+    if upload.saved_mapping:
+        reused = mappings.ImportMapping.from_json(upload.saved_mapping, round_.framework)
+        suggested = mappings.refresh(table, reused, round_.framework, organisations, groups)
+    ImportUpload.objects.filter(pk=upload.pk).update(
+        state=UploadState.READY,
+        problems=[],
+        sheet=table.sheet,
+        mapping=suggested.to_json(),
+        table=_table_bytes(table),
+        table_kind={
+            "kind": table.kind,
+            "encoding": table.encoding,
+            "separator": table.separator,
+            "sheet": table.sheet,
+            "sheets": table.sheets,
+        },
+    )
+
+
+def _failed(upload: ImportUpload, problems: list[str]) -> None:
+    ImportUpload.objects.filter(pk=upload.pk).update(state=UploadState.FAILED, problems=reading.capped(problems))
+
+
+def _table_bytes(table: reading.Table) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table.rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _table(upload: ImportUpload) -> reading.Table:
+    """The file's cells as first read: from the copy kept with the upload, else read again."""
+    if upload.table is None:
+        return reading.read(bytes(upload.data), sheet=upload.sheet or None)
+    rows = list(csv.reader(io.StringIO(bytes(upload.table).decode("utf-8"))))
+    kind = upload.table_kind or {}
+    return reading.Table(
+        rows=rows,
+        kind=kind.get("kind", "csv"),
+        encoding=kind.get("encoding", ""),
+        separator=kind.get("separator", ""),
+        sheet=kind.get("sheet", ""),
+        sheets=list(kind.get("sheets", [])),
+    )
+
+
+def add_names(round_: Round, additions: list[tuple[str, str, str]]) -> list[str]:
+    """Add the organisations and groups the officer chose to add from the file's values:
+    (``"organisation"`` or ``"group"``, name, sector). A name the partnership already has
+    (in any case) is not added twice. Returns the names added."""
+    from together.partnerships.models import Organisation, RespondentGroup
+
+    partnership = round_.partnership
+    added = []
+    with transaction.atomic():
+        for kind, name, sector in additions:
+            model = Organisation if kind == "organisation" else RespondentGroup
+            if model.objects.filter(partnership=partnership, name__iexact=name).exists():
+                continue
+            if kind == "organisation":
+                Organisation.objects.create(partnership=partnership, name=name, sector=sector)
+            else:
+                last = partnership.groups.order_by("-position").values_list("position", flat=True).first() or 0
+                RespondentGroup.objects.create(partnership=partnership, name=name, position=last + 1)
+            added.append(name)
+    return added
 
 
 def find(round_: Round, user) -> ImportUpload | None:
@@ -104,8 +220,7 @@ class Step:
 
 
 def load(upload: ImportUpload) -> Step:
-    table = reading.read(bytes(upload.data), sheet=upload.sheet or None)
-    return Step(table, mappings.ImportMapping.from_json(upload.mapping, upload.round.framework))
+    return Step(_table(upload), mappings.ImportMapping.from_json(upload.mapping, upload.round.framework))
 
 
 def save(upload: ImportUpload, mapping: mappings.ImportMapping, table: reading.Table | None = None) -> None:
@@ -118,16 +233,26 @@ def save(upload: ImportUpload, mapping: mappings.ImportMapping, table: reading.T
     ImportUpload.objects.filter(pk=upload.pk).update(mapping=upload.mapping)
 
 
-def choose_sheet(upload: ImportUpload, sheet: str) -> None:
-    """Read another sheet of the workbook, and suggest its mapping afresh."""
-    try:
-        table = reading.read(bytes(upload.data), sheet=sheet)
-    except reading.Unreadable as unreadable:
-        raise WizardError(unreadable.messages) from None
-    organisations, groups = names(upload.round)
-    upload.sheet = table.sheet
-    upload.mapping = mappings.suggest(table, upload.round.framework, organisations, groups).to_json()
-    ImportUpload.objects.filter(pk=upload.pk).update(sheet=upload.sheet, mapping=upload.mapping)
+def choose_sheet(upload: ImportUpload, sheet: str) -> bool:
+    """Read another sheet of the workbook, and suggest its mapping afresh: now, or by the worker
+    for a large workbook (then returns True, and the upload is *reading* until it has)."""
+    sheets = (upload.table_kind or {}).get("sheets") or []
+    if sheets and sheet not in sheets:
+        raise WizardError([_("The workbook has no sheet called %(sheet)s") % {"sheet": repr(sheet)}])
+    ImportUpload.objects.filter(pk=upload.pk).update(saved_mapping="")
+    if reads_in_background(upload.file_name, bytes(upload.data)):
+        from .tasks import read_upload
+
+        ImportUpload.objects.filter(pk=upload.pk).update(state=UploadState.READING, sheet=sheet)
+        transaction.on_commit(lambda: read_upload.enqueue(str(upload.pk), sheet))
+        return True
+    analyse(upload.pk, sheet)
+    upload.refresh_from_db()
+    if upload.state == UploadState.FAILED:
+        problems = list(upload.problems)
+        ImportUpload.objects.filter(pk=upload.pk).update(state=UploadState.READY, problems=[])
+        raise WizardError(problems)
+    return False
 
 
 def header_rows(upload: ImportUpload, rows: int) -> None:
