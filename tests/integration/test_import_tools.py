@@ -162,3 +162,35 @@ def test_an_unreadable_file_is_explained(round_, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "the header has 100,000 columns; at most 2,000 can be read" in err
     assert len(err.splitlines()) == 1
+
+
+def test_the_command_line_dates_the_round_from_the_file_and_closes_it_when_asked(round_, tmp_path, capsys):
+    import datetime
+
+    truth, path = export("qualtrics", round_, tmp_path)
+    call_command("import", str(round_.pk), str(path), "--mapping", str(_mapping(round_, path, tmp_path)), "--dry-run")
+    assert "Fieldwork: 2025-03-03 to 2025-03-06 (from the column 'End Date')" in capsys.readouterr().out
+    call_command("import", str(round_.pk), str(path), "--mapping", str(tmp_path / "m.json"), "--quiet", "--close")
+    out = capsys.readouterr().out
+    round_.refresh_from_db()
+    assert (round_.fieldwork_from, round_.fieldwork_to) == (datetime.date(2025, 3, 3), datetime.date(2025, 3, 6))
+    assert round_.state == "closed" and "the survey ran from 2025-03-03 to 2025-03-06" in out
+
+
+def test_the_command_line_takes_the_days_given_and_refuses_wrong_ones(round_, tmp_path, capsys):
+    import datetime
+
+    truth, path = export("plain", round_, tmp_path)  # no dates in this sheet
+    for wrong in ("2024-10-31:2024-10-01", "October:2024-11-01", "2024-10-01:2999-01-01", "2024-10-01"):
+        with pytest.raises(CommandError):
+            call_command("import", str(round_.pk), str(path), "--fieldwork", wrong, "--quiet")
+    assert not Response.objects.filter(round=round_).exists()
+    call_command("import", str(round_.pk), str(path), "--fieldwork", "2024-10-01:2024-10-31", "--quiet")
+    round_.refresh_from_db()
+    assert (round_.fieldwork_from, round_.fieldwork_to) == (datetime.date(2024, 10, 1), datetime.date(2024, 10, 31))
+    assert round_.state == "draft"
+
+
+def _mapping(round_, path, tmp_path):
+    call_command("import", str(round_.pk), str(path), "--write-mapping", str(tmp_path / "m.json"))
+    return tmp_path / "m.json"

@@ -49,6 +49,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--header-rows", type=int, metavar="N", help="How many rows are headings (recognised from the file)."
         )
+        parser.add_argument(
+            "--fieldwork",
+            metavar="FIRST:LAST",
+            type=_fieldwork,
+            help="The days the survey ran, as YYYY-MM-DD:YYYY-MM-DD (read from the file's dates when not given).",
+        )
+        parser.add_argument(
+            "--close", action="store_true", help="Close the round once the file is in, so its results can be seen."
+        )
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args, round, file, map, quiet, **options):
@@ -88,6 +97,8 @@ class Command(BaseCommand):
                     round_,
                     file_name=path.name,
                     mapping=header_mapping,
+                    fieldwork=options["fieldwork"],
+                    close_round=options["close"],
                     progress=bar.read if bar else None,
                     stored_progress=bar.stored if bar else None,
                 )
@@ -110,7 +121,21 @@ class Command(BaseCommand):
             f"(batch {batch.pk}, sha256 {batch.sha256[:12]}…)"
         )
 
-    def _with_mapping(self, round_, path: Path, *, quiet, mapping, write_mapping, dry_run, sheet, header_rows, **_):
+    def _with_mapping(
+        self,
+        round_,
+        path: Path,
+        *,
+        quiet,
+        mapping,
+        write_mapping,
+        dry_run,
+        sheet,
+        header_rows,
+        fieldwork=None,
+        close=False,
+        **_,
+    ):
         """Another tool's export: read, recognised and mapped, then stored through the same import."""
         framework = round_.framework
         organisations = list(round_.partnership.organisations.values_list("name", flat=True))
@@ -153,6 +178,9 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             self.stdout.write("Dry run: nothing was stored")
             return
+        found = prepared.dry_run.fieldwork
+        if fieldwork is None and found is not None:
+            fieldwork = (found.first, found.last)
         bar = None if quiet else _Bar(max(prepared.dry_run.respondents, 1), self.stderr)
         try:
             batch = imports.import_file(
@@ -161,6 +189,8 @@ class Command(BaseCommand):
                 file_name=path.name,
                 sha256=hashlib.sha256(data).hexdigest(),
                 tool="" if chosen.tool == layouts.PLAIN else layouts.TOOL_NAMES.get(chosen.tool, ""),
+                fieldwork=fieldwork,
+                close_round=close,
                 progress=bar.read if bar else None,
                 stored_progress=bar.stored if bar else None,
             )
@@ -189,6 +219,11 @@ class Command(BaseCommand):
             f"{path}: imported {batch.rows} responses into {round_.name} "
             f"(batch {batch.pk}, sha256 {batch.sha256[:12]}…)"
         )
+        round_.refresh_from_db()
+        if round_.fieldwork_from:
+            self.stdout.write(f"{round_.name}: the survey ran from {round_.fieldwork_from} to {round_.fieldwork_to}")
+        if close:
+            self.stdout.write(f"{round_.name}: {round_.get_state_display().lower()}")
 
     def _describe(self, path: Path, table, chosen) -> None:
         from together.importing.layouts import TOOL_NAMES
@@ -248,3 +283,18 @@ class _Bar:
 
     def end(self) -> None:
         self.out.write("")
+
+
+def _fieldwork(text: str):
+    import argparse
+    import datetime
+
+    try:
+        first, last = (datetime.date.fromisoformat(part.strip()) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the first and last day as YYYY-MM-DD:YYYY-MM-DD") from None
+    if first > last:
+        raise argparse.ArgumentTypeError(f"{text!r}: the last day is before the first")
+    if last > datetime.date.today():
+        raise argparse.ArgumentTypeError(f"{text!r}: the last day is in the future")
+    return first, last
