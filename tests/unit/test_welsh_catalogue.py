@@ -94,7 +94,8 @@ def test_the_catalogue_keeps_placeholders_and_welsh_plural_forms():
         text=True,
     )
     assert checked.returncode == 0, checked.stderr
-    header = CATALOGUE.read_text(encoding="utf-8").split("\n\n")[0]
+    block = CATALOGUE.read_text(encoding="utf-8").split("\n\n")[0]
+    header = "".join(re.findall(r'^"(.*)"$', block, re.M))  # as gettext reads it, however it is wrapped
     assert "nplurals=6;" in header
     assert "(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 : (n==6) ? 4 : 5" in header
 
