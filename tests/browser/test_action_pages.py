@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_propose_agree_and_record_progress(page, facilitator, framework_version):
     partnership = demo.seed(facilitator, framework_version)
     Membership.objects.update_or_create(partnership=partnership, user=facilitator, defaults={"role": Role.OWNER})
-    closed = Round.objects.get(partnership=partnership, state="closed")
+    closed = Round.objects.get(partnership=partnership, name="Spring 2026 review")
     sign_in(page, facilitator)
     visit(page, f"/partnerships/{partnership.pk}/rounds/{closed.pk}/results/attention/")
     page.get_by_role("link", name="Propose an action").first.click()

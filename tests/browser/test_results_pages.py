@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def closed_round(facilitator, framework_version):
     partnership = demo.seed(facilitator, framework_version)
     Membership.objects.update_or_create(partnership=partnership, user=facilitator, defaults={"role": Role.OWNER})
-    return Round.objects.get(partnership=partnership, state="closed")
+    return Round.objects.get(partnership=partnership, name="Spring 2026 review")
 
 
 @pytest.mark.parametrize(

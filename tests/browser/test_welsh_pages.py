@@ -100,7 +100,7 @@ def test_the_toggle_keeps_the_respondent_on_the_same_page(page, facilitator, fra
 def closed_round(facilitator, framework_version):
     partnership = demo.seed(facilitator, framework_version)
     Membership.objects.update_or_create(partnership=partnership, user=facilitator, defaults={"role": Role.OWNER})
-    return Round.objects.get(partnership=partnership, state="closed")
+    return Round.objects.get(partnership=partnership, name="Spring 2026 review")
 
 
 def test_a_facilitators_pages_and_the_report_in_welsh(page, facilitator, closed_round):

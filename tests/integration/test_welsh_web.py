@@ -200,7 +200,7 @@ def test_an_invitation_opened_in_welsh_can_be_carried_on_in_english(client, roun
     token = invitations.import_csv(round_, b"email\nsam@example.org\n")[0].token
     exchanged = client.get(f"/cy/i/{token}/")
     assert (exchanged.status_code, exchanged["Location"]) == (303, f"/cy/respond/{round_.public_id}/")
-    assert "Start now" in client.get(f"/cy/respond/{round_.public_id}/").content.decode()
+    assert "Dechrau nawr" in client.get(f"/cy/respond/{round_.public_id}/").content.decode()
     english = client.get(f"/respond/{round_.public_id}/")
     assert english.status_code == 200 and '<html lang="en"' in english.content.decode()
     carried = client.post(f"/respond/{round_.public_id}/")

@@ -727,6 +727,7 @@ def seed(user, framework_version, today: date | None = None) -> Partnership:
         began = timezone.make_aware(datetime.combine(min(plan.first_day, today), time(9, 0)))
         Round.objects.filter(pk=round_.pk).update(created_at=began, began_at=began)
         RoundEvent.objects.filter(round=round_).update(at=began)
+    seed_imported(partnership, user, framework_version, organisations, groups)
     seed_actions(partnership, user, organisations, today)
     seed_paper(partnership, user)
     seed_engagement(partnership, user, today)
@@ -839,6 +840,69 @@ _STEPS = {
     "done": ("agree", "start", "finish"),
     "dropped": ("agree", "drop"),
 }
+
+
+# The staff survey Northbridge ran in another tool before it used this service: brought in as a
+# round of its history, dated by when it ran, with no priorities (that survey did not ask them).
+IMPORTED = RoundPlan(
+    "Autumn 2023 staff survey",
+    seed=SEED + 5,
+    count=72,
+    first_day=date(2023, 10, 2),
+    last_day=date(2023, 10, 27),
+    close=True,
+    improvement={theme: change - 0.2 for theme, change in EARLIER_2024.items()},
+)
+IMPORTED_FILE = "northbridge-staff-survey-2023.csv"
+
+
+def seed_imported(partnership: Partnership, user, framework_version, organisations, groups) -> None:
+    """Import the 2023 survey's file as an officer would: its own round, dated by its fieldwork,
+    closed once imported."""
+    import csv
+    import io
+
+    from together.imports import services as imports
+
+    plan = IMPORTED
+    framework = framework_version.framework
+    statements = [s.id for s in framework.statements]
+    synthetic = generate_responses(
+        framework,
+        organisations,
+        groups,
+        count=plan.count,
+        seed=plan.seed,
+        first_day=plan.first_day,
+        last_day=plan.last_day,
+        improvement=plan.improvement,
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["organisation", "group", *statements])
+    for item in synthetic:
+        cells = ["don't know" if item.answers[s] is None else str(item.answers[s]) for s in statements]
+        writer.writerow(
+            [item.organisation.name if item.organisation else "", item.group.name if item.group else "", *cells]
+        )
+    round_ = Round.objects.create(
+        partnership=partnership,
+        name=plan.name,
+        framework_version=framework_version,
+        open_link_code=keys.new_key(),
+        open_link_enabled=False,
+    )
+    imports.import_file(
+        io.BytesIO(out.getvalue().encode("utf-8")),
+        round_,
+        file_name=IMPORTED_FILE,
+        user=user,
+        fieldwork=(plan.first_day, plan.last_day),
+        close_round=True,
+    )
+    ended = timezone.make_aware(datetime.combine(plan.last_day, time(17, 0)))
+    Round.objects.filter(pk=round_.pk).update(created_at=ended)
+    RoundEvent.objects.filter(round=round_).update(at=ended)
 
 
 def seed_actions(partnership: Partnership, user, organisations: Sequence[Organisation], today: date) -> None:
