@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import models
 
 from tests.conftest import FRAMEWORK_FILE
 from together.accounts.models import User
@@ -80,8 +81,7 @@ def counts() -> dict[str, int]:
 
 
 def test_creates_one_fictional_partnership_owned_by_the_demo_facilitator(demo_output):
-    partnership = Partnership.objects.get()
-    assert partnership.name == "Northbridge Partnership"
+    partnership = Partnership.objects.get(name="Northbridge Partnership")
     assert partnership.place == "Northbridge"
     assert partnership.vision and partnership.description
     assert partnership.vision_horizon_year == 2040
@@ -147,7 +147,11 @@ def test_open_round_is_open_with_a_few_responses_and_its_link_on(demo_output, cl
 
 
 def test_rounds_were_moved_only_through_the_lifecycle(demo_output):
-    steps = list(RoundEvent.objects.order_by("round__name", "pk").values_list("round__name", "from_state", "to_state"))
+    steps = list(
+        RoundEvent.objects.filter(round__partnership__name="Northbridge Partnership")
+        .order_by("round__name", "pk")
+        .values_list("round__name", "from_state", "to_state")
+    )
     assert steps == [
         ("Autumn 2023 staff survey", "draft", "closed"),  # imported, so it never opened
         ("Autumn 2026 review", "draft", "open"),
@@ -277,3 +281,23 @@ def test_the_open_round_has_paper_forms_and_the_partnership_its_engagement_and_f
     assert summary.written and summary.items.count() == 3
     page = client.get(f"/respond/{published.public_id}/you-said-we-did/")
     assert page.status_code == 200 and "Eastfield" in page.content.decode()
+
+
+def test_a_welsh_partnership_under_the_standards_runs_a_bilingual_round(demo_output, client):
+    from together.reviews.models import Invitation
+
+    welsh = Partnership.objects.get(name="Partneriaeth Aberhedd")
+    assert welsh.welsh_standards
+    round_ = welsh.rounds.get()
+    assert round_.bilingual and round_.state == RoundState.OPEN
+    languages = dict(
+        round_.responses.filter(state=ResponseState.SUBMITTED)
+        .values_list("language")
+        .annotate(n=models.Count("*"))
+        .order_by()
+    )
+    assert set(languages) == {"cy", "en"} and languages["cy"] > languages["en"]
+    assert sorted(Invitation.objects.filter(round=round_).values_list("language", flat=True)) == ["", "cy", "en"]
+    assert "Partneriaeth Aberhedd" in demo_output and "Adolygiad Hydref 2026: open" in demo_output
+    page = client.get(f"/cy/r/{round_.open_link_code}/")
+    assert page.status_code == 200 and '<html lang="cy"' in page.content.decode()

@@ -59,11 +59,11 @@ def test_windows_1252_names_are_decoded(round_):
         (b"", ["Row 1: the file is empty"]),
         (
             b"name,organisation\nSam,Northbridge NHS\n",
-            ["Row 1: the header must have an email column (and may have name and organisation)"],
+            ["Row 1: the header must have an email column (and may have name, organisation and language)"],
         ),
         (
             b"email,phone\na@example.org,0123\n",
-            ["Row 1, column phone: unknown column; use name, email and organisation"],
+            ["Row 1, column phone: unknown column; use name, email, organisation and language"],
         ),
         (
             b"email,email\na@example.org,b@example.org\n",

@@ -123,6 +123,11 @@ LANGUAGE_NAMES = {"en": "English", "cy": "Welsh"}
 MISSING_LISTED = 20  # a file claiming "complete" with no Welsh at all would otherwise list every field
 
 
+def missing_welsh(model: BaseModel) -> list[tuple[str | int, ...]]:
+    """The paths of every text with no Welsh: a bilingual round cannot open while there are any."""
+    return [path for path, text in texts(model) if not text.cy.strip()]
+
+
 def texts(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Text]]:
     """Every text of a framework (or part of one), in the order of the file, with its path."""
     for name in type(model).model_fields:

@@ -41,6 +41,14 @@ class Partnership(models.Model):
     description = models.TextField(_("description"), blank=True, max_length=2000)
     vision = models.TextField(_("shared long-term vision"), blank=True, max_length=2000)
     vision_horizon_year = models.PositiveSmallIntegerField(_("vision horizon year"), null=True, blank=True)
+    welsh_standards = models.BooleanField(
+        _("The Welsh Language Standards apply"),
+        default=False,
+        help_text=_(
+            "For partnerships of Welsh public bodies. Its rounds are bilingual unless you choose otherwise, "
+            "and emails whose reader's language is not known are sent in Welsh and English, Welsh first."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

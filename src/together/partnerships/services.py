@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from together.messaging import delivery, kinds
+from together.messaging.languages import email_languages, prefixed, write
 from together.messaging.models import Kind
 
 from .models import DEFAULT_GROUPS, MemberInvitation, Membership, Partnership, RespondentGroup, Role
@@ -62,17 +63,24 @@ def _join_letter(email) -> kinds.Letter:
     )
     if not updated:
         raise kinds.NotSent("the invitation has been accepted or withdrawn")
-    context = {
-        "partnership": invitation.partnership,
-        "invitation": invitation,
-        "link": f"{email.site}/join/{token}/",
-        "invited_by": invitation.invited_by,
-    }
-    return kinds.Letter(
-        to_email=invitation.email,
-        subject=render_to_string("partnerships/email/join_subject.txt", context),
-        body=render_to_string("partnerships/email/join.txt", context),
-    )
+
+    def render(language: str) -> tuple[str, str]:
+        context = {
+            "partnership": invitation.partnership,
+            "invitation": invitation,
+            "link": prefixed(email.site, f"/join/{token}/", language),
+            "invited_by": invitation.invited_by,
+        }
+        return (
+            render_to_string("partnerships/email/join_subject.txt", context),
+            render_to_string("partnerships/email/join.txt", context),
+        )
+
+    # A colleague's language is not known: in Welsh and English, Welsh first, where the
+    # partnership is bound by the Welsh Language Standards.
+    chosen = email_languages("", welsh_standards=invitation.partnership.welsh_standards)
+    subject, body = write(chosen, render)
+    return kinds.Letter(to_email=invitation.email, subject=subject, body=body)
 
 
 def register() -> None:

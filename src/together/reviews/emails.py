@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from together.frameworks.models import FrameworkVersion
 from together.messaging import kinds
+from together.messaging.languages import email_languages, prefixed, write
 from together.messaging.models import Kind
 
 from .models import Invitation
@@ -29,20 +30,32 @@ def _minutes(version_id: int) -> int:
 
 
 def _letter(email, template: str) -> kinds.Letter:
+    """In the invitee's language where it is known; else in both for a bilingual round or a
+    partnership under the Welsh Language Standards (Welsh first there), else in English. Each
+    part's link opens the questionnaire in its own language."""
     invitation = email.invitation
-    context = {
-        "invitation": invitation,
-        "round": invitation.round,
-        "partnership": invitation.round.partnership,
-        "link": f"{email.site}/i/{invitation.token}/",
-        "minutes": _minutes(invitation.round.framework_version_id),
-    }
-    return kinds.Letter(
-        to_email=invitation.email,
-        to_name=invitation.name,
-        subject=render_to_string(f"reviews/email/{template}_subject.txt", context),
-        body=render_to_string(f"reviews/email/{template}.txt", context),
+    round_ = invitation.round
+    partnership = round_.partnership
+    minutes = _minutes(round_.framework_version_id)
+
+    def render(language: str) -> tuple[str, str]:
+        context = {
+            "invitation": invitation,
+            "round": round_,
+            "partnership": partnership,
+            "link": prefixed(email.site, f"/i/{invitation.token}/", language),
+            "minutes": minutes,
+        }
+        return (
+            render_to_string(f"reviews/email/{template}_subject.txt", context),
+            render_to_string(f"reviews/email/{template}.txt", context),
+        )
+
+    chosen = email_languages(
+        invitation.language, welsh_standards=partnership.welsh_standards, bilingual=round_.bilingual
     )
+    subject, body = write(chosen, render)
+    return kinds.Letter(to_email=invitation.email, to_name=invitation.name, subject=subject, body=body)
 
 
 def _invited(emails, at) -> None:

@@ -24,7 +24,7 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        fields = ["name", "closes_on", "open_link_enabled"]
+        fields = ["name", "closes_on", "open_link_enabled", "bilingual"]
         labels = {"name": _("Round name")}
         help_texts = {"name": _("For example, Spring 2027 review.")}
         error_messages = {"name": {"required": _("Enter a name for the round")}}
@@ -87,6 +87,18 @@ class RoundForm(forms.ModelForm):
                 )
         return cleaned
 
+    def clean_bilingual(self):
+        bilingual = self.cleaned_data.get("bilingual")
+        round_ = self.instance
+        if bilingual and round_.pk and round_.state != "draft" and not round_.bilingual:
+            from together.framework.rules import missing_welsh
+
+            if missing_welsh(round_.framework):
+                raise forms.ValidationError(
+                    _("This round is open and its questions do not all have Welsh, so it cannot become bilingual")
+                )
+        return bilingual
+
     def clean_closes_on(self):
         closes_on = self.cleaned_data.get("closes_on")
         if closes_on and closes_on < timezone.localdate():
@@ -98,8 +110,9 @@ class InvitationUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a CSV file"),
         help_text=_(
-            "One person per row, with a header row. Columns: name, email, organisation. "
-            "Only email is required; organisation must match a partner organisation's name."
+            "One person per row, with a header row. Columns: name, email, organisation, language. "
+            "Only email is required; organisation must match a partner organisation's name; language is en or cy "
+            "(English or Welsh), the language of the person's emails."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"required": _("Choose a CSV file to upload")},

@@ -24,7 +24,12 @@ from . import keys
 from .models import Invitation, Round, UsedKey
 
 MAX_ROWS = 5000
-COLUMNS = ("name", "email", "organisation")
+COLUMNS = ("name", "email", "organisation", "language")
+# What a "language" cell may say, as people write it: the invitee's emails are then in it.
+LANGUAGES = {
+    "en": "en", "english": "en", "saesneg": "en", "eng": "en",
+    "cy": "cy", "welsh": "cy", "cymraeg": "cy", "cym": "cy",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,11 @@ def parse_csv(round_: Round, data: bytes) -> list[dict]:
     unknown = [column for column in header if column not in COLUMNS]
     duplicated = [column for column, count in Counter(header).items() if count > 1]
     if missing:
-        errors.append(RowError(1, "", "the header must have an email column (and may have name and organisation)"))
+        errors.append(
+            RowError(1, "", "the header must have an email column (and may have name, organisation and language)")
+        )
     for column in unknown:
-        errors.append(RowError(1, column or "(blank)", "unknown column; use name, email and organisation"))
+        errors.append(RowError(1, column or "(blank)", "unknown column; use name, email, organisation and language"))
     for column in duplicated:
         errors.append(RowError(1, column, "this column appears more than once"))
     if errors:
@@ -112,7 +119,15 @@ def parse_csv(round_: Round, data: bytes) -> list[dict]:
                 )
         if len(record.get("name", "")) > 150:
             errors.append(RowError(number, "name", "is longer than 150 characters"))
-        rows.append({"name": record.get("name", ""), "email": email, "organisation": organisation})
+        written = record.get("language", "")
+        language = LANGUAGES.get(written.casefold()) if written else ""
+        if language is None:
+            errors.append(
+                RowError(number, "language", f"{written!r} is not a language here: write en or cy (English or Welsh)")
+            )
+            language = ""
+        row = {"name": record.get("name", ""), "email": email, "organisation": organisation}
+        rows.append(row | {"language": language} if "language" in header else row)
         if len(rows) > MAX_ROWS:
             errors.append(RowError(number, "", f"a file may hold at most {MAX_ROWS} invitations"))
             break

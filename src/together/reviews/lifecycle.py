@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import reseal
 from .models import Round, RoundEvent, RoundState
@@ -45,6 +46,23 @@ def _can_open(round_: Round) -> None:
         raise TransitionRefused(_("Add at least one partner organisation before you open the round."))
     if _holds_imports(round_):
         raise TransitionRefused(IMPORTED_ROUNDS_DO_NOT_OPEN)
+    if round_.bilingual:
+        from together.framework.rules import missing_welsh
+
+        missing = len(missing_welsh(round_.framework))
+        if missing:
+            raise TransitionRefused(
+                ngettext(
+                    "This round is bilingual, but %(n)s text of its questions has no Welsh yet. Add it to the "
+                    "framework in the framework library and start a new round on that version, or make this "
+                    "round English only.",
+                    "This round is bilingual, but %(n)s texts of its questions have no Welsh yet. Add them to the "
+                    "framework in the framework library and start a new round on that version, or make this "
+                    "round English only.",
+                    missing,
+                )
+                % {"n": missing}
+            )
 
 
 def _import_running(round_: Round) -> None:

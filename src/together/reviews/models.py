@@ -66,6 +66,14 @@ class Round(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Chosen when the round is created, and fixed once it opens, as its framework version is.
     kind = models.CharField(max_length=8, choices=RoundKind.choices, default=RoundKind.FULL, editable=False)
+    bilingual = models.BooleanField(
+        _("Bilingual: in Welsh and English"),
+        default=False,
+        help_text=_(
+            "Respondents choose Welsh or English, and invitations whose reader's language is not known are "
+            "sent in both. The round cannot open until every text of its questions has Welsh."
+        ),
+    )
     # When the answers were given, where the round holds another tool's earlier survey: from the
     # file's dates or as the officer entered them. Empty for a round that collects answers here.
     fieldwork_from = models.DateField(_("fieldwork began"), null=True, blank=True, editable=False)
@@ -140,12 +148,20 @@ class RoundEvent(models.Model):
         return f"{self.round}: {self.from_state} to {self.to_state}"
 
 
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Cymraeg"
+
+
 class Invitation(models.Model):
     """A personal invitation. Holds who was invited, never what they answered."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
     name = models.CharField(max_length=150, blank=True)
     email = models.EmailField()
+    # The language the invitee reads, where known: their emails are in it. Empty: not known, so
+    # a bilingual round's emails are in both languages.
+    language = models.CharField(max_length=2, choices=Language.choices, blank=True, default="")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
     seed = models.CharField(max_length=32, unique=True, editable=False)
     token_digest = models.CharField(max_length=64, unique=True, editable=False)

@@ -35,9 +35,13 @@ def round_create(request, partnership):
         return redirect("partnership", partnership.pk)
     # "Bring in an earlier survey": a round made to hold another tool's file, which never opens.
     importing = request.GET.get("purpose") == "import"
-    form = RoundForm(request.POST if request.method == "POST" else None, frameworks=entries)
+    form = RoundForm(
+        request.POST if request.method == "POST" else None,
+        frameworks=entries,
+        initial={"bilingual": partnership.welsh_standards},
+    )
     if importing:
-        for name in ("closes_on", "open_link_enabled"):
+        for name in ("closes_on", "open_link_enabled", "bilingual"):
             form.fields.pop(name)
     if request.method == "POST" and form.is_valid():
         from . import keys
@@ -123,6 +127,10 @@ def round_detail(request, partnership, round_id):
         context["batches"] = ImportBatch.objects.filter(round=round_).select_related("imported_by", "removed_by")
         context["import_refusal"] = imports.refusal(round_)
         context["pending_import"] = pending_in(round_.pk)
+    if round_.bilingual:
+        from together.framework.rules import missing_welsh
+
+        context["welsh_missing"] = len(missing_welsh(round_.framework))
     return render(request, "reviews/round.html", context)
 
 

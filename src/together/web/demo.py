@@ -1057,3 +1057,93 @@ def seed_feedback(partnership: Partnership, user) -> None:
             "whole-workforce": "Frontline listening sessions continue in every partner, twice a year.",
         },
     )
+
+
+# --- A Welsh partnership ------------------------------------------------------------------------
+
+# Aberhedd is a fictional county in Wales. Its partnership is bound by the Welsh Language
+# Standards, so its round is bilingual and its invitations go in each person's language.
+WELSH_NAME = "Partneriaeth Aberhedd"
+WELSH_PLACE = "Aberhedd"
+WELSH_DESCRIPTION = (
+    "Cyngor Sir Aberhedd, y bwrdd iechyd, yr heddlu, y gwasanaeth tân ac achub, cymdeithas dai'r sir a'r "
+    "cyngor gwirfoddol, yn gweithio gyda'i gilydd ar iechyd meddwl pobl ifanc ac ar gadw pobl hŷn yn "
+    "annibynnol yn eu cartrefi."
+)
+WELSH_VISION = (
+    "Erbyn 2035, bydd pawb yn Aberhedd yn cael yr help iawn yn gynnar, yn eu dewis iaith, gan wasanaethau "
+    "sy'n gweithio fel un."
+)
+WELSH_ORGANISATIONS: tuple[tuple[str, str], ...] = (
+    ("Cyngor Sir Aberhedd", Sector.LOCAL_AUTHORITY),
+    ("Bwrdd Iechyd Aberhedd", Sector.NHS),
+    ("Heddlu Aberhedd", Sector.POLICE),
+    ("Gwasanaeth Tân ac Achub Aberhedd", Sector.FIRE),
+    ("Cymdeithas Tai Aberhedd", Sector.HOUSING),
+    ("Cyngor Gwirfoddol Aberhedd", Sector.VOLUNTARY),
+)
+WELSH_ROUND = "Adolygiad Hydref 2026"
+WELSH_SHARE = 0.6  # of the synthetic respondents, those who answered in Welsh
+WELSH_INVITATIONS = (
+    "name,email,organisation,language\n"
+    "Eleri Morgan,eleri.morgan@aberhedd.example,Cyngor Sir Aberhedd,cy\n"
+    "Tom Price,tom.price@aberhedd.example,Bwrdd Iechyd Aberhedd,en\n"
+    "Siân Rees,sian.rees@aberhedd.example,Cymdeithas Tai Aberhedd,\n"
+)
+
+
+def find_welsh() -> Partnership | None:
+    return Partnership.objects.filter(name=WELSH_NAME).first()
+
+
+def seed_welsh(user, framework_version, today: date | None = None) -> Partnership:
+    """Create Aberhedd, owned by ``user``: Welsh Language Standards, an open bilingual round with
+    answers in both languages, and personal invitations in Welsh, English and not known."""
+    from together.reviews import invitations
+
+    today = today or timezone.localdate()
+    partnership = create_partnership(
+        user,
+        name=WELSH_NAME,
+        place=WELSH_PLACE,
+        description=WELSH_DESCRIPTION,
+        vision=WELSH_VISION,
+        vision_horizon_year=2035,
+    )
+    Partnership.objects.filter(pk=partnership.pk).update(welsh_standards=True)
+    partnership.refresh_from_db()
+    Organisation.objects.bulk_create(
+        Organisation(partnership=partnership, name=name, sector=sector) for name, sector in WELSH_ORGANISATIONS
+    )
+    organisations = list(partnership.organisations.order_by("pk"))
+    groups = list(partnership.groups.order_by("position", "pk"))
+    round_ = Round.objects.create(
+        partnership=partnership,
+        name=WELSH_ROUND,
+        framework_version=framework_version,
+        open_link_code=keys.new_key(),
+        closes_on=date(2026, 12, 18),
+        bilingual=True,
+    )
+    lifecycle.apply(round_, "open", user)
+    first_day = min(date(2026, 11, 9), today)
+    synthetic = generate_responses(
+        framework_version.framework,
+        organisations,
+        groups,
+        count=41,
+        seed=SEED + 7,
+        first_day=first_day,
+        last_day=min(date(2026, 11, 27), today),
+    )
+    store_responses(round_, synthetic, today)
+    rng = random.Random(SEED + 8)  # noqa: S311 - reproducible demo data, not security
+    sent = sorted(round_.responses.values_list("pk", flat=True))
+    rng.shuffle(sent)
+    Response.objects.filter(pk__in=sent[: round(len(sent) * WELSH_SHARE)]).update(language="cy")
+    Response.objects.filter(pk__in=sent[round(len(sent) * WELSH_SHARE) :]).update(language="en")
+    invitations.import_csv(round_, WELSH_INVITATIONS.encode("utf-8"))
+    began = timezone.make_aware(datetime.combine(first_day, time(9, 0)))
+    Round.objects.filter(pk=round_.pk).update(created_at=began, began_at=began)
+    RoundEvent.objects.filter(round=round_).update(at=began)
+    return partnership

@@ -52,6 +52,11 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(self._partnership_block(partnership, seeded, host))
+        welsh = demo.find_welsh()
+        seeded_welsh = welsh is None
+        if seeded_welsh:
+            welsh = demo.seed_welsh(user, version)
+        self.stdout.write(self._partnership_block(welsh, seeded_welsh, host))
 
     def _partnership_block(self, partnership, seeded, host) -> str:
         rounds = list(partnership.rounds.order_by("began_at", "pk"))
