@@ -28,3 +28,23 @@ class UploadForm(forms.Form):
                 _("The file must be a YAML file (ending in .yaml or .yml) or an Excel workbook (ending in .xlsx)")
             )
         return upload
+
+
+class TranslationForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload the translator's file"),
+        help_text=_(
+            "The CSV or Excel file downloaded below, with the Welsh column filled in or corrected. Rows whose "
+            "English has changed since it was downloaded are refused."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        error_messages={"required": _("Choose the translator's file to upload"), "empty": _("The file is empty")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_LIMIT * 5:
+            raise forms.ValidationError(_("The file must be smaller than 5 MB"))
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("The file must be a CSV file or an Excel workbook (ending in .xlsx)"))
+        return upload

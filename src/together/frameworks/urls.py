@@ -24,6 +24,12 @@ def _pages(prefix: str, v: dict) -> list:
             name=f"{prefix}version-download",
         ),
         path(
+            "<id:library_id>/versions/<id:number>/translation.<str:fmt>",
+            v["translation_download"],
+            name=f"{prefix}translation-download",
+        ),
+        path("<id:library_id>/translation/", v["translation_upload"], name=f"{prefix}translation-upload"),
+        path(
             "<id:library_id>/versions/<id:number>/preview/<slug:step>/",
             v["version_preview"],
             name=f"{prefix}version-preview-step",
@@ -43,6 +49,8 @@ NAMES = [
     "version_preview",
     "template",
     "version_download",
+    "translation_download",
+    "translation_upload",
 ]
 
 

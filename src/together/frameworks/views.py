@@ -26,7 +26,7 @@ from together.partnerships.access import READ, RUN, can_run, member_required
 from together.reviews.forms import PrioritiesForm, ThemeForm
 
 from . import lifecycle, services, uploads
-from .forms import UploadForm
+from .forms import TranslationForm, UploadForm
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,11 @@ def _draft_page(request, place: Place, draft_id: int):
     ).first()
     same = existing.versions.filter(content_hash=draft.content_hash).first() if existing else None
     shadowed = place.partnership is not None and services.current(draft.framework_id) is not None
+    from together.framework import translation
+
+    stale = []
+    if existing is not None and existing.current is not None:
+        stale = translation.out_of_date(framework, existing.current.framework)
     return render(
         request,
         "frameworks/draft.html",
@@ -137,6 +142,8 @@ def _draft_page(request, place: Place, draft_id: int):
             next_number=(existing.versions.count() + 1) if existing else 1,
             same=same,
             shadowed=shadowed,
+            stale=stale[:20],
+            stale_count=len(stale),
         ),
     )
 
@@ -185,6 +192,20 @@ def _framework_page(request, place: Place, library_id: int):
         for version in versions
     ]
     current = entry.current.framework if entry.current else None
+    welsh = None
+    if current is not None:
+        from collections import Counter
+
+        from together.framework import translation
+
+        before = _previous(entry, entry.current)
+        counted = Counter(row.status for row in translation.rows(current, before.framework if before else None))
+        welsh = {
+            "done": counted[translation.DONE],
+            "missing": counted[translation.MISSING],
+            "out_of_date": counted[translation.OUT_OF_DATE],
+            "number": entry.current.number,
+        }
     return render(
         request,
         "frameworks/framework.html",
@@ -192,6 +213,8 @@ def _framework_page(request, place: Place, library_id: int):
             entry=entry,
             rows=rows,
             framework=current,
+            welsh=welsh,
+            translation_form=TranslationForm(),
             manages=place.manages(entry),
             download_formats=[("xlsx", _("Download as a spreadsheet")), ("yaml", _("Download as YAML"))],
         ),
@@ -244,6 +267,65 @@ def _version_download(request, place: Place, library_id: int, number: int, fmt: 
     from together.framework.yamlwrite import to_yaml
 
     return _attachment(to_yaml(version.framework).encode(), "application/yaml; charset=utf-8", name)
+
+
+# The translator's file: every text with its English and Welsh, to fill in the Welsh.
+
+
+def _previous(entry, version):
+    """The version before ``version``, whose English tells which Welsh is out of date."""
+    return entry.versions.filter(number__lt=version.number).order_by("-number").first()
+
+
+def _translation_download(request, place: Place, library_id: int, number: int, fmt: str):
+    from together.framework import translation
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    entry = _entry(place, library_id)
+    version = _version(entry, number)
+    before = _previous(entry, version)
+    found = translation.rows(version.framework, before.framework if before else None)
+    name = f"{version.framework_id}-version-{version.number}-welsh.{fmt}"
+    if fmt == "csv":
+        return _attachment(translation.to_csv(found), "text/csv; charset=utf-8", name)
+    title = f"{version.framework.title.en}, version {version.number}: Welsh"
+    return _attachment(translation.to_xlsx(found, title), XLSX_TYPE, name)
+
+
+def _translation_upload(request, place: Place, library_id: int):
+    """Read a translator's file against the current version: a draft with its Welsh, to preview
+    and publish as the next version; or every problem, and nothing kept."""
+    from together.framework import FrameworkInvalid, translation
+
+    entry = _entry(place, library_id)
+    if not place.manages(entry):
+        raise PermissionDenied
+    version = entry.current
+    form = TranslationForm(request.POST, request.FILES)
+    problems = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            welsh = translation.read(upload.read(), upload.name, version.framework)
+            framework = translation.apply(version.framework, welsh)
+        except translation.TranslationInvalid as invalid:
+            problems = [f"{upload.name}: {problem}" for problem in invalid.problems]
+        except FrameworkInvalid as invalid:
+            problems = [f"{upload.name}: {problem}" for problem in invalid.problems[:20]]
+        else:
+            draft = services.add_draft(framework, upload.name, place.partnership, request.user)
+            messages.success(
+                request,
+                _("The Welsh of %(n)s texts was read. Check the draft, then publish it as the next version.")
+                % {"n": len(welsh)},
+            )
+            return redirect(place.url("draft", draft.pk))
+    else:
+        problems = [error for errors in form.errors.values() for error in errors]
+    for problem in problems[:20]:
+        messages.error(request, problem)
+    return redirect(place.url("framework", entry.pk))
 
 
 # Preview: the questionnaire's own templates and forms, with nothing saved.
@@ -393,6 +475,17 @@ def version_download(request, partnership, library_id, number, fmt):
     return _version_download(request, _member_place(request, partnership), library_id, number, fmt)
 
 
+@member_required(READ)
+def translation_download(request, partnership, library_id, number, fmt):
+    return _translation_download(request, _member_place(request, partnership), library_id, number, fmt)
+
+
+@member_required(RUN)
+@require_POST
+def translation_upload(request, partnership, library_id):
+    return _translation_upload(request, _member_place(request, partnership), library_id)
+
+
 # Operators: the shared library
 
 OPERATOR = Place(None, True)
@@ -457,3 +550,14 @@ def operator_template(request):
 @staff_required
 def operator_version_download(request, library_id, number, fmt):
     return _version_download(request, OPERATOR, library_id, number, fmt)
+
+
+@staff_required
+def operator_translation_download(request, library_id, number, fmt):
+    return _translation_download(request, OPERATOR, library_id, number, fmt)
+
+
+@staff_required
+@require_POST
+def operator_translation_upload(request, library_id):
+    return _translation_upload(request, OPERATOR, library_id)
