@@ -12,9 +12,11 @@ from together.reviews.models import Answer, Response
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TOOLS = ("surveymonkey", "qualtrics", "google-forms", "limesurvey", "microsoft-forms")
+TOOLS = ("surveymonkey", "qualtrics", "google-forms", "limesurvey", "microsoft-forms", "smart-survey",
+         "limesurvey-text")  # fmt: skip
 HEADINGS = {"surveymonkey": "SurveyMonkey", "qualtrics": "Qualtrics", "google-forms": "Google Forms",
-            "limesurvey": "LimeSurvey", "microsoft-forms": "Microsoft Forms"}  # fmt: skip
+            "limesurvey": "LimeSurvey", "microsoft-forms": "Microsoft Forms", "smart-survey": "Smart Survey",
+            "limesurvey-text": "LimeSurvey"}  # fmt: skip
 
 
 def theme_means(round_):
