@@ -68,6 +68,7 @@ partnership_urls = [
     path("rounds/<id:round_id>/results/differences/", results.differences, name="results-differences"),
     path("rounds/<id:round_id>/results/attention/", results.attention, name="results-attention"),
     path("rounds/<id:round_id>/results/heatmap/", results.heatmap, name="results-heatmap"),
+    path("rounds/<id:round_id>/results/languages/", results.languages, name="results-languages"),
     path("rounds/<id:round_id>/results/change/", results.change, name="results-change"),
     path("rounds/<id:round_id>/report/", reports.report, name="report"),
     path("rounds/<id:round_id>/report.<str:fmt>", reports.report, name="report-file"),

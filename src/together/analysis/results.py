@@ -332,6 +332,8 @@ def _suppressions(inputs: Inputs) -> dict[str, tuple[Suppression, dict[str, Supp
     dimensions = list(inputs.dimensions)
     if len(dimensions) > 2:
         raise ValueError("at most two breakdowns can be protected together")
+    if not dimensions:
+        return {}  # everyone together only: nothing is broken down, so nothing to protect here
     statements = [s for theme in inputs.themes for s in theme.statement_ids]
     answered: dict[str, dict] = {s: defaultdict(int) for s in statements}
     people: dict = defaultdict(int)

@@ -149,9 +149,10 @@ def freeze(round_: Round) -> dict:
     """What the results are computed from, as plain data: counts by statement, organisation,
     group and answer; people by organisation and group; chosen themes; the partnership's
     organisations with their sectors, and its groups."""
-    from together.results.queries import inputs_for
+    from together.results.queries import by_language, inputs_for
 
     inputs = inputs_for(round_)
+    languages = by_language(round_)
     partnership = round_.partnership
     sectors = dict(Sector.choices)
     # Target ratings only where the framework asks for them, so other rounds' records (and their
@@ -179,7 +180,21 @@ def freeze(round_: Round) -> dict:
         **targets,
         # Only where no one was asked, so other rounds' records (and their digests) are as they were.
         **({} if inputs.asks_priorities else {"priorities_asked": False}),
+        # Only where answers came in more than one language, for the same reason.
+        **({"by_language": _frozen_languages(languages, inputs.points)} if languages else {}),
     }
+
+
+def _frozen_languages(languages: dict, points: int) -> list:
+    """[language, people, [[statement, counts, don't know], …], [[theme, choosing], …]], sorted."""
+    frozen = []
+    for language, part in sorted(languages.items()):
+        cells = []
+        for statement, values in sorted(part["cells"].items()):
+            histogram = Histogram.from_cells(values, points)
+            cells.append([statement, list(histogram.counts), histogram.dont_know])
+        frozen.append([language, part["respondents"], cells, sorted([t, n] for t, n in part["chosen"].items())])
+    return frozen
 
 
 def digest_of(inputs: dict, threshold: int) -> str:
@@ -262,6 +277,26 @@ class Released:
     @cached_property
     def results(self) -> RoundResults:
         return _results_of(self.release)
+
+    @cached_property
+    def languages(self):
+        """Results by the language answers were sent in (``analysis.languages``), or None where
+        they all came in one."""
+        from together.analysis.languages import LanguagePart, compare
+
+        data = self.release.inputs
+        if "by_language" not in data:
+            return None
+        parts = {
+            language: LanguagePart(
+                respondents=people,
+                cells={s: Histogram(tuple(counts), dk) for s, counts, dk in cells},
+                chosen=dict(chosen),
+            )
+            for language, people, cells, chosen in data["by_language"]
+        }
+        themes = [ThemeSpec(theme, tuple(statements)) for theme, statements in data["themes"]]
+        return compare(themes, data["points"], self.threshold, parts, data.get("priorities_asked", True))
 
     @property
     def can_run(self) -> bool:

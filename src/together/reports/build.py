@@ -20,7 +20,7 @@ from together.analysis.change import DECLINED, IMPROVED
 from together.analysis.figures import percent, rounded
 from together.engagement import services as engagement
 from together.releases.services import Released
-from together.results import charts
+from together.results import by_language, charts
 from together.results.changes import earlier_releases, since_previous
 from together.web.languages import page_language
 
@@ -55,6 +55,7 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
         "release": released.release,
         "respondents": released.respondents_shown,
         "imported": _imported(round_),
+        "languages": by_language.table(released, framework) if results.visible else None,
     }
     actions = list(
         Action.objects.filter(partnership=partnership)

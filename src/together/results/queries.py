@@ -120,6 +120,34 @@ def _asks_priorities(round_: Round) -> bool:
     return not ImportBatch.objects.filter(round=round_, removed_at__isnull=True, priorities=False).exists()
 
 
+def by_language(round_: Round) -> dict[str, dict]:
+    """Everyone's answers, people and chosen themes by the language the answers were sent in:
+    {language: {"respondents", "cells": {statement: {value: n}}, "chosen": {theme: n}}}. Empty
+    unless answers came in more than one language (then there is nothing to compare)."""
+    submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
+    people = dict(submitted.values_list("language").annotate(n=Count("*")).order_by())
+    if len(people) < 2:
+        return {}
+    found = {language: {"respondents": n, "cells": {}, "chosen": {}} for language, n in people.items()}
+    rows = (
+        Answer.objects.filter(round=round_, submitted=True)
+        .values_list("response__language", "statement_id", "value")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for language, statement, value, n in rows:
+        found[language]["cells"].setdefault(statement, {})[value] = n
+    chosen = (
+        Priority.objects.filter(round=round_, submitted=True)
+        .values_list("response__language", "theme_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for language, theme, n in chosen:
+        found[language]["chosen"][theme] = n
+    return found
+
+
 def round_results(round_: Round, threshold: int | None = None) -> RoundResults:
     """Results computed from the live tables. No page or export may show these: outputs read the
     round's release (:mod:`together.releases.services`), which freezes :func:`inputs_for`. This is

@@ -20,7 +20,7 @@ from together.releases import services as releases
 from together.reviews.models import Comment, CommentModeration, Round, RoundState
 from together.web.languages import text as framework_text
 
-from . import charts
+from . import by_language, charts
 from .wording import hidden_words
 
 VISIBLE_TO_VIEWERS = releases.VISIBLE_TO_VIEWERS
@@ -88,6 +88,8 @@ def _context(request, partnership, round_, released, page: str) -> dict:
         "respondents": None if waiting else released.respondents_shown,
         "page": page,
         "can_run": can_run(request.membership),
+        # Answers came in Welsh and in English: results by language of response are offered.
+        "by_language": not waiting and "by_language" in released.release.inputs,
     }
 
 
@@ -262,6 +264,18 @@ def attention(request, partnership, round_id):
     ][:10]
     context.update(themes=themes, statements=statements)
     return render(request, "results/attention.html", context)
+
+
+@member_required(READ)
+def languages(request, partnership, round_id):
+    """Theme scores and priorities by the language answers were sent in, where every language's
+    part is large enough (:mod:`together.analysis.languages`)."""
+    round_, released = released_for(request, partnership, round_id)
+    context = _context(request, partnership, round_, released, "languages")
+    if isinstance(released, Waiting) or released.languages is None:
+        raise Http404("Answers came in one language only")
+    context["languages"] = by_language.table(released, context["framework"])
+    return render(request, "results/languages.html", context)
 
 
 @member_required(READ)
