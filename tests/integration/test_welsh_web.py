@@ -291,3 +291,25 @@ def test_the_round_page_gives_the_open_link_in_each_language(client, facilitator
     assert '<dt class="govuk-summary-list__key" lang="cy">Cymraeg</dt>' in page
     assert f"http://testserver/r/{round_.open_link_code}/" in page
     assert f"http://testserver/cy/r/{round_.open_link_code}/" in page
+
+
+def test_names_are_marked_in_the_language_the_partnership_writes_them_in(client, facilitator, framework_version):
+    from tests.integration.helpers import make_partnership, make_round
+
+    partnership = make_partnership(facilitator, name="Partneriaeth Aberhedd")
+    round_ = make_round(partnership, framework_version)
+    client.force_login(facilitator)
+    # Written in English (the default): marked only on Welsh pages.
+    welsh = client.get(f"/cy/partnerships/{partnership.pk}/").content.decode()
+    english = client.get(f"/partnerships/{partnership.pk}/").content.decode()
+    assert '<span lang="en">Partneriaeth Aberhedd</span>' in welsh
+    assert 'lang="en">Partneriaeth Aberhedd' not in english and 'lang="cy">Partneriaeth Aberhedd' not in english
+    # Written in Welsh: marked on English pages, and left alone on Welsh ones.
+    partnership.names_language = "cy"
+    partnership.save()
+    welsh = client.get(f"/cy/partnerships/{partnership.pk}/").content.decode()
+    english = client.get(f"/partnerships/{partnership.pk}/").content.decode()
+    assert '<span lang="cy">Partneriaeth Aberhedd</span>' in english
+    assert 'lang="en">Partneriaeth Aberhedd' not in welsh and 'lang="cy">Partneriaeth Aberhedd' not in welsh
+    start = client.get(f"/r/{round_.open_link_code}/", follow=True).content.decode()
+    assert '<span lang="cy">Partneriaeth Aberhedd</span>' in start

@@ -8,7 +8,7 @@ from .models import Organisation, Partnership, RespondentGroup, Role, Sector
 class PartnershipForm(forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = ["name", "place", "description", "vision", "vision_horizon_year", "welsh_standards"]
+        fields = ["name", "place", "description", "vision", "vision_horizon_year", "welsh_standards", "names_language"]
         labels = {"vision_horizon_year": _("Year the vision looks ahead to")}
         help_texts = {
             "name": _("For example, Northbridge Partnership."),

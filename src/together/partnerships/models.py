@@ -49,6 +49,16 @@ class Partnership(models.Model):
             "and emails whose reader's language is not known are sent in Welsh and English, Welsh first."
         ),
     )
+    names_language = models.CharField(
+        _("Language the partnership's names are written in"),
+        max_length=2,
+        choices=[("en", "English"), ("cy", "Cymraeg")],
+        default="en",
+        help_text=_(
+            "The names of the partnership, its organisations, groups and rounds are marked in this language "
+            "wherever a page is in the other, so that screen readers pronounce them correctly."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1110,7 +1110,7 @@ def seed_welsh(user, framework_version, today: date | None = None) -> Partnershi
         vision=WELSH_VISION,
         vision_horizon_year=2035,
     )
-    Partnership.objects.filter(pk=partnership.pk).update(welsh_standards=True)
+    Partnership.objects.filter(pk=partnership.pk).update(welsh_standards=True, names_language="cy")
     partnership.refresh_from_db()
     Organisation.objects.bulk_create(
         Organisation(partnership=partnership, name=name, sector=sector) for name, sector in WELSH_ORGANISATIONS

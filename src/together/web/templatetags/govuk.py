@@ -36,23 +36,27 @@ def tr(text: Text) -> str:
 
 
 @register.filter
-def entered(value) -> str:
-    """Text someone typed in English (an organisation's or a partnership's name), marked as
-    English on a Welsh page so that screen readers pronounce it as English."""
+def entered(value, partnership=None) -> str:
+    """Text someone typed (a partnership's, organisation's or round's name), marked with the
+    language the partnership writes its names in wherever the page is in the other one, so that
+    screen readers pronounce it in its own language: English names on a Welsh page, and Welsh
+    names (a partnership's setting) on an English page."""
     if value is None or value == "":
         return ""
-    if languages.page_language() == languages.WELSH:
-        return format_html('<span lang="en">{}</span>', value)
+    written = getattr(partnership, "names_language", "") or languages.ENGLISH
+    if languages.page_language() != written:
+        return format_html('<span lang="{}">{}</span>', written, value)
     return conditional_escape(value)
 
 
 @register.filter
-def group_name(group) -> str:
+def group_name(group, partnership=None) -> str:
     """The name of a group in the results: an organisation or a respondent group, as someone
-    typed it (marked as English on a Welsh page), or a sector or "not said", in the page's words."""
+    typed it (marked with its language where the page is in the other), or a sector or "not
+    said", in the page's words."""
     key = getattr(group, "key", None)
     if isinstance(key, int) and not isinstance(key, bool):
-        return entered(group.label)
+        return entered(group.label, partnership)
     return conditional_escape(group.label)
 
 
