@@ -26,7 +26,7 @@ def test_set_up_a_partnership_and_run_a_round(page, facilitator, framework_versi
     page.get_by_role("button", name="Save").click()
     assert "Enter the partnership's name" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
-    page.get_by_label("Name").fill("Northbridge Partnership")
+    page.get_by_label("Name", exact=True).fill("Northbridge Partnership")
     page.get_by_label("Place").fill("Northbridge")
     page.get_by_label("Shared long-term vision").fill("Every resident lives a healthy, safe and fulfilling life.")
     page.get_by_label("Year the vision looks ahead to").fill("2040")
