@@ -22,6 +22,14 @@ class PartnershipForm(forms.ModelForm):
         }
         widgets = {"vision_horizon_year": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (a script posting the older form), names are taken to be in English.
+        self.fields["names_language"].required = False
+
+    def clean_names_language(self):
+        return self.cleaned_data.get("names_language") or "en"
+
     def clean_vision_horizon_year(self):
         year = self.cleaned_data.get("vision_horizon_year")
         this_year = timezone.localdate().year
