@@ -64,24 +64,30 @@ class UploadForm(forms.Form):
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d.%m.%Y"]
 
 
+def _day_field(label, hint, invalid) -> forms.DateField:
+    """A day typed as day/month/year (other common ways are read too), optional."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=hint,
+        error_messages={"invalid": invalid},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
 class FieldworkForm(forms.Form):
     """When the file's answers were given, and whether the round closes once it is imported."""
 
-    fieldwork_from = forms.DateField(
-        label=gettext_lazy("First day answers were given"),
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text=gettext_lazy("Day/month/year, for example 3/3/2025"),
-        error_messages={"invalid": gettext_lazy("Enter the first day as day/month/year, like 3/3/2025")},
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    fieldwork_from = _day_field(
+        gettext_lazy("First day answers were given"),
+        gettext_lazy("Day/month/year, for example 3/3/2025"),
+        gettext_lazy("Enter the first day as day/month/year, like 3/3/2025"),
     )
-    fieldwork_to = forms.DateField(
-        label=gettext_lazy("Last day answers were given"),
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text=gettext_lazy("Day/month/year, for example 28/3/2025"),
-        error_messages={"invalid": gettext_lazy("Enter the last day as day/month/year, like 28/3/2025")},
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    fieldwork_to = _day_field(
+        gettext_lazy("Last day answers were given"),
+        gettext_lazy("Day/month/year, for example 28/3/2025"),
+        gettext_lazy("Enter the last day as day/month/year, like 28/3/2025"),
     )
     close_round = forms.BooleanField(
         label=gettext_lazy("This file is the whole survey: close the round once it is imported"),

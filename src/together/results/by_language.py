@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LANGUAGE_NAMES = {"cy": "Cymraeg", "en": "English"}
+from together.web.languages import LANGUAGE_NAMES
 
 
 @dataclass
