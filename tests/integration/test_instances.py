@@ -27,6 +27,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 
 from tests.conftest import ROOT
+from tests.integration.helpers import wait_for_a_fresh_window
 from tests.integration.servers import environment, free_port, gunicorn
 from tests.integration.test_proxies import _Proxy
 
@@ -200,6 +201,7 @@ def test_a_session_started_on_one_instance_holds_on_the_other(two_instances):
 
 def test_rate_limits_and_lockout_count_across_instances(two_instances):
     base, answered, (first, second) = two_instances
+    wait_for_a_fresh_window()
     # Three wrong passwords, spread over both instances, lock the account on both.
     statuses = [Browser(base).sign_in("lead@council.example", "guess")[0] for _ in range(3)]
     assert statuses == [200, 200, 429]

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import Client, RequestFactory
 
+from tests.integration.helpers import wait_for_a_fresh_window
 from tests.integration.servers import gunicorn
 from together.web.clients import client_address
 
@@ -95,6 +96,7 @@ def test_the_lock_lifts_after_the_cool_off(accounts, settings):
 def test_address_throttling_is_per_client_behind_a_trusted_proxy(accounts, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     settings.SIGN_IN_RATE_LIMIT = (3, 60)
+    wait_for_a_fresh_window()
     for _ in range(3):
         assert sign_in("nobody@council.example", "x", "198.51.100.1").status_code == 200
     assert sign_in("nobody@council.example", "x", "198.51.100.1").status_code == 429
@@ -189,6 +191,7 @@ def _attempt(opener, port) -> int:
 
 def test_through_a_proxy_in_front_of_gunicorn_each_client_has_its_own_limit(proxied):
     first, second = _bound_opener("127.0.0.2"), _bound_opener("127.0.0.3")
+    wait_for_a_fresh_window()
     assert [_attempt(first, proxied) for _ in range(3)] == [200, 200, 429]
     # Everyone arrives at gunicorn from the proxy, 127.0.0.1; the second client is still free.
     assert _attempt(second, proxied) == 200
