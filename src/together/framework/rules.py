@@ -21,6 +21,7 @@ def check_rules(framework: Framework) -> Iterator[Found]:
     yield from translation_claims(framework)
     yield from _priorities(framework)
     yield from _short_form(framework)
+    yield from _variants(framework)
 
 
 def _scale(framework: Framework) -> Iterator[Found]:
@@ -199,3 +200,90 @@ def _short_form(framework: Framework) -> Iterator[Found]:
                 f"theme {theme.id!r} has {len(marked)} statements in the short form: mark at most {most}, "
                 "the ones that best stand for the theme",
             )
+
+
+def _variants(framework: Framework) -> Iterator[Found]:
+    """A variant's statements mirror the framework's; its ids are unique across the whole file
+    (a round keeps everyone's answers by statement id); its scale counts as the framework's."""
+    statements = {statement.id for statement in framework.statements}
+    themes = {theme.id for theme in framework.themes}
+    variants: dict[str, int] = {}
+    taken: dict[str, str] = dict.fromkeys(statements, "the framework's statements")
+    for v_index, variant in enumerate(framework.variants):
+        here = ("variants", v_index)
+        if variant.id in variants:
+            yield (*here, "id"), f"duplicate id {variant.id!r} (also variants[{variants[variant.id]}])"
+        variants.setdefault(variant.id, v_index)
+        mirrored: dict[str, int] = {}
+        covered: set[str] = set()
+        for s_index, statement in enumerate(variant.statements):
+            where = (*here, "statements", s_index)
+            if statement.id in taken:
+                yield (*where, "id"), f"duplicate id {statement.id!r} (also in {taken[statement.id]})"
+            taken.setdefault(statement.id, f"variant {variant.id!r}")
+            if statement.mirrors not in statements:
+                yield (
+                    (*where, "mirrors"),
+                    f"mirrors {statement.mirrors!r}, which is not one of the framework's statements",
+                )
+                continue
+            if statement.mirrors in mirrored:
+                yield (
+                    (*where, "mirrors"),
+                    f"{statement.mirrors!r} is already mirrored by statements[{mirrored[statement.mirrors]}] "
+                    "of this variant: a statement is mirrored at most once in each variant",
+                )
+            mirrored.setdefault(statement.mirrors, s_index)
+            covered.add(framework.theme_of(statement.mirrors).id)
+        seen: dict[str, int] = {}
+        for t_index, theme in enumerate(variant.themes):
+            where = (*here, "themes", t_index, "id")
+            if theme.id not in themes:
+                yield where, f"unknown theme {theme.id!r} (not one of the framework's themes)"
+            elif theme.id in seen:
+                yield where, f"theme {theme.id!r} is listed twice here (also themes[{seen[theme.id]}])"
+            elif theme.id not in covered:
+                yield where, f"theme {theme.id!r} has no statement in this variant, so its words would not be shown"
+            seen.setdefault(theme.id, t_index)
+        if variant.scale is not None:
+            yield from _variant_scale(framework, variant.scale, (*here, "scale"))
+
+
+def _variant_scale(framework: Framework, scale, here: tuple) -> Iterator[Found]:
+    levels = scale.levels
+    if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
+        yield (*here, "levels"), f"bad scale: needs {MIN_LEVELS} to {MAX_LEVELS} levels, found {len(levels)}"
+        return
+    lowest, highest = framework.scale.minimum, framework.scale.maximum
+    previous = None
+    labels: dict[str, int] = {}
+    for index, level in enumerate(levels):
+        where = (*here, "levels", index)
+        if level.value != index + 1:
+            yield (
+                (*where, "value"),
+                f"bad scale: levels must be numbered 1 to {len(levels)} in order; expected {index + 1}, "
+                f"found {level.value}",
+            )
+        label = level.label.en.casefold()
+        if label in labels:
+            yield (
+                (*where, "label", "en"),
+                f"bad scale: label {level.label.en!r} is already used by level {labels[label] + 1}",
+            )
+        labels.setdefault(label, index)
+        if not lowest <= level.maps_to <= highest:
+            yield (
+                (*where, "maps_to"),
+                f"maps to {level.maps_to}, which is not on the framework's scale ({lowest} to {highest})",
+            )
+        elif previous is not None and level.maps_to <= previous:
+            yield (*where, "maps_to"), f"maps to {level.maps_to}: each level must map higher than the one before"
+        previous = level.maps_to
+    if levels[0].maps_to != lowest:
+        yield (*here, "levels", 0, "maps_to"), f"the lowest level must map to the framework's lowest value, {lowest}"
+    if levels[-1].maps_to != highest:
+        yield (
+            (*here, "levels", len(levels) - 1, "maps_to"),
+            f"the highest level must map to the framework's highest value, {highest}",
+        )

@@ -160,6 +160,87 @@ class Statement(_Strict):
     short_form: bool = Field(default=False, exclude_if=lambda marked: not marked)
 
 
+class VariantLevel(_Strict):
+    """A level of a variant's own answer scale, and the framework scale's value it counts as."""
+
+    value: int
+    label: Text
+    description: Text | None = None
+    maps_to: int
+
+
+class VariantScale(_Strict):
+    """A variant's own answers (such as "Agree" to "Disagree" for residents), numbered 1 to N like
+    the framework's, each counted as a value of the framework's scale when the two are compared."""
+
+    levels: list[VariantLevel]
+    dont_know: DontKnow | None = None
+
+    @property
+    def points(self) -> int:
+        return len(self.levels)
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(level.value for level in self.levels)
+
+    def as_scale(self) -> Scale:
+        """The variant's answers as a scale of their own, as its questionnaire shows them."""
+        return Scale(
+            levels=[ScaleLevel(value=lv.value, label=lv.label, description=lv.description) for lv in self.levels],
+            dont_know=self.dont_know,
+        )
+
+
+class VariantTheme(_Strict):
+    """A theme's title and summary in the variant's own words; the theme itself is the framework's."""
+
+    id: Slug
+    title: Text
+    summary: Text
+
+
+class VariantStatement(_Strict):
+    """A statement written for the variant's audience, mirroring one of the framework's."""
+
+    id: Slug
+    mirrors: Slug
+    text: Text
+    guidance: Text | None = None
+
+
+Audience = Literal["residents"]
+
+
+class Variant(_Strict):
+    """Another version of the questionnaire, for people outside the partnership (``audience``).
+
+    Its statements each mirror one of the framework's, in the same themes, so that what they say
+    can be set beside what partners say. Its ids are stable across versions of the file, like the
+    framework's own, and unique across the whole file."""
+
+    id: Slug
+    audience: Audience
+    title: Text
+    introduction: Text
+    scale: VariantScale | None = None
+    themes: list[VariantTheme] = Field(default_factory=list)
+    statements: list[VariantStatement] = Field(min_length=1)
+
+    def mirrored(self) -> dict[str, str]:
+        """The variant's statement ids → the framework statement each mirrors."""
+        return {statement.id: statement.mirrors for statement in self.statements}
+
+    def maps_to(self, value: int) -> int:
+        """The framework scale's value that an answer of ``value`` counts as."""
+        if self.scale is None:
+            return value
+        for level in self.scale.levels:
+            if level.value == value:
+                return level.maps_to
+        raise KeyError(value)
+
+
 class Theme(_Strict):
     id: Slug
     title: Text
@@ -190,6 +271,9 @@ class Framework(_Strict):
     # Absent: one rating per statement. Present: a current and a target rating (see Questions).
     questions: Questions | None = None
     themes: list[Theme] = Field(min_length=1)
+    # Versions of the questionnaire for other audiences (see Variant). Left out of the content
+    # when empty, so files written before variants existed keep their content hash.
+    variants: list[Variant] = Field(default_factory=list, exclude_if=lambda variants: not variants)
 
     @property
     def asks_target(self) -> bool:
@@ -223,6 +307,45 @@ class Framework(_Strict):
             for theme in self.themes
         ]
         return self.model_copy(update={"themes": themes})
+
+    def variant(self, variant_id: str) -> Variant:
+        for variant in self.variants:
+            if variant.id == variant_id:
+                return variant
+        raise KeyError(variant_id)
+
+    def as_variant(self, variant_id: str) -> Framework:
+        """The questionnaire a variant's audience answers, as a framework of its own: the themes
+        the variant has statements in, in the framework's order, titled in the variant's words
+        where it gives them, each with the variant's statements (with their own ids) in the
+        order of the statements they mirror; the variant's scale where it has one; one rating
+        per statement, and no research content, priorities or variants of its own."""
+        variant = self.variant(variant_id)
+        order = {statement.id: index for index, statement in enumerate(self.statements)}
+        retitled = {theme.id: theme for theme in variant.themes}
+        themes = []
+        for theme in self.themes:
+            mine = {s.id for s in theme.statements}
+            statements = sorted((s for s in variant.statements if s.mirrors in mine), key=lambda s: order[s.mirrors])
+            if not statements:
+                continue
+            words = retitled.get(theme.id)
+            themes.append(
+                Theme(
+                    id=theme.id,
+                    title=words.title if words else theme.title,
+                    summary=words.summary if words else theme.summary,
+                    statements=[Statement(id=s.id, text=s.text, guidance=s.guidance) for s in statements],
+                )
+            )
+        return Framework(
+            format=self.format,
+            id=self.id,
+            title=variant.title,
+            summary=variant.introduction,
+            scale=variant.scale.as_scale() if variant.scale is not None else self.scale,
+            themes=themes,
+        )
 
     def statement(self, statement_id: str) -> Statement:
         for statement in self.statements:
