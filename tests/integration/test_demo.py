@@ -101,7 +101,7 @@ def test_creates_one_fictional_partnership_owned_by_the_demo_facilitator(demo_ou
 def test_closed_round_has_complete_anonymous_submitted_responses(closed_round):
     assert closed_round.state == RoundState.CLOSED
     framework = closed_round.framework
-    responses = Response.objects.filter(round=closed_round)
+    responses = Response.objects.filter(round=closed_round, variant="")  # the partners'
     assert responses.count() >= 150
     assert not responses.exclude(state=ResponseState.SUBMITTED).exists()
     assert not responses.filter(resume_digest__isnull=False).exists()
@@ -111,9 +111,9 @@ def test_closed_round_has_complete_anonymous_submitted_responses(closed_round):
 
     answered = defaultdict(list)
     values = []
-    for response_id, statement_id, value in Answer.objects.filter(response__round=closed_round).values_list(
-        "response_id", "statement_id", "value"
-    ):
+    for response_id, statement_id, value in Answer.objects.filter(
+        response__round=closed_round, response__variant=""
+    ).values_list("response_id", "statement_id", "value"):
         answered[response_id].append(statement_id)
         values.append(value)
     expected = sorted(s.id for s in framework.statements)
@@ -144,6 +144,29 @@ def test_open_round_is_open_with_a_few_responses_and_its_link_on(demo_output, cl
     assert round_.open_link_enabled
     assert 5 <= round_.responses.filter(state=ResponseState.SUBMITTED).count() < 50
     assert client.get(f"/r/{round_.open_link_code}/").status_code == 200
+
+
+def test_residents_answered_so_the_results_set_their_view_beside_the_partners(closed_round, demo_output, client):
+    from together.releases import services as releases
+    from together.reviews.models import VariantLink
+
+    residents = Response.objects.filter(round=closed_round, variant="residents", state=ResponseState.SUBMITTED)
+    assert residents.count() == 38
+    assert not residents.filter(organisation__isnull=False).exists()
+    asked = {s.id for s in closed_round.questionnaire("residents").statements}
+    assert set(Answer.objects.filter(response__in=residents).values_list("statement_id", flat=True)) == asked
+    comparison = releases.obtain(closed_round, "owner").audiences["residents"]
+    assert comparison.shown and comparison.respondents == 38
+    widest = comparison.most_telling
+    assert widest.gap < -1 and widest.theme in ("residents-and-place", "involving-people")
+    owner = Membership.objects.get(partnership=closed_round.partnership).user
+    client.force_login(owner)
+    page = client.get(f"/partnerships/{closed_round.partnership_id}/rounds/{closed_round.pk}/results/views/residents/")
+    assert page.status_code == 200 and "38 residents answered." in page.content.decode()
+    open_round = Round.objects.get(name="Autumn 2026 review")
+    link = VariantLink.objects.get(round=open_round, variant="residents")
+    assert link.enabled and open_round.responses.filter(variant="residents").count() == 9
+    assert client.get(f"/r/{link.code}/").status_code == 200
 
 
 def test_rounds_were_moved_only_through_the_lifecycle(demo_output):

@@ -24,7 +24,8 @@ class RoundSerializer(serializers.ModelSerializer):
     responses = serializers.IntegerField(
         source="submitted",
         allow_null=True,
-        help_text="Submitted responses; null for viewers while fewer than the threshold have responded.",
+        help_text="Submitted responses from partners (not residents answering a variant); null for viewers while "
+        "fewer than the threshold have responded.",
     )
     results_visible_to_you = serializers.BooleanField()
     kind = serializers.CharField(

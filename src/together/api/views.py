@@ -89,8 +89,10 @@ class RoundList(generics.ListAPIView):
             .annotate(
                 submitted=Count(
                     "responses",
-                    # Rows of a file still being imported are not responses yet.
-                    filter=Q(responses__state="submitted") & ~Q(responses__pk__in=pending_responses()),
+                    # Rows of a file still being imported are not responses yet; those who
+                    # answered a variant (residents) are not partners' responses.
+                    filter=Q(responses__state="submitted", responses__variant="")
+                    & ~Q(responses__pk__in=pending_responses()),
                 )
             )
             .order_by("-began_at", "-pk")

@@ -31,7 +31,7 @@ def _path(round_) -> str:
 
 def snapshot(round_, draft) -> str:
     """The signed copy of ``draft``'s ratings and priorities, read just before it is sent."""
-    framework = round_.framework
+    framework = round_.questionnaire(draft.variant)
     answers, _comments, chosen, _organisation, _group, targets = sql.everything_saved(draft)
 
     def code(values, statement_id):
@@ -46,6 +46,8 @@ def snapshot(round_, draft) -> str:
     }
     if framework.asks_target:
         payload["t"] = [code(targets, s.id) for s in framework.statements]
+    if draft.variant:
+        payload["q"] = draft.variant  # which questionnaire the copy is of
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
@@ -75,7 +77,12 @@ def read(request, round_, language: str) -> dict | None:
         payload = signing.loads(value, salt=SALT, max_age=COPY_MINUTES * 60)
     except signing.BadSignature:
         return None
-    framework = round_.framework
+    if not isinstance(payload, dict):
+        return None
+    try:
+        framework = round_.questionnaire(str(payload.get("q", "")))
+    except KeyError:
+        return None  # a variant the round's framework no longer has
     statements = framework.statements
     if not isinstance(payload, dict) or len(payload.get("v", ())) != len(statements):
         return None  # the framework changed shape, or the cookie is not ours

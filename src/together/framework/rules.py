@@ -247,6 +247,42 @@ def _variants(framework: Framework) -> Iterator[Found]:
             seen.setdefault(theme.id, t_index)
         if variant.scale is not None:
             yield from _variant_scale(framework, variant.scale, (*here, "scale"))
+        yield from _audience(variant, here)
+
+
+AUDIENCE_NAMES = {"residents": "residents'", "easy_read": "an easy read", "young_people": "a young people's"}
+
+
+def _audience(variant, here: tuple) -> Iterator[Found]:
+    """What each audience's conventions ask of a variant: pictures with alternative text for easy
+    read and young people, a word list for easy read, an age band and both "I don't know" and
+    "I'd rather not say" for young people."""
+    from .icons import ICONS
+
+    kind = AUDIENCE_NAMES[variant.audience]
+    for s_index, statement in enumerate(variant.statements):
+        where = (*here, "statements", s_index)
+        if statement.icon is not None and statement.icon not in ICONS:
+            yield (*where, "icon"), f"unknown icon {statement.icon!r}: use one of {', '.join(sorted(ICONS))}"
+        if statement.icon is not None and statement.icon_alt is None:
+            yield (*where, "icon_alt"), "a picture needs icon_alt: the words a screen reader says for it"
+        if statement.icon is None and statement.icon_alt is not None:
+            yield (*where, "icon"), "icon_alt is given but no icon: name the picture, or remove icon_alt"
+        if variant.pictured and statement.icon is None:
+            yield (*where, "icon"), f"{kind} version needs a picture beside every statement: give it an icon"
+    if variant.audience == "easy_read" and not variant.glossary:
+        yield (*here, "glossary"), "an easy read version needs a glossary: the harder words it uses, explained"
+    if variant.audience == "young_people":
+        if variant.ages is None:
+            yield (*here, "ages"), "a young people's version needs the age band it is written for, such as 8 to 11"
+        if variant.scale is None or variant.scale.dont_know is None or variant.scale.rather_not_say is None:
+            yield (
+                (*here, "scale"),
+                "a young people's version needs its own scale with both dont_know (\"I don't know\") and "
+                'rather_not_say ("I\'d rather not say"), offered on every question',
+            )
+    if variant.ages is not None and variant.ages.youngest > variant.ages.oldest:
+        yield (*here, "ages", "oldest"), f"the oldest age, {variant.ages.oldest}, is below the youngest"
 
 
 def _variant_scale(framework: Framework, scale, here: tuple) -> Iterator[Found]:

@@ -82,6 +82,10 @@ class DontKnow(_Strict):
 class Scale(_Strict):
     levels: list[ScaleLevel]
     dont_know: DontKnow | None = None
+    # A second answer that gives no rating: "I'd rather not say" (young people's surveys offer
+    # both). Kept as 0, counted as neither a rating nor "don't know". Left out of the content
+    # when absent, so files written before it existed keep their content hash.
+    rather_not_say: DontKnow | None = Field(default=None, exclude_if=lambda label: label is None)
 
     @property
     def points(self) -> int:
@@ -175,6 +179,7 @@ class VariantScale(_Strict):
 
     levels: list[VariantLevel]
     dont_know: DontKnow | None = None
+    rather_not_say: DontKnow | None = Field(default=None, exclude_if=lambda label: label is None)
 
     @property
     def points(self) -> int:
@@ -189,6 +194,7 @@ class VariantScale(_Strict):
         return Scale(
             levels=[ScaleLevel(value=lv.value, label=lv.label, description=lv.description) for lv in self.levels],
             dont_know=self.dont_know,
+            rather_not_say=self.rather_not_say,
         )
 
 
@@ -201,15 +207,37 @@ class VariantTheme(_Strict):
 
 
 class VariantStatement(_Strict):
-    """A statement written for the variant's audience, mirroring one of the framework's."""
+    """A statement written for the variant's audience, mirroring one of the framework's. An easy
+    read or young people's statement has a picture beside it: one of the service's own icons
+    (:data:`together.framework.icons.ICONS`), with the words a screen reader says for it."""
 
     id: Slug
     mirrors: Slug
     text: Text
     guidance: Text | None = None
+    # Left out of the content when absent, as are a variant's other later additions below.
+    icon: Slug | None = Field(default=None, exclude_if=lambda icon: icon is None)
+    icon_alt: Text | None = Field(default=None, exclude_if=lambda alt: alt is None)
 
 
-Audience = Literal["residents"]
+class GlossaryEntry(_Strict):
+    """A word the questionnaire uses, explained in plain words (easy read keeps a word list)."""
+
+    term: Text
+    meaning: Text
+
+
+class Ages(_Strict):
+    """The age band a young people's version is written for, such as 8 to 11."""
+
+    youngest: int = Field(ge=5, le=25)
+    oldest: int = Field(ge=5, le=25)
+
+
+# Residents: plain English. Easy read: short sentences, one idea each, a picture for each
+# statement, a word list, large text. Young people: written for an age band, with pictures.
+Audience = Literal["residents", "easy_read", "young_people"]
+AUDIENCES = ("residents", "easy_read", "young_people")
 
 
 class Variant(_Strict):
@@ -224,8 +252,15 @@ class Variant(_Strict):
     title: Text
     introduction: Text
     scale: VariantScale | None = None
+    ages: Ages | None = Field(default=None, exclude_if=lambda ages: ages is None)
+    glossary: list[GlossaryEntry] = Field(default_factory=list, exclude_if=lambda glossary: not glossary)
     themes: list[VariantTheme] = Field(default_factory=list)
     statements: list[VariantStatement] = Field(min_length=1)
+
+    @property
+    def pictured(self) -> bool:
+        """Whether each statement has a picture beside it (easy read and young people)."""
+        return self.audience in ("easy_read", "young_people")
 
     def mirrored(self) -> dict[str, str]:
         """The variant's statement ids → the framework statement each mirrors."""

@@ -149,10 +149,11 @@ def freeze(round_: Round) -> dict:
     """What the results are computed from, as plain data: counts by statement, organisation,
     group and answer; people by organisation and group; chosen themes; the partnership's
     organisations with their sectors, and its groups."""
-    from together.results.queries import by_language, inputs_for
+    from together.results.queries import by_language, inputs_for, variant_answers
 
     inputs = inputs_for(round_)
     languages = by_language(round_)
+    variants = variant_answers(round_)
     partnership = round_.partnership
     sectors = dict(Sector.choices)
     # Target ratings only where the framework asks for them, so other rounds' records (and their
@@ -182,7 +183,22 @@ def freeze(round_: Round) -> dict:
         **({} if inputs.asks_priorities else {"priorities_asked": False}),
         # Only where answers came in more than one language, for the same reason.
         **({"by_language": _frozen_languages(languages, inputs.points)} if languages else {}),
+        # Only where anyone answered a variant (residents, say), for the same reason.
+        **({"variants": _frozen_variants(round_, variants)} if variants else {}),
     }
+
+
+def _frozen_variants(round_: Round, variants: dict) -> list:
+    """[variant, people, [[statement, counts, don't know], …]], sorted; counts on the variant's scale."""
+    frozen = []
+    for variant, part in sorted(variants.items()):
+        points = len(round_.questionnaire(variant).scale.levels)
+        cells = []
+        for statement, values in sorted(part["cells"].items()):
+            histogram = Histogram.from_cells(values, points)
+            cells.append([statement, list(histogram.counts), histogram.dont_know])
+        frozen.append([variant, part["respondents"], cells])
+    return frozen
 
 
 def _frozen_languages(languages: dict, points: int) -> list:
@@ -298,6 +314,39 @@ class Released:
         themes = [ThemeSpec(theme, tuple(statements)) for theme, statements in data["themes"]]
         return compare(themes, data["points"], self.threshold, parts, data.get("priorities_asked", True))
 
+    @cached_property
+    def audiences(self) -> dict:
+        """What partners say beside what each variant's audience says (``analysis.audiences``),
+        by variant id, for the variants anyone answered; empty where no one did."""
+        from together.analysis.audiences import compare_audience
+
+        data = self.release.inputs
+        if "variants" not in data:
+            return {}
+        framework = self.round.framework_version.framework
+        results = self.results
+        found = {}
+        for variant_id, people, cells in data["variants"]:
+            variant = framework.variant(variant_id)
+            asked = self.round.questionnaire(variant_id)
+            mirrors = [
+                (theme.id, variant.mirrored()[statement.id], statement.id)
+                for theme in asked.themes
+                for statement in theme.statements
+            ]
+            found[variant_id] = compare_audience(
+                variant_id,
+                mirrors,
+                results.statements,
+                results.visible,
+                people,
+                {s: Histogram(tuple(counts), dk) for s, counts, dk in cells},
+                [variant.maps_to(level.value) for level in asked.scale.levels],
+                data["points"],
+                self.threshold,
+            )
+        return found
+
     @property
     def can_run(self) -> bool:
         return self.role in RUNS
@@ -321,7 +370,9 @@ class Released:
     def comments(self, theme_id: str | None = None):
         """Comments of the released responses, without any label; hidden ones only for those who
         moderate them."""
-        comments = Comment.objects.filter(response__round=self.round, response__state=ResponseState.SUBMITTED)
+        comments = Comment.objects.filter(
+            response__round=self.round, response__state=ResponseState.SUBMITTED, response__variant=""
+        )
         if theme_id is not None:
             comments = comments.filter(theme_id=theme_id)
         if not self.can_run:
@@ -370,7 +421,7 @@ class Released:
         }
         groups = dict(self.release.inputs["groups"])
         responses = list(
-            Response.objects.filter(round=self.round, state=ResponseState.SUBMITTED).values_list(
+            Response.objects.filter(round=self.round, state=ResponseState.SUBMITTED, variant="").values_list(
                 "id", "organisation_id", "group_id"
             )
         )
@@ -384,7 +435,7 @@ class Released:
             raise NotAvailable(_("The round's responses no longer match its released results."), "changed")
         answers: dict = {}
         for response_id, statement_id, value, target in Answer.objects.filter(
-            round=self.round, response__state=ResponseState.SUBMITTED
+            round=self.round, response__state=ResponseState.SUBMITTED, response__variant=""
         ).values_list("response_id", "statement_id", "value", "target"):
             given = answers.setdefault(response_id, {})
             given[(statement_id, "value")] = value
@@ -446,9 +497,19 @@ def live_counts(round_: Round, role: str) -> dict:
     The overall count says that someone answered, never what or as whom. For viewers it is given
     only from the threshold up. Counts by organisation or group come from the release, once there
     is one (see :meth:`Released.results`), never live."""
-    submitted = (
-        Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).exclude(pk__in=pending_responses()).count()
-    )
-    if role not in RUNS and submitted < settings.MIN_GROUP_SIZE:
-        return {"responses": None, "fewer_than": settings.MIN_GROUP_SIZE}
-    return {"responses": submitted, "fewer_than": None}
+    from django.db.models import Count
+
+    submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED).exclude(pk__in=pending_responses())
+    by_variant = dict(submitted.values_list("variant").annotate(n=Count("*")).order_by())
+    partners = by_variant.pop("", 0)
+    # Those who answered a variant (residents, say) are counted apart, each count under the
+    # same rule: a viewer given everyone's count and the partners' could otherwise subtract.
+    others = sum(by_variant.values())
+    shown = role in RUNS
+    counts = {
+        "responses": partners if shown or partners >= settings.MIN_GROUP_SIZE else None,
+        "fewer_than": settings.MIN_GROUP_SIZE,
+    }
+    if others or round_.variant_links.exists():
+        counts["residents"] = others if shown or others >= settings.MIN_GROUP_SIZE else None
+    return counts

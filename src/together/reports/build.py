@@ -20,7 +20,7 @@ from together.analysis.change import DECLINED, IMPROVED
 from together.analysis.figures import percent, rounded
 from together.engagement import services as engagement
 from together.releases.services import Released
-from together.results import by_language, charts
+from together.results import audiences, by_language, charts
 from together.results.changes import earlier_releases, since_previous
 from together.web.languages import page_language
 
@@ -56,6 +56,10 @@ def context(released: Released, comments_per_theme: int | None = None, user=None
         "respondents": released.respondents_shown,
         "imported": _imported(round_),
         "languages": by_language.table(released, framework) if results.visible else None,
+        # What residents (or another variant's audience) say beside what partners say.
+        "audiences": [audiences.table(released, variant.id) for variant in audiences.variants_answered(released)]
+        if results.visible
+        else [],
     }
     actions = list(
         Action.objects.filter(partnership=partnership)

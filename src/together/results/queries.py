@@ -38,6 +38,9 @@ def _plain_rows(queryset):
 def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
     framework = round_.framework
     points = len(framework.scale.levels)
+    # The partners' answers only: a variant's (residents') statements have ids of their own, and
+    # are compared with these apart (see :func:`variant_answers`).
+    known = {statement.id for statement in framework.statements}
 
     raw: dict[tuple, dict] = {}
     # One table, one covering index (answer_histogram): no join with the responses.
@@ -48,7 +51,8 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
         .order_by()
     )
     for statement, organisation, group, value, n in _plain_rows(rows):
-        raw.setdefault((statement, organisation, group), {})[value] = n
+        if statement in known:
+            raw.setdefault((statement, organisation, group), {})[value] = n
     cells = {key: Histogram.from_cells(values, points) for key, values in raw.items()}
 
     targets: dict[tuple, Histogram] = {}
@@ -62,12 +66,14 @@ def inputs_for(round_: Round, threshold: int | None = None) -> Inputs:
             .order_by()
         )
         for statement, organisation, group, value, n in _plain_rows(target_rows):
+            if statement not in known:
+                continue
             raw_targets.setdefault((statement, organisation, group), {})[value] = n
         targets = {key: Histogram.from_cells(values, points) for key, values in raw_targets.items()}
 
     respondents = {
         (organisation, group): n
-        for organisation, group, n in Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
+        for organisation, group, n in Response.objects.filter(round=round_, state=ResponseState.SUBMITTED, variant="")
         .values_list("organisation_id", "group_id")
         .annotate(n=Count("*"))
         .order_by()
@@ -124,13 +130,13 @@ def by_language(round_: Round) -> dict[str, dict]:
     """Everyone's answers, people and chosen themes by the language the answers were sent in:
     {language: {"respondents", "cells": {statement: {value: n}}, "chosen": {theme: n}}}. Empty
     unless answers came in more than one language (then there is nothing to compare)."""
-    submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
+    submitted = Response.objects.filter(round=round_, state=ResponseState.SUBMITTED, variant="")
     people = dict(submitted.values_list("language").annotate(n=Count("*")).order_by())
     if len(people) < 2:
         return {}
     found = {language: {"respondents": n, "cells": {}, "chosen": {}} for language, n in people.items()}
     rows = (
-        Answer.objects.filter(round=round_, submitted=True)
+        Answer.objects.filter(round=round_, submitted=True, response__variant="")
         .values_list("response__language", "statement_id", "value")
         .annotate(n=Count("*"))
         .order_by()
@@ -145,6 +151,32 @@ def by_language(round_: Round) -> dict[str, dict]:
     )
     for language, theme, n in chosen:
         found[language]["chosen"][theme] = n
+    return found
+
+
+def variant_answers(round_: Round) -> dict[str, dict]:
+    """The answers of those who came through a variant's link (residents, say), by variant:
+    {variant: {"respondents": n, "cells": {statement: {value: n}}}}, for the variants anyone
+    answered. Their statements are the variant's own, counted on the variant's own scale."""
+    people = dict(
+        Response.objects.filter(round=round_, state=ResponseState.SUBMITTED)
+        .exclude(variant="")
+        .values_list("variant")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    if not people:
+        return {}
+    found = {variant: {"respondents": n, "cells": {}} for variant, n in people.items()}
+    rows = (
+        Answer.objects.filter(round=round_, submitted=True)
+        .exclude(response__variant="")
+        .values_list("response__variant", "statement_id", "value")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for variant, statement, value, n in rows:
+        found[variant]["cells"].setdefault(statement, {})[value] = n
     return found
 
 

@@ -20,7 +20,7 @@ from together.releases import services as releases
 from together.reviews.models import Comment, CommentModeration, Round, RoundState
 from together.web.languages import text as framework_text
 
-from . import by_language, charts
+from . import audiences, by_language, charts
 from .wording import hidden_words
 
 VISIBLE_TO_VIEWERS = releases.VISIBLE_TO_VIEWERS
@@ -90,6 +90,13 @@ def _context(request, partnership, round_, released, page: str) -> dict:
         "can_run": can_run(request.membership),
         # Answers came in Welsh and in English: results by language of response are offered.
         "by_language": not waiting and "by_language" in released.release.inputs,
+        # Residents (or another variant's audience) answered: their view beside the partners'.
+        "audience_pages": []
+        if waiting
+        else [
+            (variant.id, audiences.AUDIENCE_PAGES.get(variant.audience, variant.id), f"audience-{variant.id}")
+            for variant in audiences.variants_answered(released)
+        ],
     }
 
 
@@ -276,6 +283,18 @@ def languages(request, partnership, round_id):
         raise Http404("Answers came in one language only")
     context["languages"] = by_language.table(released, context["framework"])
     return render(request, "results/languages.html", context)
+
+
+@member_required(READ)
+def audience(request, partnership, round_id, variant: str):
+    """What partners say beside what a variant's audience (residents) says, statement by mirrored
+    statement, where enough of them answered (:mod:`together.analysis.audiences`)."""
+    round_, released = released_for(request, partnership, round_id)
+    context = _context(request, partnership, round_, released, f"audience-{variant}")
+    if isinstance(released, Waiting) or variant not in released.audiences:
+        raise Http404("No one answered that version of the questionnaire")
+    context["audience"] = audiences.table(released, variant)
+    return render(request, "results/audience.html", context)
 
 
 @member_required(READ)

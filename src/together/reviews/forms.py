@@ -188,7 +188,9 @@ _THEME_FIELDS: dict[tuple[int, str, str], tuple[Framework, dict[str, forms.Field
 _THEME_FIELDS_MAX = 256
 
 
-def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[str, forms.Field]:
+def _theme_fields(framework: Framework, theme_id: str, language: str, variant: bool = False) -> dict[str, forms.Field]:
+    """``variant``: the page is a variant's (such as residents'), whose statements are agreed with
+    or not, rather than rated as a description of the partnership, and which asks no comment."""
     key = (id(framework), theme_id, language)
     cached = _THEME_FIELDS.get(key)
     if cached is not None and cached[0] is framework:
@@ -198,7 +200,13 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
     choices = [(str(level.value), level.label.get(language)) for level in scale.levels]
     if scale.dont_know is not None:
         choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
-        required = _("Select how far this describes your partnership, or Don't know")
+        required = (
+            _("Select how much you agree, or Don't know")
+            if variant
+            else _("Select how far this describes your partnership, or Don't know")
+        )
+    elif variant:
+        required = _("Select how much you agree")
     else:
         # A scale without "don't know" asks for a rating of every statement (see docs/framework-format.md).
         required = _("Select how far this describes your partnership")
@@ -245,7 +253,16 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
             field.guidance = guidance
             field.first = name == rating_field_name(statement.id)
             fields[name] = field
-    fields["comment"] = forms.CharField(
+    if not variant:
+        fields["comment"] = _comment_field()
+    if len(_THEME_FIELDS) >= _THEME_FIELDS_MAX:
+        _THEME_FIELDS.clear()
+    _THEME_FIELDS[key] = (framework, fields)
+    return fields
+
+
+def _comment_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Anything you want to add about this theme? (optional)"),
         help_text=_("Do not include your name or anything that could identify you or someone else."),
         required=False,
@@ -253,21 +270,26 @@ def _theme_fields(framework: Framework, theme_id: str, language: str) -> dict[st
         widget=forms.Textarea,
         error_messages={"max_length": _("Your comment must be 2,000 characters or fewer")},
     )
-    if len(_THEME_FIELDS) >= _THEME_FIELDS_MAX:
-        _THEME_FIELDS.clear()
-    _THEME_FIELDS[key] = (framework, fields)
-    return fields
 
 
 class ThemeForm(forms.Form):
     """One page of the questionnaire: every statement of a theme, and an optional comment."""
 
-    def __init__(self, *args, framework: Framework, theme_id: str, language: str = "en", **kwargs):
+    def __init__(
+        self, *args, framework: Framework, theme_id: str, language: str = "en", variant: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.framework = framework
         self.theme = framework.theme(theme_id)
         # A form's own dict of shared, never-changed fields (see _theme_fields).
-        self.fields = dict(_theme_fields(framework, theme_id, language))
+        self.fields = dict(_theme_fields(framework, theme_id, language, variant))
+
+    @property
+    def asks_comment(self) -> bool:
+        return "comment" in self.fields
+
+    def comment(self) -> str:
+        return self.cleaned_data.get("comment", "") if self.asks_comment else ""
 
     def clean_kind(self):
         return self.cleaned_data.get("kind") or RoundKind.FULL

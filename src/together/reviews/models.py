@@ -48,6 +48,7 @@ class RoundKind(models.TextChoices):
 
 # A framework version's short form, by its content hash: worked out once per process.
 _short_forms: dict[str, object] = {}
+_variant_forms: dict[tuple[str, str], object] = {}
 
 
 class Round(models.Model):
@@ -123,6 +124,19 @@ class Round(models.Model):
             short = _short_forms[version.content_hash] = version.framework.short_form()
         return short
 
+    def questionnaire(self, variant: str = ""):
+        """The framework as a respondent answers it: the round's own (:attr:`framework`), or, for
+        someone who came through a variant's link (see :class:`VariantLink`), that variant as a
+        framework of its own, with its own statement ids (``Framework.as_variant``)."""
+        if not variant:
+            return self.framework
+        version = self.framework_version
+        key = (version.content_hash, variant)
+        found = _variant_forms.get(key)
+        if found is None:
+            found = _variant_forms[key] = version.framework.as_variant(variant)
+        return found
+
     @property
     def is_pulse(self) -> bool:
         return self.kind == RoundKind.PULSE
@@ -130,6 +144,25 @@ class Round(models.Model):
     @property
     def accepting_answers(self) -> bool:
         return self.state == RoundState.OPEN
+
+
+class VariantLink(models.Model):
+    """A round's link for another audience, such as residents: whoever follows it answers the
+    framework's variant ``variant`` (its own statements, each mirroring one of the framework's),
+    and their answers are kept apart from the partners' and set beside them in the results."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="variant_links")
+    variant = models.CharField(max_length=80)
+    code = models.CharField(max_length=43, unique=True, editable=False)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["variant"]
+        constraints = [models.UniqueConstraint(fields=["round", "variant"], name="variant_link_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.round} ({self.variant})"
 
 
 class RoundEvent(models.Model):
@@ -226,6 +259,10 @@ class Response(models.Model):
     language = models.CharField(
         max_length=2, choices=[("en", "English"), ("cy", "Cymraeg")], default="en", db_default="en", editable=False
     )
+
+    # The framework's variant answered (see VariantLink), or empty for the framework itself, as
+    # partners answer it. Says only which questionnaire was answered, as the channel does.
+    variant = models.CharField(max_length=80, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["id"]

@@ -51,11 +51,17 @@ def has_submitted(round_: Round, key: str) -> bool:
     return UsedKey.objects.filter(digest=keys.used_digest(key), round=round_).exists()
 
 
-def start(round_: Round, key: str) -> Response:
-    """The respondent's draft, created on first use of the key."""
+def framework_of(round_: Round, draft: Response) -> Framework:
+    """The questionnaire this draft answers: the round's framework, or the variant it began in."""
+    return round_.questionnaire(draft.variant)
+
+
+def start(round_: Round, key: str, variant: str = "") -> Response:
+    """The respondent's draft, created on first use of the key; ``variant``: the framework's
+    variant it answers (from a variant's link), or empty for the framework itself."""
     digest = keys.draft_digest(key)
     # Callers ask only when they found no draft, so try to create it first: one statement, not two.
-    draft = sql.start_draft(round_.pk, digest, timezone.localdate())
+    draft = sql.start_draft(round_.pk, digest, timezone.localdate(), variant=variant)
     if draft is None:  # the key already has a draft, or the same key started twice at once
         draft = Response.objects.get(round=round_, resume_digest=digest)
     return draft
@@ -182,14 +188,16 @@ class Submitted:
     already: bool
 
 
-def submit(round_: Round, key: str, language: str = "en") -> Submitted:
+def submit(round_: Round, key: str, language: str = "en", framework: Framework | None = None) -> Submitted:
     """Turn the draft into a submitted response, once. A repeat returns ``already=True``.
 
     ``language`` is the language the answers were sent in ("en" or "cy"), kept with them.
+    ``framework``: the questionnaire the draft answers (:func:`framework_of`), if not the round's.
 
     Raises :class:`QuestionnaireError` when answers are missing or there is no draft.
     """
-    statement_ids = [statement.id for theme in round_.framework.themes for statement in theme.statements]
+    asked = framework if framework is not None else round_.framework
+    statement_ids = [statement.id for theme in asked.themes for statement in theme.statements]
     # The answers carry what the results count them by (see Answer), fixed from now on.
     outcome = sql.send_draft(
         round_.pk, keys.draft_digest(key), statement_ids, keys.used_digest(key), timezone.localdate(), language

@@ -27,7 +27,7 @@ from together.web import languages
 
 from . import keys, questionnaire, ratelimit, sql
 from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name, target_field_name
-from .models import Invitation, Round, RoundState
+from .models import Invitation, Round, RoundState, VariantLink
 
 COOKIE_SALT = "together.respondent"
 COOKIE_AGE = 60 * 60 * 24 * 120
@@ -128,8 +128,13 @@ def _language() -> str:
     return languages.page_language()
 
 
-def _steps(round_: Round) -> list[str]:
-    return ["about", *(f"theme/{t.id}" for t in round_.framework.themes), "priorities", "check"]
+def _steps(round_: Round, draft) -> list[str]:
+    """The draft's pages in order. A variant's respondents (residents, say) are not asked which
+    organisation they belong to, nor which themes need the partnership's attention."""
+    themes = [f"theme/{t.id}" for t in questionnaire.framework_of(round_, draft).themes]
+    if draft.variant:
+        return [*themes, "check"]
+    return ["about", *themes, "priorities", "check"]
 
 
 def _url(round_: Round, step: str) -> str:
@@ -143,7 +148,7 @@ def _start_url(round_: Round, language: str | None = None) -> str:
 def _next_incomplete(round_: Round, draft) -> str:
     if not draft.about_done:
         return "about"
-    for theme in round_.framework.themes:
+    for theme in questionnaire.framework_of(round_, draft).themes:
         if theme.id not in draft.themes_done:
             return f"theme/{theme.id}"
     if not draft.priorities_done:
@@ -151,8 +156,8 @@ def _next_incomplete(round_: Round, draft) -> str:
     return "check"
 
 
-def _neighbours(round_: Round, step: str) -> tuple[str | None, str | None]:
-    steps = _steps(round_)
+def _neighbours(round_: Round, draft, step: str) -> tuple[str | None, str | None]:
+    steps = _steps(round_, draft)
     index = steps.index(step)
     return (steps[index - 1] if index else None, steps[index + 1] if index + 1 < len(steps) else None)
 
@@ -165,14 +170,17 @@ def _limited(request):
     return render(request, "respond/too_many.html", status=429)
 
 
-def _start_page(request, round_: Round, *, kind: str, action: str, invitation=None, resuming=False, moving=False):
+def _start_page(
+    request, round_: Round, *, kind: str, action: str, invitation=None, resuming=False, moving=False, variant=""
+):
     return render(
         request,
         "respond/start.html",
         {
             "round": round_,
             "partnership": round_.partnership,
-            "framework": round_.framework,
+            "framework": round_.questionnaire(variant),
+            "variant": variant,
             "action": action,
             "invited": kind == INVITED,
             "invitation": invitation,
@@ -182,11 +190,11 @@ def _start_page(request, round_: Round, *, kind: str, action: str, invitation=No
     )
 
 
-def _begin(request, round_: Round, kind: str, key: str, draft=None):
+def _begin(request, round_: Round, kind: str, key: str, draft=None, variant=""):
     if not ratelimit.allow(request, "respond", settings.RESPONSE_RATE_LIMIT):
         return _limited(request)
     if draft is None:
-        draft = questionnaire.start(round_, key)
+        draft = questionnaire.start(round_, key, variant)
     return _set_cookie(redirect(_url(round_, _next_incomplete(round_, draft))), round_, kind, key)
 
 
@@ -204,18 +212,26 @@ def _carry_on(request, round_: Round, kind: str, key: str, draft):
 @require_http_methods(["GET", "POST"])
 def open_link(request, code: str):
     round_ = sql.find_round(open_link_code=code)
+    variant, enabled = "", round_ is not None and round_.open_link_enabled
     if round_ is None:
-        raise Http404
+        # A variant's link, such as the residents' (looked up only when no open link matches).
+        link = VariantLink.objects.filter(code=code).first()
+        round_ = sql.find_round(public_id=link.round.public_id) if link is not None else None
+        if round_ is None:
+            raise Http404
+        variant, enabled = link.variant, link.enabled
     if round_.state != RoundState.OPEN:
         return _closed(request, round_)
-    if not round_.open_link_enabled:
+    if not enabled:
         return render(request, "respond/link_closed.html", {"round": round_})
     existing = _read_cookie(request, round_)
     draft = questionnaire.find_draft(round_, existing[1]) if existing else None
+    if draft is not None and draft.variant != variant:
+        draft = None  # answers to the other questionnaire: this link starts its own
     if request.method == "POST":
         key = existing[1] if draft else keys.new_key()
-        return _begin(request, round_, OPEN, key, draft)
-    return _start_page(request, round_, kind=OPEN, action=request.path, resuming=draft is not None)
+        return _begin(request, round_, OPEN, key, draft, variant)
+    return _start_page(request, round_, kind=OPEN, action=request.path, resuming=draft is not None, variant=variant)
 
 
 @never_cache
@@ -310,7 +326,14 @@ def _own_draft(request, round_: Round):
     if request.method == "POST":
         return _carry_on(request, round_, *cookie, draft)
     invited = draft.invitation_digest is not None
-    return _start_page(request, round_, kind=INVITED if invited else OPEN, action=_start_url(round_), resuming=True)
+    return _start_page(
+        request,
+        round_,
+        kind=INVITED if invited else OPEN,
+        action=_start_url(round_),
+        resuming=True,
+        variant=draft.variant,
+    )
 
 
 def respondent_step(view):
@@ -347,7 +370,8 @@ def respondent_step(view):
         kind, key = cookie
         context = {
             "round": round_,
-            "framework": round_.framework,
+            "framework": questionnaire.framework_of(round_, draft),
+            "variant": draft.variant,
             "resume_link": request.build_absolute_uri(reverse("respond-resume", args=[round_.public_id, key]))
             if kind == OPEN
             else None,
@@ -357,15 +381,17 @@ def respondent_step(view):
     return wrapped
 
 
-def _after_save(request, round_: Round, step: str):
+def _after_save(request, round_: Round, draft, step: str):
     if request.GET.get("return") == "check":
         return redirect(_url(round_, "check"))
-    return redirect(_url(round_, _neighbours(round_, step)[1]))
+    return redirect(_url(round_, _neighbours(round_, draft, step)[1]))
 
 
 @respondent_step
 @require_http_methods(["GET", "POST"])
 def about(request, round_, draft, key, context):
+    if draft.variant:  # a variant's respondents are not asked this
+        return redirect(_url(round_, _next_incomplete(round_, draft)))
     # Nothing is chosen for someone who has not answered yet; "rather not say" once they chose it.
     initial = {}
     if draft.about_done:
@@ -375,7 +401,7 @@ def about(request, round_, draft, key, context):
     )
     if request.method == "POST" and form.is_valid():
         questionnaire.save_about(draft, *form.chosen())
-        return _after_save(request, round_, "about")
+        return _after_save(request, round_, draft, "about")
     return render(
         request, "respond/about.html", {**context, "form": form, "back": request.GET.get("return") == "check"}
     )
@@ -386,7 +412,7 @@ def about(request, round_, draft, key, context):
 def theme(request, round_, draft, key, context, theme_id: str, saved=None):
     """``saved``: the draft's answers, its comment on this theme and its target ratings, read with
     the draft (shown pages only)."""
-    framework = round_.framework
+    framework = context["framework"]
     try:
         current = framework.theme(theme_id)
     except KeyError:
@@ -413,17 +439,16 @@ def theme(request, round_, draft, key, context, theme_id: str, saved=None):
         theme_id=theme_id,
         language=_language(),
         initial=initial,
+        variant=bool(draft.variant),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            questionnaire.save_theme(
-                draft, framework, theme_id, form.ratings(), form.cleaned_data["comment"], form.targets()
-            )
+            questionnaire.save_theme(draft, framework, theme_id, form.ratings(), form.comment(), form.targets())
         except questionnaire.QuestionnaireError as error:
             form.add_error(None, str(error))
         else:
-            return _after_save(request, round_, step)
-    previous, _ = _neighbours(round_, step)
+            return _after_save(request, round_, draft, step)
+    previous, _ = _neighbours(round_, draft, step)
     number = [t.id for t in framework.themes].index(theme_id) + 1
     return render(
         request,
@@ -434,7 +459,11 @@ def theme(request, round_, draft, key, context, theme_id: str, saved=None):
             "theme": current,
             "number": number,
             "total": len(framework.themes),
-            "back_url": _url(round_, "check") if request.GET.get("return") == "check" else _url(round_, previous),
+            "back_url": _url(round_, "check")
+            if request.GET.get("return") == "check"
+            else _url(round_, previous)
+            if previous
+            else _start_url(round_),
             "scale": framework.scale,
         },
     )
@@ -443,7 +472,9 @@ def theme(request, round_, draft, key, context, theme_id: str, saved=None):
 @respondent_step
 @require_http_methods(["GET", "POST"])
 def priorities(request, round_, draft, key, context):
-    framework = round_.framework
+    if draft.variant:  # a variant's respondents are not asked this
+        return redirect(_url(round_, _next_incomplete(round_, draft)))
+    framework = context["framework"]
     initial = {}
     if request.method != "POST":
         initial["themes"] = sql.saved_priorities(draft)
@@ -460,7 +491,7 @@ def priorities(request, round_, draft, key, context):
             form.add_error("themes", str(error))
         else:
             return redirect(_url(round_, "check"))
-    previous, _ = _neighbours(round_, "priorities")
+    previous, _ = _neighbours(round_, draft, "priorities")
     back = _url(round_, "check") if request.GET.get("return") == "check" else _url(round_, previous)
     return render(request, "respond/priorities.html", {**context, "form": form, "back_url": back})
 
@@ -468,7 +499,7 @@ def priorities(request, round_, draft, key, context):
 @respondent_step
 @require_http_methods(["GET", "POST"])
 def check(request, round_, draft, key, context):
-    framework = round_.framework
+    framework = context["framework"]
     error = None
     if request.method == "POST":
         if not ratelimit.allow(request, "respond", settings.RESPONSE_RATE_LIMIT):
@@ -480,7 +511,7 @@ def check(request, round_, draft, key, context):
 
             copy_of = copy.snapshot(round_, draft)
         try:
-            questionnaire.submit(round_, key, _language())
+            questionnaire.submit(round_, key, _language(), framework)
         except questionnaire.LinkClosed:
             # Refused inside the send: the round closed, or the open link did, a moment ago.
             if Round.objects.filter(pk=round_.pk, state=RoundState.OPEN).exists():
@@ -520,7 +551,8 @@ def check(request, round_, draft, key, context):
                     + (levels[target] if target is not None else dont_know or "–"),
                 ]
             rows.append({"statement": statement, "answer": shown})
-        sections.append({"theme": item, "rows": rows, "comment": comments.get(item.id, "")})
+        comment = None if draft.variant else comments.get(item.id, "")
+        sections.append({"theme": item, "rows": rows, "comment": comment})
     missing = questionnaire.missing_themes(framework, answers.keys())
     return render(
         request,
@@ -533,7 +565,7 @@ def check(request, round_, draft, key, context):
             "priorities": [t for t in framework.themes if t.id in chosen],
             "missing": missing,
             "error": error,
-            "back_url": _url(round_, "priorities"),
+            "back_url": _url(round_, _neighbours(round_, draft, "check")[0]),
             "about_url": _url(round_, "about"),
         },
     )

@@ -727,11 +727,17 @@ def save_priorities(response: Response, fields: Mapping[str, object], theme_ids:
 
 
 def start_draft(
-    round_id: int, digest: str, today, invitation_digest: str | None = None, used_digest: str | None = None
+    round_id: int,
+    digest: str,
+    today,
+    invitation_digest: str | None = None,
+    used_digest: str | None = None,
+    variant: str = "",
 ) -> Response | None:
     """Create the draft for this digest (and, for a personal invitation, its invitation's digest
     and what to record as used when it is sent), in one statement; None if either digest already
-    has a draft."""
+    has a draft. A variant's draft (``variant``) asks neither who the respondent is nor which
+    themes need attention, so those steps start done."""
     sql = _sql()
     response = Response(
         round_id=round_id,
@@ -739,6 +745,9 @@ def start_draft(
         invitation_digest=invitation_digest,
         used_digest=used_digest,
         updated_on=today,
+        variant=variant,
+        about_done=bool(variant),
+        priorities_done=bool(variant),
     )
     values = [field.get_db_prep_save(getattr(response, field.attname), connection) for field in sql.response.fields]
     with connection.cursor() as cursor:

@@ -13,7 +13,7 @@ from together.web import languages
 
 from . import invitations, lifecycle
 from .forms import InvitationUploadForm, RoundForm
-from .models import Round, RoundState
+from .models import Round, RoundKind, RoundState, VariantLink
 
 
 def _base_url(request) -> str:
@@ -131,7 +131,71 @@ def round_detail(request, partnership, round_id):
         from together.framework.rules import missing_welsh
 
         context["welsh_missing"] = len(missing_welsh(round_.framework))
+    context["variant_links"], context["variants_offered"] = _variant_links(round_, base)
     return render(request, "reviews/round.html", context)
+
+
+def _may_add_variants(round_: Round) -> bool:
+    """A variant's link can be added to a full review that has not closed and was not imported."""
+    return (
+        round_.kind == RoundKind.FULL
+        and round_.state in (RoundState.DRAFT, RoundState.OPEN)
+        and round_.fieldwork_from is None
+        and round_.open_link_code != ""
+    )
+
+
+def _variant_links(round_: Round, base: str) -> tuple[list, list]:
+    """The round's links for other audiences (each in every language), and the framework's
+    variants that could still be given one."""
+    framework = round_.framework_version.framework
+    links = []
+    for link in round_.variant_links.all():
+        try:
+            variant = framework.variant(link.variant)
+        except KeyError:
+            continue
+        addresses = [
+            (language, languages.LANGUAGE_NAMES[language], f"{base}{languages.prefix(language)}/r/{link.code}/")
+            for language in languages.RESPONSE_LANGUAGES
+        ]
+        links.append((link, variant, addresses))
+    linked = {link.variant for link, _variant, _addresses in links}
+    offered = [v for v in framework.variants if v.id not in linked] if _may_add_variants(round_) else []
+    return links, offered
+
+
+@member_required(RUN)
+@require_POST
+def round_variant_link(request, partnership, round_id):
+    """Add a link for a variant's audience (residents, say), or close or reopen it."""
+    from . import keys
+
+    round_ = _round(partnership, round_id)
+    variant_id, action = request.POST.get("variant", ""), request.POST.get("action", "")
+    framework = round_.framework_version.framework
+    if variant_id not in {variant.id for variant in framework.variants}:
+        messages.error(request, _("This round's framework has no such version of the questionnaire."))
+        return redirect("round", partnership.pk, round_.pk)
+    if action == "add":
+        if not _may_add_variants(round_):
+            messages.error(
+                request,
+                _("Residents can be asked only in a full review that has not closed, and not in an imported survey."),
+            )
+        else:
+            VariantLink.objects.get_or_create(round=round_, variant=variant_id, defaults={"code": keys.new_key()})
+            messages.success(request, _("Residents can now answer through their own link while the round is open."))
+    elif action in ("close", "reopen"):
+        updated = VariantLink.objects.filter(round=round_, variant=variant_id).update(enabled=action == "reopen")
+        if updated:
+            messages.success(
+                request,
+                _("The residents' link now accepts answers.")
+                if action == "reopen"
+                else _("The residents' link is closed."),
+            )
+    return redirect("round", partnership.pk, round_.pk)
 
 
 @member_required(RUN)

@@ -57,7 +57,16 @@ from together.framework import Framework
 from together.partnerships.models import Organisation, Partnership, Sector
 from together.partnerships.services import create_partnership
 from together.reviews import keys, lifecycle
-from together.reviews.models import Answer, Comment, Priority, Response, ResponseState, Round, RoundEvent
+from together.reviews.models import (
+    Answer,
+    Comment,
+    Priority,
+    Response,
+    ResponseState,
+    Round,
+    RoundEvent,
+    VariantLink,
+)
 
 SEED = 2040
 
@@ -411,6 +420,7 @@ class RoundPlan:
     closes_on: date | None = None
     improvement: Mapping[str, float] = field(default_factory=dict)
     publish: bool = False
+    residents: int = 0  # residents answering the residents' version through their own link
 
 
 # Two earlier yearly reviews, weaker where the partnership later acted, so trends show change.
@@ -454,6 +464,7 @@ ROUNDS: tuple[RoundPlan, ...] = (
         last_day=date(2026, 3, 27),
         closes_on=date(2026, 3, 27),
         close=True,
+        residents=38,
     ),
     RoundPlan(
         "Autumn 2026 review",
@@ -463,8 +474,25 @@ ROUNDS: tuple[RoundPlan, ...] = (
         last_day=date(2026, 11, 20),
         close=False,
         improvement=AUTUMN_IMPROVEMENT,
+        residents=9,
     ),
 )
+
+# How residents see each theme (on the framework's 1 to 5), where they see it differently from
+# partners: having to tell their story again and again, and not hearing back, are what residents
+# notice most; keeping going with what works, less so.
+RESIDENTS_BASE = 2.9
+RESIDENTS_VIEW = {
+    "residents-and-place": -1.0,
+    "political-support": 0.8,
+    "involving-people": -0.7,
+    "leadership-and-relationships": -0.3,
+    "persistent-delivery": 0.1,
+    "shared-purpose": 0.2,
+}
+# Residents know least of councillors and national rules, so say "don't know" most there.
+RESIDENTS_DONT_KNOW = {"political-support": 0.35, "national-context": 0.5}
+RESIDENTS_DONT_KNOW_ELSE = 0.12
 
 
 @dataclass
@@ -622,6 +650,58 @@ def generate_responses(
     return responses
 
 
+def generate_residents(framework: Framework, variant_id: str, *, count: int, seed: int, first_day, last_day) -> list:
+    """``count`` residents' answers to the variant: (day, {statement: value or None}) each, on
+    the variant's own scale; the same arguments always give the same answers."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
+    variant = framework.variant(variant_id)
+    asked = framework.as_variant(variant_id)
+    low, high = asked.scale.minimum, asked.scale.maximum
+    # A level on the framework's scale, answered as the variant's nearest level.
+    levels = [(variant.maps_to(value), value) for value in asked.scale.values]
+    found = []
+    for _ in range(count):
+        mood = rng.gauss(0, MOOD_SD)
+        answers: dict[str, int | None] = {}
+        for theme in asked.themes:
+            level = RESIDENTS_BASE + RESIDENTS_VIEW.get(theme.id, 0.0) + mood + rng.gauss(0, LEAN_SD)
+            dont_know = RESIDENTS_DONT_KNOW.get(theme.id, RESIDENTS_DONT_KNOW_ELSE)
+            for statement in theme.statements:
+                if rng.random() < dont_know:
+                    answers[statement.id] = None
+                    continue
+                on_framework = rate(rng, level, variant.maps_to(low), variant.maps_to(high))
+                answers[statement.id] = min(levels, key=lambda pair: abs(pair[0] - on_framework))[1]
+        found.append((choose_day(rng, first_day, last_day), answers))
+    return found
+
+
+def store_residents(round_: Round, variant_id: str, answered: Sequence, today: date) -> None:
+    """Save residents' submitted answers as their questionnaire leaves them: no organisation,
+    group, priorities or comments; the variant's own statements."""
+    themes = [theme.id for theme in round_.questionnaire(variant_id).themes]
+    rows = [
+        Response(
+            round=round_,
+            state=ResponseState.SUBMITTED,
+            resume_digest=None,
+            about_done=True,
+            themes_done=themes,
+            priorities_done=True,
+            updated_on=min(day, today),
+            submitted_on=min(day, today),
+            variant=variant_id,
+        )
+        for day, _answers in answered
+    ]
+    Response.objects.bulk_create(rows)
+    Answer.objects.bulk_create(
+        Answer(response=row, round=round_, submitted=True, statement_id=statement_id, value=value)
+        for row, (_day, answers) in zip(rows, answered, strict=True)
+        for statement_id, value in answers.items()
+    )
+
+
 # --- Storing it ---------------------------------------------------------------------------------
 
 
@@ -719,6 +799,17 @@ def seed(user, framework_version, today: date | None = None) -> Partnership:
             improvement=plan.improvement,
         )
         store_responses(round_, synthetic, today)
+        if plan.residents:
+            VariantLink.objects.create(round=round_, variant="residents", code=keys.new_key())
+            residents = generate_residents(
+                framework_version.framework,
+                "residents",
+                count=plan.residents,
+                seed=plan.seed + 100,
+                first_day=plan.first_day,
+                last_day=plan.last_day,
+            )
+            store_residents(round_, "residents", residents, today)
         if plan.close:
             lifecycle.apply(round_, "close", user)
         if plan.publish:

@@ -424,6 +424,9 @@ def answer_summaries(sections, round_) -> str:
                 f'<span class="govuk-visually-hidden"> {hidden}</span></a></dd>\n'
                 f"  </div>\n"
             )
+        if section["comment"] is None:  # a questionnaire that asks no comment
+            parts.append("</dl>\n\n")
+            continue
         comment = linebreaksbr(section["comment"], autoescape=True) or no_comment
         hidden = your_comment_on % {"t": _tr_html(theme.title, language)}
         parts.append(

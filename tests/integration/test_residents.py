@@ -1,0 +1,220 @@
+"""Residents in a review round: their own link and version of the questionnaire, their answers
+kept apart from the partners', and the two views set side by side in the results."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from tests.integration.helpers import close, complete_questionnaire, make_partnership, make_round
+from together.releases import services as releases
+from together.reviews.models import Answer, Comment, Priority, Response, VariantLink
+
+pytestmark = pytest.mark.django_db
+
+
+def add_residents(client, round_) -> VariantLink:
+    page = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/"
+    response = client.post(f"{page}residents-link/", {"variant": "residents", "action": "add"})
+    assert response.status_code == 302
+    return VariantLink.objects.get(round=round_, variant="residents")
+
+
+def answer_as_resident(round_, link: VariantLink, value="2", prefix="", submit=True) -> Client:
+    """Walk the residents' questionnaire as a resident would, from the link to sending."""
+    client = Client()
+    start = client.get(f"{prefix}/r/{link.code}/")
+    assert start.status_code == 200
+    response = client.post(f"{prefix}/r/{link.code}/")
+    assert response.status_code == 302
+    asked = round_.questionnaire("residents")
+    base = f"{prefix}/respond/{round_.public_id}"
+    # The first page is the first theme: no "about you" step.
+    assert response["Location"] == f"{base}/theme/{asked.themes[0].id}/"
+    for theme in asked.themes:
+        data = {f"rating-{s.id}": value for s in theme.statements}
+        response = client.post(f"{base}/theme/{theme.id}/", data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    # After the last theme, straight to checking: no priorities step.
+    assert response["Location"] == f"{base}/check/"
+    if submit:
+        sent = client.post(f"{base}/check/")
+        assert sent.status_code == 302 and sent["Location"].endswith("/done/")
+    return client
+
+
+@pytest.fixture
+def mixed(facilitator, framework_version, client):
+    partnership = make_partnership(facilitator)
+    round_ = make_round(partnership, framework_version)
+    client.force_login(facilitator)
+    link = add_residents(client, round_)
+    return round_, link
+
+
+def test_the_round_page_offers_residents_and_then_shows_their_link(facilitator, framework_version, client):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    client.force_login(facilitator)
+    page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/").content.decode()
+    assert "Ask residents too" in page
+    link = add_residents(client, round_)
+    page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/").content.decode()
+    assert f"/r/{link.code}/" in page and f"/cy/r/{link.code}/" in page
+    assert "Ask residents too" not in page and "Close the residents' link" in page
+
+
+def test_residents_answer_their_own_version_in_plain_words(mixed):
+    round_, link = mixed
+    client = Client()
+    start = client.get(f"/r/{link.code}/").content.decode()
+    assert "Your views on local services working together" in start
+    assert "Say how much you agree" in start
+    assert "which organisation you belong to" not in start
+    client.post(f"/r/{link.code}/")
+    theme = client.get(f"/respond/{round_.public_id}/theme/residents-and-place/").content.decode()
+    assert "Putting people and the area first" in theme
+    assert "I only have to explain things once" in theme
+    assert "Strongly agree" in theme and "How much do you agree with each statement?" in theme
+    assert 'name="comment"' not in theme
+    # The partners' statements and pages are not part of it.
+    assert "Partners change their own ways of working" not in theme
+    about = client.get(f"/respond/{round_.public_id}/about/")
+    assert about.status_code == 302 and "/theme/" in about["Location"]
+
+
+def test_a_resident_cannot_save_a_partners_statement(mixed):
+    round_, link = mixed
+    client = Client()
+    client.post(f"/r/{link.code}/")
+    partners = round_.framework.theme("residents-and-place")
+    response = client.post(
+        f"/respond/{round_.public_id}/theme/residents-and-place/",
+        {f"rating-{s.id}": "4" for s in partners.statements},
+    )
+    assert response.status_code == 200  # the form is shown again with its error
+    assert not Answer.objects.filter(round=round_).exists()
+
+
+def test_residents_answers_are_kept_apart_and_set_beside_the_partners(facilitator, mixed, client):
+    round_, link = mixed
+    for _ in range(5):
+        complete_questionnaire(Client(), round_, f"/r/{round_.open_link_code}/", value="4")
+    for _ in range(6):
+        answer_as_resident(round_, link, value="2")
+    residents = Response.objects.filter(round=round_, variant="residents", state="submitted")
+    assert residents.count() == 6
+    assert not residents.filter(organisation__isnull=False).exists()
+    assert not Priority.objects.filter(response__in=residents).exists()
+    assert not Comment.objects.filter(response__in=residents).exists()
+    close(round_, facilitator)
+    released = releases.obtain(round_, "owner", facilitator)
+    # The partners' results are the partners' alone.
+    assert released.results.respondents == 5
+    assert all(score.mean == 4 for score in released.results.statements.values() if not score.hidden)
+    comparison = released.audiences["residents"]
+    assert comparison.shown and comparison.respondents == 6
+    pair = next(p for p in comparison.pairs if p.mirror == "residents-tell-once")
+    assert pair.statement == "residents-and-place-ways-of-working"
+    assert pair.partners.mean == 4 and pair.audience.mean == 2 and pair.gap == -2
+    page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/views/residents/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "What partners say and what residents say" in html
+    assert "6 residents answered." in html
+    assert "The widest gap" in html and "Residents see this −2.0 below partners." in html
+    overview = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/").content.decode()
+    assert "Partners and residents" in overview
+    # Response-level rows are the partners' only.
+    _header, rows = released.response_rows()
+    assert len(rows) == 5
+    # The report has the same, in HTML and in its PDF.
+    report = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/report/").content.decode()
+    assert "What partners say and what residents say" in report and "6 residents answered." in report
+    pdf = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/report.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "What partners say and what residents say" in text
+    assert "I only have to explain things once" in text
+
+
+def test_too_few_residents_are_not_shown_and_not_counted_for_viewers(facilitator, mixed, client, django_user_model):
+    from together.partnerships.models import Membership, Role
+
+    round_, link = mixed
+    for _ in range(6):
+        complete_questionnaire(Client(), round_, f"/r/{round_.open_link_code}/", value="4")
+    for _ in range(2):
+        answer_as_resident(round_, link, value="1")
+    viewer = django_user_model.objects.create_user(email="viewer@council.example", password="x-password-1")
+    Membership.objects.create(partnership=round_.partnership, user=viewer, role=Role.VIEWER)
+    counts = releases.live_counts(round_, Role.VIEWER)
+    assert counts["responses"] == 6 and counts["residents"] is None
+    assert releases.live_counts(round_, Role.OWNER)["residents"] == 2
+    close(round_, facilitator)
+    comparison = releases.obtain(round_, "owner", facilitator).audiences["residents"]
+    assert not comparison.shown and comparison.pairs == [] and comparison.respondents is None
+    page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/views/residents/")
+    assert "Fewer than 5 residents answered" in page.content.decode()
+
+
+def test_a_statement_too_few_residents_rated_is_hidden(facilitator, mixed):
+    round_, link = mixed
+    for _ in range(5):
+        complete_questionnaire(Client(), round_, f"/r/{round_.open_link_code}/", value="3")
+    for _ in range(5):
+        answer_as_resident(round_, link, value="5")
+    # Four of the five residents said "don't know" to one statement: one rating is left.
+    ids = list(Answer.objects.filter(round=round_, statement_id="residents-honest").values_list("pk", flat=True))[1:]
+    Answer.objects.filter(pk__in=ids).update(value=None)
+    close(round_, facilitator)
+    comparison = releases.obtain(round_, "owner", facilitator).audiences["residents"]
+    pair = next(p for p in comparison.pairs if p.mirror == "residents-honest")
+    assert pair.audience.hidden and pair.audience.answered == 0 and pair.gap is None
+    assert all(p.gap == 2 for p in comparison.pairs if p.mirror != "residents-honest")
+
+
+def test_a_closed_residents_link_takes_no_answers(facilitator, mixed, client):
+    round_, link = mixed
+    client.post(
+        f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/residents-link/",
+        {"variant": "residents", "action": "close"},
+    )
+    page = Client().get(f"/r/{link.code}/")
+    assert page.status_code == 200 and "Start now" not in page.content.decode()
+    assert Client().post(f"/r/{link.code}/").status_code == 200
+    assert not Response.objects.filter(round=round_).exists()
+
+
+def test_only_a_facilitator_of_that_partnership_may_add_the_link(facilitator, framework_version, django_user_model):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    stranger = django_user_model.objects.create_user(email="other@council.example", password="x-password-1")
+    other = Client()
+    other.force_login(stranger)
+    response = other.post(
+        f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/residents-link/",
+        {"variant": "residents", "action": "add"},
+    )
+    assert response.status_code == 404
+    assert not VariantLink.objects.exists()
+
+
+def test_an_unknown_variant_changes_nothing(facilitator, framework_version, client):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    client.force_login(facilitator)
+    response = client.post(
+        f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/residents-link/",
+        {"variant": "pensioners", "action": "add"},
+        follow=True,
+    )
+    assert "This round&#x27;s framework has no such version of the questionnaire." in response.content.decode()
+    assert not VariantLink.objects.exists()
+
+
+def test_residents_answer_in_welsh(mixed):
+    round_, link = mixed
+    client = answer_as_resident(round_, link, prefix="/cy", submit=False)
+    page = client.get(f"/cy/respond/{round_.public_id}/theme/residents-and-place/").content.decode()
+    assert "Rhoi pobl a&#x27;r ardal yn gyntaf" in page and "Cytuno&#x27;n gryf" in page
