@@ -28,6 +28,16 @@ def test_the_walk_finds_every_text_of_the_shipped_framework():
     expected = 3 + len(FRAMEWORK.findings) + 2 * (len(FRAMEWORK.scale.levels) + 1)
     for theme in FRAMEWORK.themes:
         expected += 4 + 2 * len(theme.exemplars) + len(theme.suggested_actions) + 2 * len(theme.statements)
+    # Each variant: its title and introduction; its scale's labels, descriptions and non-answers;
+    # 2 per retitled theme and per glossary entry; per statement its text, guidance and picture's words.
+    for variant in FRAMEWORK.variants:
+        expected += 2 + 2 * len(variant.themes) + 2 * len(variant.glossary)
+        if variant.scale is not None:
+            expected += sum(1 + (level.description is not None) for level in variant.scale.levels)
+            for answer in (variant.scale.dont_know, variant.scale.rather_not_say):
+                expected += 0 if answer is None else 1 + (answer.description is not None)
+        for statement in variant.statements:
+            expected += 1 + (statement.guidance is not None) + (statement.icon_alt is not None)
     assert len(TEXTS) == expected == 254
 
 

@@ -328,7 +328,8 @@ def test_sheet_problems():
     assert problems(edited(edit)) == [
         "f.xlsx:Scale: (sheet): the workbook has no sheet called 'Scale': add it",
         "f.xlsx:Notes: (sheet): unknown sheet 'Notes': a framework workbook has the sheets Framework, Themes, "
-        "Statements, Scale, Findings, Exemplars, Actions; rename or delete this one",
+        "Statements, Scale, Findings, Exemplars, Actions, Variants, Variant themes, Variant statements, Variant "
+        "scale; rename or delete this one",
     ]
 
 

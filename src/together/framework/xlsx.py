@@ -5,6 +5,8 @@ A workbook holds the same content as a framework file, one sheet for each kind o
 - ``Framework``: one row per field of the framework itself (``Field``, ``English``, ``Welsh``);
 - ``Themes``, ``Statements``, ``Scale``: one row per theme, statement and scale level;
 - ``Findings``, ``Exemplars``, ``Actions``: optional sheets for research content;
+- ``Variants``, ``Variant themes``, ``Variant statements``, ``Variant scale``: optional sheets for
+  other versions of the questionnaire (``variants``), written only for a framework that has them;
 - ``How to fill this in``: plain-English instructions, ignored when reading.
 
 :func:`read_xlsx` turns a workbook into the same data a YAML file gives and runs the same
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from datetime import date, time, timedelta
 from importlib import resources
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -57,19 +59,38 @@ Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
+class Ids:
+    """The ids in a column of a sheet, which other sheets name: a row of ``Statements`` names its
+    theme by an id from the ``Theme id`` column of ``Themes``. ``key`` is where the rows of a
+    sheet that others' rows belong to are in the framework (``themes``, ``variants``)."""
+
+    sheet: str
+    heading: str
+    noun: str
+    key: str = ""
+
+
+THEMES = Ids("Themes", "Theme id", "theme", "themes")
+VARIANTS = Ids("Variants", "Variant id", "variant", "variants")
+STATEMENTS = Ids("Statements", "Statement id", "statement")
+
+
+@dataclass(frozen=True)
 class Column:
     """A column of a sheet: its heading in row 1 and where its values go in a row's object.
 
     ``kind`` is ``text`` (any text), ``number`` (a whole number), ``ids`` (ids separated by
     commas, making a list) or ``flag`` (``yes``, or empty for no). Text fields in two languages
     are two columns, ``… (English)`` with a path ending in ``en`` and ``… (Welsh)`` with a path
-    ending in ``cy``.
+    ending in ``cy``. A column with an empty path names the row's theme or variant (see
+    :attr:`Sheet.within`). ``choices``: the ids the written workbook offers as a drop-down list.
     """
 
     heading: str
     path: tuple[str, ...]
     kind: str = "text"
     width: int = 50
+    choices: Ids | None = None
 
 
 def _two_languages(heading: str, key: str, width: int = 50) -> tuple[Column, Column]:
@@ -124,17 +145,26 @@ FRAMEWORK_FIELDS: tuple[FieldRow, ...] = (
 @dataclass(frozen=True)
 class Sheet:
     """A sheet of rows. ``under`` is where its rows go: in the framework, or, for a sheet whose
-    rows belong to a theme (named in its first column, ``Theme id``), in that theme."""
+    rows belong to a theme or a variant (``within``: named in its first column, ``Theme id`` or
+    ``Variant id``), in that theme or variant. A sheet ``under`` a scale's ``levels`` ends with a
+    row for its Don't know answer. ``written_when`` names a framework field without which the
+    sheet is not written, so that workbooks of frameworks without it stay as they were."""
 
     name: str
     under: tuple[str, ...]
     columns: tuple[Column, ...]
-    in_theme: bool = False
+    within: Ids | None = None
     required: bool = True
+    written_when: str = ""
     note: str = ""
 
+    @property
+    def holds_scale(self) -> bool:
+        return self.under == ("scale", "levels")
 
-THEME_ID = Column("Theme id", (), "text", 28)
+
+THEME_ID = Column("Theme id", (), "text", 28, THEMES)
+VARIANT_ID = Column("Variant id", (), "text", 28, VARIANTS)
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
@@ -160,7 +190,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Findings", ("findings",), "ids", 32),
             Column("Short form", ("short_form",), "flag", 14),
         ),
-        in_theme=True,
+        within=THEMES,
         note="One row per statement; each names its theme by the theme's id.",
     ),
     Sheet(
@@ -189,7 +219,7 @@ SHEETS: tuple[Sheet, ...] = (
             *_two_languages("Place", "place", 28),
             *_two_languages("Exemplar", "text"),
         ),
-        in_theme=True,
+        within=THEMES,
         required=False,
         note="What a real place did that illustrates a theme.",
     ),
@@ -197,9 +227,67 @@ SHEETS: tuple[Sheet, ...] = (
         "Actions",
         ("suggested_actions",),
         (THEME_ID, Column("Action id", ("id",), width=36), *_two_languages("Action", "text")),
-        in_theme=True,
+        within=THEMES,
         required=False,
         note="Suggested first steps for a theme.",
+    ),
+    # Variants: other versions of the questionnaire, for other audiences (residents).
+    Sheet(
+        "Variants",
+        ("variants",),
+        (
+            Column("Variant id", ("id",), width=28),
+            Column("Audience", ("audience",), width=16),
+            *_two_languages("Title", "title", 36),
+            *_two_languages("Introduction", "introduction"),
+        ),
+        required=False,
+        written_when="variants",
+        note="One row per variant: another version of the questionnaire, for another audience.",
+    ),
+    Sheet(
+        "Variant themes",
+        ("themes",),
+        (
+            VARIANT_ID,
+            Column("Theme id", ("id",), width=28, choices=THEMES),
+            *_two_languages("Title", "title", 36),
+            *_two_languages("Summary", "summary"),
+        ),
+        within=VARIANTS,
+        required=False,
+        written_when="variants",
+        note="A theme's title and summary in a variant's own words; a theme not listed keeps the framework's.",
+    ),
+    Sheet(
+        "Variant statements",
+        ("statements",),
+        (
+            VARIANT_ID,
+            Column("Statement id", ("id",), width=36),
+            Column("Mirrors", ("mirrors",), width=36, choices=STATEMENTS),
+            *_two_languages("Statement", "text"),
+            *_two_languages("Guidance", "guidance"),
+        ),
+        within=VARIANTS,
+        required=False,
+        written_when="variants",
+        note="One row per statement of a variant, each mirroring one of the framework's statements.",
+    ),
+    Sheet(
+        "Variant scale",
+        ("scale", "levels"),
+        (
+            VARIANT_ID,
+            Column("Value", ("value",), "number", 12),
+            Column("Maps to", ("maps_to",), "number", 12),
+            *_two_languages("Label", "label", 30),
+            *_two_languages("Description", "description"),
+        ),
+        within=VARIANTS,
+        required=False,
+        written_when="variants",
+        note="A variant's own answers, lowest first, each with the framework's value it counts as; then Don't know.",
     ),
 )
 
@@ -207,6 +295,9 @@ FRAMEWORK_SHEET = "Framework"
 HELP_SHEET = "How to fill this in"
 DONT_KNOW_WORDS = {"don't know", "dont know", "don’t know", "do not know"}
 _SHEET_ORDER = (HELP_SHEET, FRAMEWORK_SHEET, *(sheet.name for sheet in SHEETS))
+# The sheets whose rows others' rows belong to (Themes, Variants). Each comes before those sheets in
+# SHEETS, so that its ids are known when their rows are read.
+_OWNERS = {sheet.within.sheet: sheet.within for sheet in SHEETS if sheet.within}
 
 
 # --- Problems ---------------------------------------------------------------------------------
@@ -289,9 +380,11 @@ class _Report:
             return  # the reader has already said what is wrong with this cell
         if relative and (where.sheet, relative[0]) in self.missing_fields:
             return  # reported once, as a missing column
-        message = _PATH_IN_MESSAGE.sub(lambda found: self._cell_of(found.group(0)), message)
-        hint = _CHILD_HINTS.get(relative)
-        if hint and where.base[:1] == ("themes",):
+        # A variant's rules name its own parts (statements[2], themes[1]) relative to the variant.
+        within = path[:2] if path[:1] == ("variants",) else ()
+        message = _PATH_IN_MESSAGE.sub(lambda found: self._cell_of(found.group(0), within), message)
+        hint = _CHILD_HINTS.get((where.base[0], *relative)) if len(where.base) == 2 else None
+        if hint:
             message = f"{message}: {hint}"
         self.problems.append(
             CellProblem(
@@ -304,8 +397,10 @@ class _Report:
             )
         )
 
-    def _cell_of(self, text: str) -> str:
+    def _cell_of(self, text: str, within: Path_ = ()) -> str:
         path = tuple(int(index) if index else key for index, key in _PATH_PART.findall(text))
+        if path[:1] != ("variants",):
+            path = (*within, *path)
         where = self.where.get((*path, "id")) or self.where.get(path)
         if where is None:
             return text
@@ -316,12 +411,15 @@ def _sheet_order(name: str) -> int:
     return _SHEET_ORDER.index(name) if name in _SHEET_ORDER else len(_SHEET_ORDER)
 
 
-_PATH_IN_MESSAGE = re.compile(r"\b(?:themes|findings|scale)(?:\[\d+\]|\.[a-z_]+)+")
+_PATH_IN_MESSAGE = re.compile(r"\b(?:variants|themes|findings|scale|statements(?=\[))(?:\[\d+\]|\.[a-z_]+)+")
 _PATH_PART = re.compile(r"\[(\d+)\]|\.?([a-z_]+)")
 _CHILD_HINTS = {
-    (sheet.under[0],): f"add its rows on the {sheet.name} sheet, with this theme's id in the Theme id column"
+    (sheet.within.key, sheet.under[0]): (
+        f"add its rows on the {sheet.name} sheet, with this {sheet.within.noun}'s id in the "
+        f"{sheet.within.heading} column"
+    )
     for sheet in SHEETS
-    if sheet.in_theme
+    if sheet.within
 }
 
 
@@ -356,7 +454,18 @@ def _required(model: type[BaseModel] | None, key: str) -> bool:
 
 
 def _row_model(sheet: Sheet) -> type[BaseModel] | None:
-    return _model_at(("themes", *sheet.under) if sheet.in_theme else sheet.under)
+    return _model_at((sheet.within.key, *sheet.under) if sheet.within else sheet.under)
+
+
+def _words(sheet: Sheet, column: Column) -> tuple[str, ...]:
+    """The only words a column's field may hold, where the schema gives a fixed few (an audience)."""
+    model = _row_model(sheet)
+    if model is None or len(column.path) != 1 or column.path[0] not in model.model_fields:
+        return ()
+    annotation = model.model_fields[column.path[0]].annotation
+    if get_origin(annotation) is not Literal:
+        return ()
+    return tuple(str(word) for word in get_args(annotation))
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -376,7 +485,7 @@ def read_xlsx(data: bytes, name: str = "<workbook>") -> Framework:
     except ValidationError as error:
         for item in error.errors():
             path = tuple(item["loc"])
-            report.at_path(path, _message(item, path))
+            report.at_path(path, _schema_message(item, path))
         raise FrameworkInvalid(report.problems) from None
     if report.problems:
         # As for YAML, the rules across the file run only once its structure is sound: a sheet
@@ -387,6 +496,12 @@ def read_xlsx(data: bytes, name: str = "<workbook>") -> Framework:
     if report.problems:
         raise FrameworkInvalid(report.problems)
     return framework
+
+
+def _schema_message(error: dict[str, Any], path: Path_) -> str:
+    if error["type"] == "too_short" and len(path) == 3 and (path[0], path[2]) == ("variants", "statements"):
+        return "a variant needs at least one statement"  # not, as for a theme, "empty theme"
+    return _message(error, path)
 
 
 _Rows = dict[str, list[tuple[int, list[Any]]]]  # sheet name: (row number, cell values) for each row
@@ -512,32 +627,60 @@ def _build(rows: _Rows, report: _Report) -> dict[str, Any] | None:
     if missing:
         return None
     data = _framework_sheet(sheets[FRAMEWORK_SHEET], report)
-    themes: list[dict[str, Any]] = []
-    theme_rows: dict[str, int] = {}
+    # The themes and the variants, each with the row of each id, for the sheets whose rows name them.
+    owners: dict[str, tuple[list[dict[str, Any]], dict[str, int]]] = {}
+    told: set[str] = set()  # owner sheets already reported missing
     for sheet in SHEETS:
         if sheet.name not in sheets:
-            report.where[sheet.under] = _Where(sheet.name)
+            if sheet.within is None:
+                report.where[sheet.under] = _Where(sheet.name)
             continue
         content = sheets[sheet.name]
         columns = _headings(sheet, content, report)
-        if columns is None or (sheet.in_theme and THEME_ID not in columns.values()):
+        if columns is None or (sheet.within and all(column.path for column in columns.values())):
             # Reported once at the headings, not again for every row that lacks the sheet's content.
-            report.where.setdefault(sheet.under, _Where(sheet.name, 1, 1))
-            report.missing_fields.add(("Themes", sheet.under[0]) if sheet.in_theme else (sheet.name, sheet.under[0]))
+            if sheet.within is None:
+                report.where.setdefault(sheet.under, _Where(sheet.name, 1, 1))
+            owner = sheet.within.sheet if sheet.within else sheet.name
+            report.missing_fields.add((owner, sheet.under[0]))
             continue
-        if sheet.name == "Themes":
-            report.where[("themes",)] = _Where(sheet.name, 1, 1, ("themes",))
+        if sheet.name in _OWNERS:
+            key = _OWNERS[sheet.name].key
+            report.where[(key,)] = _Where(sheet.name, 1, 1, (key,))
+            items: list[dict[str, Any]] = []
+            ids: dict[str, int] = {}
             for number, values in content[1:]:
-                theme = _row(sheet, columns, number, values, ("themes", len(themes)), report)
-                theme_id = theme.get("id")
-                if isinstance(theme_id, str):
-                    theme_rows.setdefault(theme_id, len(themes))
-                themes.append(theme)
-            data["themes"] = themes
-        elif sheet.in_theme:
-            _theme_rows(sheet, columns, content, themes, theme_rows, report)
-        elif sheet.name == "Scale":
-            data["scale"] = _scale(sheet, columns, content, report)
+                item = _row(sheet, columns, number, values, (key, len(items)), report)
+                item_id = item.get("id")
+                if isinstance(item_id, str) and item_id in ids:
+                    # Said here: the rows naming this id all go to the first, leaving this one empty.
+                    first = report.where[(key, ids[item_id], "id")]
+                    report.add(
+                        report.where[(key, len(items), "id")],
+                        "id",
+                        f"duplicate id {item_id!r} (also {first.sheet}!{first.cell})",
+                    )
+                elif isinstance(item_id, str):
+                    ids[item_id] = len(items)
+                items.append(item)
+            data[key] = items
+            owners[key] = (items, ids)
+        elif sheet.within and sheet.within.key in owners:
+            _owned_rows(sheet, sheet.within, columns, content, *owners[sheet.within.key], report)
+        elif sheet.within:
+            # The sheet its rows belong to could not be read (and is reported), or is missing.
+            owner = sheet.within.sheet
+            if owner not in sheets and content[1:] and owner not in told:
+                told.add(owner)
+                report.add(
+                    _Where(owner),
+                    "(sheet)",
+                    f"the workbook has no sheet called {owner!r}, which the rows of {sheet.name!r} name "
+                    f"their {sheet.within.noun} from: add it, with a row for each {sheet.within.noun}",
+                )
+        elif sheet.holds_scale:
+            at = _Where(sheet.name, 1, 1, ("scale",))
+            data["scale"] = _scale(sheet, columns, content[1:], ("scale",), at, report)
         else:
             report.where[sheet.under] = _Where(sheet.name, 1, 1, sheet.under)
             items = [
@@ -638,7 +781,7 @@ def _headings(sheet: Sheet, content: list[tuple[int, list[Any]]], report: _Repor
     for column in sheet.columns:
         if column in columns.values() or column.path[-1:] == ("cy",):
             continue
-        if column is THEME_ID or not column.path or _required(model, column.path[0]):
+        if not column.path or _required(model, column.path[0]):
             report.add(
                 _Where(sheet.name, 1, len(content[0][1]) + 1),
                 "(heading)",
@@ -689,57 +832,87 @@ def _row(
     return item
 
 
-def _theme_rows(
+def _owned_rows(
     sheet: Sheet,
+    within: Ids,
     columns: dict[int, Column],
     content: list[tuple[int, list[Any]]],
-    themes: list[dict[str, Any]],
-    theme_rows: dict[str, int],
+    owners: list[dict[str, Any]],
+    owner_rows: dict[str, int],
     report: _Report,
 ) -> None:
-    link = next(index for index, column in columns.items() if column is THEME_ID)
+    """The rows of a sheet whose rows belong to a theme or a variant, put in the one each names."""
+    link = next(index for index, column in columns.items() if not column.path)
     key = sheet.under[0]
-    model = _model_at(("themes",))
-    counts: dict[int, int] = {}
+    model = _model_at((within.key,))
+    grouped: dict[int, list[tuple[int, list[Any]]]] = {}
     for number, values in content[1:]:
         where = _Where(sheet.name, number, link)
-        theme_id = _text_of(values[link - 1] if link <= len(values) else None).strip()
-        if not theme_id:
-            report.add(where, "theme", "is empty: give the id of this row's theme, as on the Themes sheet")
+        owner_id = _text_of(values[link - 1] if link <= len(values) else None).strip()
+        if not owner_id:
+            report.add(
+                where,
+                within.noun,
+                f"is empty: give the id of this row's {within.noun}, as on the {within.sheet} sheet",
+            )
             continue
-        if theme_id not in theme_rows:
-            report.add(where, "theme", f"{theme_id!r} is not the id of a theme on the Themes sheet")
+        if owner_id not in owner_rows:
+            report.add(where, within.noun, f"{owner_id!r} is not the id of a {within.noun} on the {within.sheet} sheet")
             continue
-        t_index = theme_rows[theme_id]
-        index = counts.get(t_index, 0)
-        counts[t_index] = index + 1
-        item = _row(sheet, columns, number, values, ("themes", t_index, key, index), report)
-        themes[t_index].setdefault(key, []).append(item)
-    for theme in themes:
-        if key not in theme and _required(model, key):
-            theme[key] = []
+        grouped.setdefault(owner_rows[owner_id], []).append((number, values))
+    for index, rows in grouped.items():
+        base = (within.key, index)
+        if sheet.holds_scale:
+            at = _Where(sheet.name, rows[0][0], link, (*base, "scale"))
+            owners[index]["scale"] = _scale(sheet, columns, rows, (*base, "scale"), at, report)
+        else:
+            owners[index][key] = [
+                _row(sheet, columns, number, values, (*base, key, row), report)
+                for row, (number, values) in enumerate(rows)
+            ]
+    for owner in owners:
+        if key not in owner and _required(model, key):
+            owner[key] = []
 
 
-def _scale(sheet: Sheet, columns: dict[int, Column], content: list[tuple[int, list[Any]]], report: _Report) -> dict:
-    report.where[("scale",)] = _Where(sheet.name, 1, 1, ("scale",))
-    report.where[("scale", "levels")] = _Where(sheet.name, 1, 1, ("scale",))
+def _scale(
+    sheet: Sheet,
+    columns: dict[int, Column],
+    rows: list[tuple[int, list[Any]]],
+    base: Path_,
+    at: _Where,
+    report: _Report,
+) -> dict:
+    """A scale (the framework's, or a variant's) from its rows: its levels, then Don't know."""
+    report.where[base] = at
+    report.where[(*base, "levels")] = at
     value_column = next((index for index, column in columns.items() if column.path == ("value",)), None)
+    maps_column = next((index for index, column in columns.items() if column.path == ("maps_to",)), None)
     levels_columns = columns
-    dont_know_columns = {index: column for index, column in columns.items() if column.path != ("value",)}
+    dont_know_columns = {
+        index: column for index, column in columns.items() if column.path not in (("value",), ("maps_to",))
+    }
     scale: dict[str, Any] = {"levels": []}
-    for number, values in content[1:]:
+    for number, values in rows:
         raw = values[value_column - 1] if value_column and value_column <= len(values) else None
         if isinstance(raw, str) and " ".join(raw.split()).casefold() in DONT_KNOW_WORDS:
             if "dont_know" in scale:
-                first = report.where[("scale", "dont_know")].row
+                first = report.where[(*base, "dont_know")].row
                 report.add(
                     _Where(sheet.name, number, value_column), "dont_know", f"is given twice (first on row {first})"
                 )
                 continue
-            scale["dont_know"] = _row(sheet, dont_know_columns, number, values, ("scale", "dont_know"), report)
+            if maps_column and maps_column <= len(values) and not _blank(values[maps_column - 1]):
+                report.add(
+                    _Where(sheet.name, number, maps_column),
+                    "maps_to",
+                    "must be empty on the Don't know row: Don't know is not counted as any value of the "
+                    "framework's scale",
+                )
+            scale["dont_know"] = _row(sheet, dont_know_columns, number, values, (*base, "dont_know"), report)
         else:
-            base = ("scale", "levels", len(scale["levels"]))
-            scale["levels"].append(_row(sheet, levels_columns, number, values, base, report))
+            level = (*base, "levels", len(scale["levels"]))
+            scale["levels"].append(_row(sheet, levels_columns, number, values, level, report))
     return scale
 
 
@@ -845,6 +1018,15 @@ HELP_TEXT = (
     "separated by commas.",
     "Short form (optional, on the Statements sheet): type yes for the statements a short pulse round asks. "
     "If any statement says yes, every theme needs one or two; 8 to 14 in all works best.",
+    "Variants (optional): other versions of the questionnaire, for example for residents. The sheets Variants, "
+    "Variant themes, Variant statements and Variant scale are in the workbook when the framework has a variant; "
+    "to add the first, add them with the headings in docs/framework-format.md. Variants: one row per variant "
+    "(its id, its audience, residents, its title and introduction). Variant statements: one row per statement, "
+    "naming its variant in the Variant id column and, in Mirrors, the id of the framework's statement it stands "
+    "for (each at most once in a variant). Variant themes (optional): a theme's title and summary in the "
+    "variant's own words. Variant scale (optional): the variant's own answers, lowest first, numbered from 1, "
+    "each with the value of the framework's scale it counts as in Maps to (the lowest to the lowest, the highest "
+    "to the highest, each higher than the one before); then a row with Don't know in the Value column.",
     "",
     "Ids are short names that never change: lowercase letters, digits and hyphens, starting with a letter "
     "(for example shared-purpose). Keep a statement's id when you polish its wording; give it a new id "
@@ -879,42 +1061,62 @@ def write_xlsx(framework: Framework) -> bytes:
             _put(sheet, number, 2, value)
 
     for spec in SHEETS:
+        if spec.written_when and not data.get(spec.written_when):
+            continue
         sheet = book.create_sheet(spec.name)
         _heading_row(sheet, [(column.heading, column.width) for column in spec.columns])
         number = 2
-        for theme_id, item in _items(spec, data):
+        for owner_id, item in _items(spec, data):
             for index, column in enumerate(spec.columns, start=1):
-                _put(sheet, number, index, theme_id if column is THEME_ID else _get(item, column))
+                _put(sheet, number, index, owner_id if not column.path else _get(item, column))
             number += 1
-        if spec.in_theme:
-            check = DataValidation(
-                type="list",
-                formula1=f"Themes!$A$2:$A${_ROWS_WITH_CHECKS}",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="Not a theme id",
-                error="Use the id of a theme on the Themes sheet.",
-            )
-            sheet.add_data_validation(check)
-            check.add(f"A2:A{_ROWS_WITH_CHECKS}")
+        for index, column in enumerate(spec.columns, start=1):
+            _drop_down(sheet, get_column_letter(index), column, _words(spec, column))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _items(spec: Sheet, data: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any]]]:
-    if spec.in_theme:
-        for theme in data.get("themes") or []:
-            for item in theme.get(spec.under[0]) or []:
-                yield theme["id"], item
+def _drop_down(sheet: Any, letter: str, column: Column, words: tuple[str, ...]) -> None:
+    """The ids another sheet lists, or the few words a field may hold, offered in a column."""
+    if column.choices is not None:
+        ids = column.choices
+        spec = next(spec for spec in SHEETS if spec.name == ids.sheet)
+        source = get_column_letter(next(i for i, c in enumerate(spec.columns, start=1) if c.heading == ids.heading))
+        where = ids.sheet if ids.sheet.isalnum() else f"'{ids.sheet}'"
+        check = DataValidation(
+            type="list",
+            formula1=f"{where}!${source}$2:${source}${_ROWS_WITH_CHECKS}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"Not a {ids.noun} id",
+            error=f"Use the id of a {ids.noun} on the {ids.sheet} sheet.",
+        )
+    elif words:
+        check = DataValidation(
+            type="list",
+            formula1='"{}"'.format(",".join(words)),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"Not a {column.heading.casefold()}",
+            error=f"Choose one of: {', '.join(words)}.",
+        )
+    else:
         return
-    holder: Any = data
-    for key in spec.under[:-1]:
-        holder = (holder or {}).get(key)
-    for item in (holder or {}).get(spec.under[-1]) or []:
-        yield None, item
-    if spec.name == "Scale" and (data.get("scale") or {}).get("dont_know"):
-        yield None, {**data["scale"]["dont_know"], "value": "Don't know"}
+    sheet.add_data_validation(check)
+    check.add(f"{letter}2:{letter}{_ROWS_WITH_CHECKS}")
+
+
+def _items(spec: Sheet, data: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """The rows of a sheet: each item, with the id of the theme or variant it belongs to."""
+    owners = [(owner["id"], owner) for owner in data.get(spec.within.key) or []] if spec.within else [(None, data)]
+    for owner_id, owner in owners:
+        holder = _get_at(owner, spec.under[:-1])
+        for item in (holder or {}).get(spec.under[-1]) or []:
+            yield owner_id, item
+        dont_know = _get_at(owner, (*spec.under[:-1], "dont_know")) if spec.holds_scale else None
+        if dont_know:
+            yield owner_id, {**dont_know, "value": "Don't know"}
 
 
 def _get(item: dict[str, Any], column: Column) -> Any:
