@@ -162,7 +162,7 @@ def test_residents_answered_so_the_results_set_their_view_beside_the_partners(cl
     owner = Membership.objects.get(partnership=closed_round.partnership).user
     client.force_login(owner)
     page = client.get(f"/partnerships/{closed_round.partnership_id}/rounds/{closed_round.pk}/results/views/residents/")
-    assert page.status_code == 200 and "38 residents answered." in page.content.decode()
+    assert page.status_code == 200 and "38 people answered this version." in page.content.decode()
     open_round = Round.objects.get(name="Autumn 2026 review")
     link = VariantLink.objects.get(round=open_round, variant="residents")
     assert link.enabled and open_round.responses.filter(variant="residents").count() == 9

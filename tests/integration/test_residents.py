@@ -63,7 +63,7 @@ def test_the_round_page_offers_residents_and_then_shows_their_link(facilitator, 
     link = add_residents(client, round_)
     page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/").content.decode()
     assert f"/r/{link.code}/" in page and f"/cy/r/{link.code}/" in page
-    assert "Ask residents too" not in page and "Close the residents' link" in page
+    assert "Ask residents too" not in page and "Close this link" in page
 
 
 def test_residents_answer_their_own_version_in_plain_words(mixed):
@@ -123,8 +123,8 @@ def test_residents_answers_are_kept_apart_and_set_beside_the_partners(facilitato
     html = page.content.decode()
     assert page.status_code == 200
     assert "What partners say and what residents say" in html
-    assert "6 residents answered." in html
-    assert "The widest gap" in html and "Residents see this −2.0 below partners." in html
+    assert "6 people answered this version." in html
+    assert "The widest gap" in html and "They see this −2.0 below partners." in html
     overview = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/").content.decode()
     assert "Partners and residents" in overview
     # Response-level rows are the partners' only.
@@ -132,7 +132,7 @@ def test_residents_answers_are_kept_apart_and_set_beside_the_partners(facilitato
     assert len(rows) == 5
     # The report has the same, in HTML and in its PDF.
     report = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/report/").content.decode()
-    assert "What partners say and what residents say" in report and "6 residents answered." in report
+    assert "What partners say and what residents say" in report and "6 people answered this version." in report
     pdf = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
@@ -157,7 +157,7 @@ def test_too_few_residents_are_not_shown_and_not_counted_for_viewers(facilitator
     comparison = releases.obtain(round_, "owner", facilitator).audiences["residents"]
     assert not comparison.shown and comparison.pairs == [] and comparison.respondents is None
     page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/views/residents/")
-    assert "Fewer than 5 residents answered" in page.content.decode()
+    assert "Fewer than 5 people answered this version" in page.content.decode()
 
 
 def test_a_statement_too_few_residents_rated_is_hidden(facilitator, mixed):
@@ -218,3 +218,107 @@ def test_residents_answer_in_welsh(mixed):
     client = answer_as_resident(round_, link, prefix="/cy", submit=False)
     page = client.get(f"/cy/respond/{round_.public_id}/theme/residents-and-place/").content.decode()
     assert "Rhoi pobl a&#x27;r ardal yn gyntaf" in page and "Cytuno&#x27;n gryf" in page
+
+
+def add_variant(client, round_, variant: str) -> VariantLink:
+    page = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/"
+    assert client.post(f"{page}residents-link/", {"variant": variant, "action": "add"}).status_code == 302
+    return VariantLink.objects.get(round=round_, variant=variant)
+
+
+def test_every_version_of_the_framework_can_be_offered(facilitator, framework_version, client):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    client.force_login(facilitator)
+    page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/").content.decode()
+    for label in (
+        "Ask residents too",
+        "Offer the easy read version",
+        "Ask young people aged 8 to 11",
+        "Ask young people aged 12 to 18",
+    ):
+        assert label in page
+    add_variant(client, round_, "young-people-8-11")
+    page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/").content.decode()
+    assert "Ask young people aged 8 to 11" not in page and "(Young people aged 8 to 11)" in page
+
+
+def test_young_people_have_pictures_three_answers_and_may_rather_not_say(facilitator, framework_version, client):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    client.force_login(facilitator)
+    link = add_variant(client, round_, "young-people-8-11")
+    child = Client()
+    start = child.get(f"/r/{link.code}/").content.decode()
+    assert "For young people aged 8 to 11." in start and "app-pictured" in start
+    first = child.post(f"/r/{link.code}/")["Location"]
+    assert first.endswith("/theme/shared-purpose/")
+    page = child.get(first).content.decode()
+    assert '<img src="/static/images/icons/shared-goal' in page and 'alt="People standing around one target"' in page
+    asked = round_.questionnaire("young-people-8-11")
+    options = ["No", "A bit", "Yes", "I don&#x27;t know", "I&#x27;d rather not say"]
+    assert all(f">{option}</label>" in page for option in options)
+    assert "govuk-radios--small" not in page  # full-size answers, easier to tap
+    base = f"/respond/{round_.public_id}"
+    for theme in asked.themes:
+        data = {f"rating-{s.id}": "rns" for s in theme.statements}
+        assert child.post(f"{base}/theme/{theme.id}/", data).status_code == 302
+    kept = set(Answer.objects.filter(round=round_).values_list("value", flat=True))
+    assert kept == {0}  # "I'd rather not say": neither a rating nor "don't know"
+    again = child.get(first).content.decode()
+    assert 'value="rns" checked' in again
+    check = child.get(f"{base}/check/").content.decode()
+    assert "I&#x27;d rather not say" in check and "About you" not in check
+    assert child.post(f"{base}/check/").status_code == 302
+    assert Response.objects.get(round=round_).state == "submitted"
+
+
+def test_a_rating_outside_the_younger_scale_is_refused(facilitator, framework_version, client):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    client.force_login(facilitator)
+    link = add_variant(client, round_, "young-people-8-11")
+    child = Client()
+    child.post(f"/r/{link.code}/")
+    theme = round_.questionnaire("young-people-8-11").themes[0]
+    response = child.post(
+        f"/respond/{round_.public_id}/theme/{theme.id}/", {f"rating-{s.id}": "5" for s in theme.statements}
+    )
+    assert response.status_code == 200 and "Select one of the options for this statement" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_easy_read_has_its_word_list_and_large_text(facilitator, framework_version, client):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    client.force_login(facilitator)
+    link = add_variant(client, round_, "easy-read")
+    reader = Client()
+    first = reader.post(f"/r/{link.code}/")["Location"]
+    page = reader.get(first).content.decode()
+    assert "Words we use" in page and "Councillor" in page and "app-pictured" in page
+    assert all(f">{option}</label>" in page for option in ("No", "Sometimes", "Yes"))
+
+
+def test_younger_answers_count_on_the_partners_scale(facilitator, framework_version, client):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    client.force_login(facilitator)
+    link = add_variant(client, round_, "young-people-8-11")
+    for _ in range(5):
+        complete_questionnaire(Client(), round_, f"/r/{round_.open_link_code}/", value="2")
+    asked = round_.questionnaire("young-people-8-11")
+    for value in ("3", "3", "3", "2", "2", "rns"):  # "Yes" three times, "A bit" twice
+        child = Client()
+        child.post(f"/r/{link.code}/")
+        for theme in asked.themes:
+            child.post(
+                f"/respond/{round_.public_id}/theme/{theme.id}/", {f"rating-{s.id}": value for s in theme.statements}
+            )
+        assert child.post(f"/respond/{round_.public_id}/check/").status_code == 302
+    close(round_, facilitator)
+    comparison = releases.obtain(round_, "owner", facilitator).audiences["young-people-8-11"]
+    assert comparison.respondents == 6
+    pair = comparison.pairs[0]
+    # "Yes" counts as 5 and "A bit" as 3: (3 × 5 + 2 × 3) / 5; "I'd rather not say" is no rating.
+    assert pair.audience.answered == 5 and pair.audience.mean == pytest.approx(4.2)
+    assert pair.partners.mean == 2 and pair.gap == pytest.approx(2.2)
+    page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/views/young-people-8-11/")
+    html = page.content.decode()
+    assert "What partners say and what young people aged 8 to 11 say" in html
+    assert "Yes: 5" in html and "A bit: 3" in html

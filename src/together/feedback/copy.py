@@ -88,6 +88,8 @@ def read(request, round_, language: str) -> dict | None:
         return None  # the framework changed shape, or the cookie is not ours
     scale = framework.scale
     levels = {level.value: f"{level.value} – {level.label.get(language)}" for level in scale.levels}
+    if scale.rather_not_say is not None:
+        levels[0] = scale.rather_not_say.label.get(language)  # "I'd rather not say" is kept as 0
     dont_know = scale.dont_know.label.get(language) if scale.dont_know else ""
 
     def shown(code):

@@ -257,6 +257,12 @@ class Variant(_Strict):
     themes: list[VariantTheme] = Field(default_factory=list)
     statements: list[VariantStatement] = Field(min_length=1)
 
+    def statement(self, statement_id: str) -> VariantStatement:
+        for statement in self.statements:
+            if statement.id == statement_id:
+                return statement
+        raise KeyError(statement_id)
+
     @property
     def pictured(self) -> bool:
         """Whether each statement has a picture beside it (easy read and young people)."""

@@ -8,8 +8,32 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 # What each audience is called where the two views are set side by side.
-AUDIENCE_NAMES = {"residents": _("Residents")}
-AUDIENCE_PAGES = {"residents": _("Partners and residents")}
+AUDIENCE_NAMES = {"residents": _("Residents"), "easy_read": _("Residents using easy read"), "young_people": _("Young people")}
+AUDIENCE_PAGES = {
+    "residents": _("Partners and residents"),
+    "easy_read": _("Partners and easy read"),
+    "young_people": _("Partners and young people"),
+}
+
+
+def audience_name(variant) -> str:
+    """Who answered a variant: "Residents", "Easy read", "Young people aged 8 to 11"."""
+    if variant.audience == "young_people" and variant.ages is not None:
+        return str(_("Young people aged %(youngest)s to %(oldest)s")) % {
+            "youngest": variant.ages.youngest,
+            "oldest": variant.ages.oldest,
+        }
+    return str(AUDIENCE_NAMES.get(variant.audience, variant.audience))
+
+
+def page_name(variant) -> str:
+    """The results page's name in the results' navigation."""
+    if variant.audience == "young_people" and variant.ages is not None:
+        return str(_("Partners and young people aged %(youngest)s to %(oldest)s")) % {
+            "youngest": variant.ages.youngest,
+            "oldest": variant.ages.oldest,
+        }
+    return str(AUDIENCE_PAGES.get(variant.audience, variant.id))
 
 
 @dataclass
@@ -45,7 +69,7 @@ def table(released, variant_id: str) -> AudienceTable:
     variant = framework.variant(variant_id)
     found = AudienceTable(
         variant=variant,
-        name=str(AUDIENCE_NAMES.get(variant.audience, variant.audience)),
+        name=audience_name(variant),
         shown=comparison.shown,
         threshold=comparison.threshold,
         points=comparison.points,

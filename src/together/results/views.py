@@ -94,7 +94,7 @@ def _context(request, partnership, round_, released, page: str) -> dict:
         "audience_pages": []
         if waiting
         else [
-            (variant.id, audiences.AUDIENCE_PAGES.get(variant.audience, variant.id), f"audience-{variant.id}")
+            (variant.id, audiences.page_name(variant), f"audience-{variant.id}")
             for variant in audiences.variants_answered(released)
         ],
     }

@@ -10,6 +10,9 @@ from . import sql
 from .models import Round, RoundKind
 
 DONT_KNOW = "dk"
+# "I'd rather not say", where a scale offers it: kept as 0, which is neither a rating nor "don't know".
+RATHER_NOT = "rns"
+RATHER_NOT_VALUE = 0
 
 
 class RoundForm(forms.ModelForm):
@@ -188,9 +191,10 @@ _THEME_FIELDS: dict[tuple[int, str, str], tuple[Framework, dict[str, forms.Field
 _THEME_FIELDS_MAX = 256
 
 
-def _theme_fields(framework: Framework, theme_id: str, language: str, variant: bool = False) -> dict[str, forms.Field]:
-    """``variant``: the page is a variant's (such as residents'), whose statements are agreed with
-    or not, rather than rated as a description of the partnership, and which asks no comment."""
+def _theme_fields(framework: Framework, theme_id: str, language: str, variant=None) -> dict[str, forms.Field]:
+    """``variant``: the framework's Variant whose page this is (such as residents'), whose
+    statements are agreed with or not, rather than rated as a description of the partnership,
+    and which asks no comment; an easy read or young people's statement has its picture."""
     key = (id(framework), theme_id, language)
     cached = _THEME_FIELDS.get(key)
     if cached is not None and cached[0] is framework:
@@ -200,12 +204,15 @@ def _theme_fields(framework: Framework, theme_id: str, language: str, variant: b
     choices = [(str(level.value), level.label.get(language)) for level in scale.levels]
     if scale.dont_know is not None:
         choices.append((DONT_KNOW, scale.dont_know.label.get(language)))
+    if scale.rather_not_say is not None:
+        choices.append((RATHER_NOT, scale.rather_not_say.label.get(language)))
+    if scale.dont_know is not None:
         required = (
             _("Select how much you agree, or Don't know")
-            if variant
+            if variant is not None
             else _("Select how far this describes your partnership, or Don't know")
         )
-    elif variant:
+    elif variant is not None:
         required = _("Select how much you agree")
     else:
         # A scale without "don't know" asks for a rating of every statement (see docs/framework-format.md).
@@ -216,7 +223,7 @@ def _theme_fields(framework: Framework, theme_id: str, language: str, variant: b
         text = statement.text.get(language)
         guidance = statement.guidance.get(language) if statement.guidance else ""
         if questions is None:
-            fields[rating_field_name(statement.id)] = forms.ChoiceField(
+            fields[rating_field_name(statement.id)] = field = forms.ChoiceField(
                 label=text,
                 help_text=guidance,
                 choices=choices,
@@ -226,6 +233,9 @@ def _theme_fields(framework: Framework, theme_id: str, language: str, variant: b
                     "invalid_choice": _("Select one of the options for this statement"),
                 },
             )
+            if variant is not None and variant.pictured:
+                own = variant.statement(statement.id)
+                field.picture = (own.icon, own.icon_alt.get(language) if own.icon_alt else "")
             continue
         # Two ratings of the statement: each group's legend is the statement and its question, so
         # that a screen reader announces what is being asked wherever its user lands.
@@ -253,7 +263,7 @@ def _theme_fields(framework: Framework, theme_id: str, language: str, variant: b
             field.guidance = guidance
             field.first = name == rating_field_name(statement.id)
             fields[name] = field
-    if not variant:
+    if variant is None:
         fields["comment"] = _comment_field()
     if len(_THEME_FIELDS) >= _THEME_FIELDS_MAX:
         _THEME_FIELDS.clear()
@@ -275,9 +285,7 @@ def _comment_field() -> forms.CharField:
 class ThemeForm(forms.Form):
     """One page of the questionnaire: every statement of a theme, and an optional comment."""
 
-    def __init__(
-        self, *args, framework: Framework, theme_id: str, language: str = "en", variant: bool = False, **kwargs
-    ):
+    def __init__(self, *args, framework: Framework, theme_id: str, language: str = "en", variant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.framework = framework
         self.theme = framework.theme(theme_id)
@@ -317,7 +325,12 @@ class ThemeForm(forms.Form):
         result = {}
         for statement in self.theme.statements:
             value = self.cleaned_data[field_name(statement.id)]
-            result[statement.id] = None if value == DONT_KNOW else int(value)
+            if value == DONT_KNOW:
+                result[statement.id] = None
+            elif value == RATHER_NOT:
+                result[statement.id] = RATHER_NOT_VALUE
+            else:
+                result[statement.id] = int(value)
         return result
 
     def statement_fields(self):

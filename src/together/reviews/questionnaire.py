@@ -13,6 +13,7 @@ from . import keys, sql
 from .models import Response, Round, UsedKey
 
 MAX_COMMENT = 2000
+RATHER_NOT_SAY = 0  # "I'd rather not say", where the scale offers it: neither a rating nor "don't know"
 ALREADY_SENT = "These answers have already been sent, so they cannot be changed."
 LINK_CLOSED = "The partnership has closed the link these answers were started through, so they cannot be sent."
 
@@ -54,6 +55,11 @@ def has_submitted(round_: Round, key: str) -> bool:
 def framework_of(round_: Round, draft: Response) -> Framework:
     """The questionnaire this draft answers: the round's framework, or the variant it began in."""
     return round_.questionnaire(draft.variant)
+
+
+def variant_of(round_: Round, draft: Response):
+    """The framework's Variant this draft answers (residents', easy read…), or None."""
+    return round_.framework_version.framework.variant(draft.variant) if draft.variant else None
 
 
 def start(round_: Round, key: str, variant: str = "") -> Response:
@@ -149,6 +155,8 @@ def save_theme(
     elif targets:
         raise QuestionnaireError("This framework asks for one rating of each statement.")
     allowed = set(framework.scale.values)
+    if framework.scale.rather_not_say is not None:
+        allowed.add(RATHER_NOT_SAY)
     for value in [*ratings.values(), *(targets or {}).values()]:
         if value is None and framework.scale.dont_know is None:
             raise QuestionnaireError("This framework's scale has no \"don't know\": rate every statement.")

@@ -26,7 +26,17 @@ from django.views.decorators.http import require_http_methods
 from together.web import languages
 
 from . import keys, questionnaire, ratelimit, sql
-from .forms import DONT_KNOW, NOT_SAY, AboutYouForm, PrioritiesForm, ThemeForm, rating_field_name, target_field_name
+from .forms import (
+    DONT_KNOW,
+    NOT_SAY,
+    RATHER_NOT,
+    RATHER_NOT_VALUE,
+    AboutYouForm,
+    PrioritiesForm,
+    ThemeForm,
+    rating_field_name,
+    target_field_name,
+)
 from .models import Invitation, Round, RoundState, VariantLink
 
 COOKIE_SALT = "together.respondent"
@@ -181,6 +191,8 @@ def _start_page(
             "partnership": round_.partnership,
             "framework": round_.questionnaire(variant),
             "variant": variant,
+            "audience": (audience := round_.framework_version.framework.variant(variant) if variant else None),
+            "pictured": audience is not None and audience.pictured,
             "action": action,
             "invited": kind == INVITED,
             "invitation": invitation,
@@ -372,6 +384,8 @@ def respondent_step(view):
             "round": round_,
             "framework": questionnaire.framework_of(round_, draft),
             "variant": draft.variant,
+            "audience": (audience := questionnaire.variant_of(round_, draft)),
+            "pictured": audience is not None and audience.pictured,
             "resume_link": request.build_absolute_uri(reverse("respond-resume", args=[round_.public_id, key]))
             if kind == OPEN
             else None,
@@ -425,7 +439,9 @@ def theme(request, round_, draft, key, context, theme_id: str, saved=None):
         for statement in current.statements:
             if statement.id in answers:
                 value = answers[statement.id]
-                initial[rating_field_name(statement.id)] = DONT_KNOW if value is None else str(value)
+                initial[rating_field_name(statement.id)] = (
+                    DONT_KNOW if value is None else RATHER_NOT if value == RATHER_NOT_VALUE else str(value)
+                )
                 if framework.asks_target:
                     # An empty target is "don't know" where the scale has one; otherwise not given yet.
                     target = targets.get(statement.id)
@@ -439,7 +455,7 @@ def theme(request, round_, draft, key, context, theme_id: str, saved=None):
         theme_id=theme_id,
         language=_language(),
         initial=initial,
-        variant=bool(draft.variant),
+        variant=context["audience"],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -532,6 +548,8 @@ def check(request, round_, draft, key, context):
     scale = framework.scale
     dont_know = scale.dont_know.label.get(language) if scale.dont_know else None
     levels = {level.value: f"{level.value} – {level.label.get(language)}" for level in scale.levels}
+    if scale.rather_not_say is not None:
+        levels[RATHER_NOT_VALUE] = scale.rather_not_say.label.get(language)
     questions = framework.questions
     sections = []
     for item in framework.themes:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from together.frameworks import services as frameworks
 from together.partnerships.access import READ, RUN, can_run, member_required
 from together.web import languages
+from together.web.languages import text as framework_text
 
 from . import invitations, lifecycle
 from .forms import InvitationUploadForm, RoundForm
@@ -135,6 +136,27 @@ def round_detail(request, partnership, round_id):
     return render(request, "reviews/round.html", context)
 
 
+def audience_name(variant) -> str:
+    """Who answers a variant, as its link and results are headed."""
+    from together.results.audiences import audience_name as name
+
+    return name(variant)
+
+
+def offer_label(variant) -> str:
+    """The round page's button that gives a variant its link."""
+    if variant.audience == "young_people" and variant.ages is not None:
+        return _("Ask young people aged %(youngest)s to %(oldest)s") % {
+            "youngest": variant.ages.youngest,
+            "oldest": variant.ages.oldest,
+        }
+    if variant.audience == "easy_read":
+        return _("Offer the easy read version")
+    if variant.audience == "young_people":
+        return _("Ask young people")
+    return _("Ask residents too")
+
+
 def _may_add_variants(round_: Round) -> bool:
     """A variant's link can be added to a full review that has not closed and was not imported."""
     return (
@@ -159,9 +181,11 @@ def _variant_links(round_: Round, base: str) -> tuple[list, list]:
             (language, languages.LANGUAGE_NAMES[language], f"{base}{languages.prefix(language)}/r/{link.code}/")
             for language in languages.RESPONSE_LANGUAGES
         ]
-        links.append((link, variant, addresses))
-    linked = {link.variant for link, _variant, _addresses in links}
-    offered = [v for v in framework.variants if v.id not in linked] if _may_add_variants(round_) else []
+        links.append((link, variant, addresses, audience_name(variant)))
+    linked = {link.variant for link, *_rest in links}
+    offered = (
+        [(v, offer_label(v)) for v in framework.variants if v.id not in linked] if _may_add_variants(round_) else []
+    )
     return links, offered
 
 
@@ -181,19 +205,29 @@ def round_variant_link(request, partnership, round_id):
         if not _may_add_variants(round_):
             messages.error(
                 request,
-                _("Residents can be asked only in a full review that has not closed, and not in an imported survey."),
+                _(
+                    "Residents and young people can be asked only in a full review that has not closed, "
+                    "and not in an imported survey."
+                ),
             )
         else:
             VariantLink.objects.get_or_create(round=round_, variant=variant_id, defaults={"code": keys.new_key()})
-            messages.success(request, _("Residents can now answer through their own link while the round is open."))
+            messages.success(
+                request,
+                _("“%(title)s” now has its own link, which takes answers while the round is open.")
+                % {"title": framework_text(framework.variant(variant_id).title)},
+            )
     elif action in ("close", "reopen"):
         updated = VariantLink.objects.filter(round=round_, variant=variant_id).update(enabled=action == "reopen")
         if updated:
             messages.success(
                 request,
-                _("The residents' link now accepts answers.")
-                if action == "reopen"
-                else _("The residents' link is closed."),
+                (
+                    _("The link for “%(title)s” now accepts answers.")
+                    if action == "reopen"
+                    else _("The link for “%(title)s” is closed.")
+                )
+                % {"title": framework_text(framework.variant(variant_id).title)},
             )
     return redirect("round", partnership.pk, round_.pk)
 

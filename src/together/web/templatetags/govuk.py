@@ -2,6 +2,7 @@
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.templatetags.static import static
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -206,6 +207,16 @@ def rating_fields(form) -> str:
                     )
                     described.insert(0, f"{auto_id}-guidance")
                 parts.append(heading)
+        picture = getattr(field.field, "picture", None)
+        if picture is not None:
+            # Easy read and young people: the statement's picture beside its words, with its own
+            # description (the words a screen reader says for it).
+            icon, alt = picture
+            source = conditional_escape(static(f"images/icons/{icon}.svg"))
+            legend = (
+                f'<span class="app-statement-picture"><img src="{source}" alt="{conditional_escape(alt)}" '
+                f'width="64" height="64"><span>{legend}</span></span>'
+            )
         aria = f' aria-describedby="{" ".join(described)}"' if described else ""
         choices = tuple(field.field.choices)
         options = escaped_choices.get(choices)
@@ -225,11 +236,14 @@ def rating_fields(form) -> str:
                 f"{escaped_label}</label></div>"
             )
         group_class = "govuk-form-group govuk-form-group--error" if field.errors else "govuk-form-group"
+        # Pictured pages have full-size radios: bigger to see and to tap.
+        radios = "govuk-radios" if picture is not None else "govuk-radios govuk-radios--small"
+        legend_size = "m" if picture is not None else "s"
         parts.append(
             f'<div class="{group_class}"><fieldset class="govuk-fieldset"{aria}>'
-            f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
+            f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--{legend_size}">'
             f"{legend}</legend>{hint}{errors}"
-            f'<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">{"".join(items)}</div>'
+            f'<div class="{radios}" data-module="govuk-radios">{"".join(items)}</div>'
             f"</fieldset></div>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
