@@ -322,3 +322,67 @@ def test_younger_answers_count_on_the_partners_scale(facilitator, framework_vers
     html = page.content.decode()
     assert "What partners say and what young people aged 8 to 11 say" in html
     assert "Yes: 5" in html and "A bit: 3" in html
+
+
+def test_paper_forms_of_each_version_print_and_key_in_twice(facilitator, framework_version, client, django_user_model):
+    from together.paper.models import EntryState, PaperEntry, PaperSettings
+    from together.partnerships.models import Membership, Role
+
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    PaperSettings.objects.create(round=round_, return_address="Freepost NORTHBRIDGE", double_keying=True)
+    client.force_login(facilitator)
+    base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/paper/"
+    overview = client.get(base).content.decode()
+    assert "?version=young-people-8-11" in overview and "Key in a form: Your views" in overview
+    form = client.get(f"{base}form/?version=young-people-8-11").content.decode()
+    assert (
+        "For young people aged 8 to 11." in form and 'role="img" aria-label="People standing around one target"' in form
+    )
+    assert "About you" not in form and "Where should the partnership pay most attention?" not in form
+    assert "I&#x27;d rather not say" in form and "Freepost NORTHBRIDGE" in form
+    pdf = client.get(f"{base}form.pdf?version=young-people-8-11&large=1")
+    assert pdf.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "All the grown-ups who help me want the same good things for me." in " ".join(text.split())
+    assert client.get(f"{base}form/?version=nonsense").status_code == 404
+    # Key a returned young person's form, then a colleague keys it again and one box differs.
+    asked = round_.questionnaire("young-people-8-11")
+    ids = [s.id for s in asked.statements]
+    first = {"variant": "young-people-8-11", **{f"r-{i}": "3" for i in ids}}
+    first[f"r-{ids[1]}"] = "n"
+    page = client.post(f"{base}key/?version=young-people-8-11", first)
+    assert page.status_code == 302 and page["Location"].endswith("?version=young-people-8-11")
+    entry = PaperEntry.objects.get(round=round_)
+    assert entry.state == EntryState.AWAITING_CHECK and entry.first["variant"] == "young-people-8-11"
+    colleague = django_user_model.objects.create_user(email="second@council.example", password="x-password-1")
+    Membership.objects.create(partnership=round_.partnership, user=colleague, role=Role.FACILITATOR)
+    other = Client()
+    other.force_login(colleague)
+    again = other.get(f"{base}{entry.pk}/key-again/").content.decode()
+    assert "Form: “" in again and 'name="organisation"' not in again
+    second = {**first, f"r-{ids[0]}": "2"}
+    answer = other.post(f"{base}{entry.pk}/key-again/", second)
+    assert answer.status_code == 302 and "/resolve/" in answer["Location"]
+    settled = other.post(f"{base}{entry.pk}/resolve/", {f"r-{ids[0]}": "first"})
+    assert settled.status_code == 302
+    response = Response.objects.get(round=round_)
+    assert response.variant == "young-people-8-11" and response.channel == "paper"
+    values = dict(Answer.objects.filter(response=response).values_list("statement_id", "value"))
+    assert values[ids[0]] == 3 and values[ids[1]] == 0 and len(values) == len(ids)
+
+
+def test_a_variant_form_keyed_with_an_organisation_is_refused(facilitator, framework_version, client):
+    round_ = make_round(make_partnership(facilitator), framework_version)
+    client.force_login(facilitator)
+    base = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/paper/"
+    organisation = round_.partnership.organisations.first()
+    ids = [s.id for s in round_.questionnaire("residents").statements]
+    page = client.post(
+        f"{base}key/?version=residents",
+        {"variant": "residents", "organisation": organisation.pk, **{f"r-{i}": "9" for i in ids[:1]}},
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "This version of the form asks no organisation, role, themes or comments" in html
+    assert "1.1: enter a number from 1 to 5, d for don&#x27;t know, or leave it empty" in html
+    assert not Response.objects.exists()

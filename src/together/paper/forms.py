@@ -34,6 +34,7 @@ def keyed_from(post) -> dict:
         elif name.startswith("c-"):
             comments[name[2:]] = value
     return {
+        "variant": post.get("variant", ""),
         "organisation": post.get("organisation", ""),
         "group": post.get("group", ""),
         "ratings": ratings,

@@ -1,9 +1,12 @@
 """Keying returned paper forms in: checking what was keyed, comparing two keyings, and writing
 an agreed form as a sent response.
 
-A keyed form is a plain dict: ``organisation`` and ``group`` (ids as text, or ""), ``ratings``
-and ``targets`` (statement id → "1".."7", "d" for don't know, or "" for not answered),
-``priorities`` (theme ids) and ``comments`` (theme id → text). The lifecycle of an entry:
+A keyed form is a plain dict: ``variant`` (the version of the questionnaire the form is, such
+as the residents', or "" for the partners'), ``organisation`` and ``group`` (ids as text, or
+""), ``ratings`` and ``targets`` (statement id → "1".."7", "d" for don't know, "n" for rather
+not say where the version offers it, or "" for not answered), ``priorities`` (theme ids) and
+``comments`` (theme id → text). A variant's form asks no organisation, group, priorities or
+comments. The lifecycle of an entry:
 
     (none) ──key──▶ entered                      (single keying)
     (none) ──key──▶ awaiting-check ──key again──▶ entered     (the two keyings agree)
@@ -34,6 +37,7 @@ from together.web.languages import text as framework_text
 from .models import EntryState, PaperEntry, PaperSettings
 
 DONT_KNOW = "d"
+RATHER_NOT = "n"  # "I'd rather not say", kept as 0 (see together.reviews.questionnaire)
 MAX_COMMENT = 2000
 
 TRANSITIONS = {
@@ -75,6 +79,24 @@ def numbering(framework) -> list[tuple[str, object, object]]:
     ]
 
 
+def versions(round_: Round) -> list:
+    """The forms a round can print and key: the partners' (None) and each variant of its
+    framework, for a full review (a pulse asks the short form only)."""
+    if round_.is_pulse:
+        return [None]
+    return [None, *round_.framework_version.framework.variants]
+
+
+def version(round_: Round, variant: str):
+    """The framework's Variant a form is (None: the partners'); PaperRefused if it has none such."""
+    if not variant:
+        return None
+    for found in versions(round_)[1:]:
+        if found.id == variant:
+            return found
+    raise PaperRefused(_("This round's framework has no such version of the questionnaire."))
+
+
 def refusal(round_: Round) -> str | None:
     if round_.state != RoundState.OPEN:
         return _("Paper forms can be keyed in only while the round is open.")
@@ -83,7 +105,9 @@ def refusal(round_: Round) -> str | None:
 
 def check(round_: Round, keyed: dict) -> dict:
     """The keyed form, cleaned; or :class:`KeyedInvalid` naming each wrong field."""
-    framework = round_.framework
+    variant = str(keyed.get("variant") or "")
+    version(round_, variant)
+    framework = round_.questionnaire(variant)
     scale = framework.scale
     allowed = {str(level.value) for level in scale.levels}
     problems: dict[str, str] = {}
@@ -95,7 +119,14 @@ def check(round_: Round, keyed: dict) -> dict:
             return value
         if value in (DONT_KNOW, "dk", "?") and scale.dont_know is not None:
             return DONT_KNOW
-        if scale.dont_know is not None:
+        if value == RATHER_NOT and scale.rather_not_say is not None:
+            return RATHER_NOT
+        if scale.rather_not_say is not None:
+            problems[field] = _(
+                "%(n)s: enter a number from %(low)s to %(high)s, d for don't know, n for rather not say, "
+                "or leave it empty"
+            ) % {"n": number, "low": low, "high": high}
+        elif scale.dont_know is not None:
             problems[field] = _(
                 "%(n)s: enter a number from %(low)s to %(high)s, d for don't know, or leave it empty"
             ) % {
@@ -133,15 +164,19 @@ def check(round_: Round, keyed: dict) -> dict:
             comments[theme_id] = text
     organisation = str(keyed.get("organisation") or "")
     group = str(keyed.get("group") or "")
+    if variant and (organisation or group or priorities or comments):
+        # This version's form asks none of these; a value here was keyed against the wrong form.
+        problems["form"] = _("This version of the form asks no organisation, role, themes or comments")
     if organisation and not round_.partnership.organisations.filter(pk=organisation).exists():
         problems["organisation"] = _("Choose an organisation from the list")
     if group and not round_.partnership.groups.filter(pk=group).exists():
         problems["group"] = _("Choose a group from the list")
     if not any(ratings.values()) and not any(targets.values()) and not priorities and not comments:
-        problems["form"] = _("Nothing was keyed: a blank form is not a response")
+        problems.setdefault("form", _("Nothing was keyed: a blank form is not a response"))
     if problems:
         raise KeyedInvalid(problems)
     return {
+        "variant": variant,
         "organisation": organisation,
         "group": group,
         "ratings": ratings,
@@ -161,7 +196,7 @@ class Difference:
 
 def differences(round_: Round, first: dict, second: dict) -> list[Difference]:
     """Where two keyings of one form differ, field by field, in the form's order."""
-    framework = round_.framework
+    framework = round_.questionnaire(first.get("variant", ""))
     found = []
     for key, label in (("organisation", _("Organisation")), ("group", _("Group"))):
         if first.get(key, "") != second.get(key, ""):
@@ -192,7 +227,8 @@ def differences(round_: Round, first: dict, second: dict) -> list[Difference]:
 
 def _write(round_: Round, keyed: dict) -> None:
     """The agreed form as one sent response, like a questionnaire's (a paper one)."""
-    framework = round_.framework
+    variant = keyed.get("variant", "")
+    framework = round_.questionnaire(variant)
     today = timezone.localdate()
     organisation_id = int(keyed["organisation"]) if keyed["organisation"] else None
     group_id = int(keyed["group"]) if keyed["group"] else None
@@ -207,10 +243,13 @@ def _write(round_: Round, keyed: dict) -> None:
         updated_on=today,
         submitted_on=today,
         channel=Channel.PAPER,
+        variant=variant,
     )
     common = {"round": round_, "submitted": True, "organisation_id": organisation_id, "group_id": group_id}
 
     def number(value: str) -> int | None:
+        if value == RATHER_NOT:
+            return 0
         return None if value in ("", DONT_KNOW) else int(value)
 
     answers = []
@@ -259,7 +298,8 @@ def key_again(entry: PaperEntry, keyed: dict, user) -> PaperEntry:
         raise PaperRefused(reason)
     if entry.first_by_id is not None and entry.first_by_id == getattr(user, "pk", None):
         raise PaperRefused(_("Someone other than the person who keyed the form first must key it again."))
-    cleaned = check(round_, keyed)
+    # The second keying is of the same form, so of the same version of it.
+    cleaned = check(round_, {**keyed, "variant": entry.first.get("variant", "")})
     with transaction.atomic():
         locked = PaperEntry.objects.select_for_update().select_related("round").get(pk=entry.pk)
         if not differences(round_, locked.first, cleaned):
@@ -292,6 +332,7 @@ def resolve(entry: PaperEntry, chosen: dict[str, str], user) -> PaperEntry:
                 {"choices": _("Choose which keying is right for: %(fields)s") % {"fields": ", ".join(missing)}}
             )
         agreed = {
+            "variant": locked.first.get("variant", ""),
             "organisation": locked.first["organisation"],
             "group": locked.first["group"],
             "ratings": dict(locked.first["ratings"]),

@@ -4,9 +4,10 @@ rules are in :mod:`.services`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -56,18 +57,30 @@ def overview(request, partnership, round_id):
             "paper_responses": services.paper_count(round_),
             "refusal": services.refusal(round_),
             "code": form_code(round_),
+            "versions": [(v, v.title if v else None) for v in services.versions(round_)],
         },
     )
+
+
+def _version(request, round_):
+    """The version of the form asked for (``?version=``): None for the partners', else a Variant."""
+    try:
+        return services.version(round_, request.GET.get("version", "") or request.POST.get("variant", ""))
+    except services.PaperRefused:
+        raise Http404("No such version of the questionnaire") from None
 
 
 def _printable(request, round_, *, pdf: bool):
     large = request.GET.get("large") == "1"
     paper = services.settings_of(round_)
-    framework = round_.framework
+    audience = _version(request, round_)
+    framework = round_.questionnaire(audience.id if audience else "")
     context = {
         "round": round_,
         "partnership": round_.partnership,
         "framework": framework,
+        "audience": audience,
+        "pictures": _pictures(audience),
         "numbered": _numbered(framework),
         "levels": framework.scale.levels,
         "scale": framework.scale,
@@ -83,10 +96,20 @@ def _printable(request, round_, *, pdf: bool):
         context["styles"] = build.paper_styles()
         data = build.pdf_from_html(render_to_string("paper/form.html", context, request=request))
         response = HttpResponse(data, content_type="application/pdf")
-        name = slugify(f"{round_.partnership.name} {round_.name} paper form{' large print' if large else ''}")
+        kind = f" {audience.id}" if audience else ""
+        name = slugify(f"{round_.partnership.name} {round_.name}{kind} paper form{' large print' if large else ''}")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
     return render(request, "paper/form.html", context)
+
+
+def _pictures(audience) -> dict:
+    """Statement id → (icon, its description in the page's language), for a pictured version."""
+    if audience is None or not audience.pictured:
+        return {}
+    from together.web.languages import text
+
+    return {s.id: (s.icon, text(s.icon_alt) if s.icon_alt else "") for s in audience.statements if s.icon}
 
 
 def _numbered(framework):
@@ -107,8 +130,10 @@ def printable_pdf(request, partnership, round_id):
     return _printable(request, _round(partnership, round_id), pdf=True)
 
 
-def _entry_page(request, partnership, round_, *, entry=None, keyed=None, problems=None, status=200):
-    framework = round_.framework
+def _entry_page(request, partnership, round_, *, entry=None, keyed=None, problems=None, status=200, audience=None):
+    if entry is not None:
+        audience = services.version(round_, entry.first.get("variant", ""))
+    framework = round_.questionnaire(audience.id if audience else "")
     return render(
         request,
         "paper/key.html",
@@ -116,6 +141,7 @@ def _entry_page(request, partnership, round_, *, entry=None, keyed=None, problem
             "partnership": partnership,
             "round": round_,
             "framework": framework,
+            "audience": audience,
             "numbered": _numbered(framework),
             "organisations": partnership.organisations.all(),
             "groups": partnership.groups.all(),
@@ -136,12 +162,13 @@ def key(request, partnership, round_id):
     if refusal:
         messages.error(request, refusal)
         return redirect("paper", partnership.pk, round_.pk)
+    audience = _version(request, round_)
     if request.method == "POST":
         keyed = keyed_from(request.POST)
         try:
             entry = services.key(round_, keyed, request.user)
         except services.KeyedInvalid as invalid:
-            return _entry_page(request, partnership, round_, keyed=keyed, problems=invalid.problems)
+            return _entry_page(request, partnership, round_, keyed=keyed, problems=invalid.problems, audience=audience)
         except services.PaperRefused as refused:
             messages.error(request, str(refused))
             return redirect("paper", partnership.pk, round_.pk)
@@ -156,8 +183,9 @@ def key(request, partnership, round_id):
                 _("Form %(n)s keyed once. Write %(n)s on the paper form: someone else keys it again.")
                 % {"n": entry.number},
             )
-        return redirect("paper-key", partnership.pk, round_.pk)
-    return _entry_page(request, partnership, round_)
+        following = reverse("paper-key", args=[partnership.pk, round_.pk])
+        return redirect(f"{following}?version={audience.id}" if audience else following)
+    return _entry_page(request, partnership, round_, audience=audience)
 
 
 @member_required(RUN)
