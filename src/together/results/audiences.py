@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 # What each audience is called where the two views are set side by side.
-AUDIENCE_NAMES = {"residents": _("Residents"), "easy_read": _("Residents using easy read"), "young_people": _("Young people")}
+AUDIENCE_NAMES = {
+    "residents": _("Residents"),
+    "easy_read": _("Residents using easy read"),
+    "young_people": _("Young people"),
+}
 AUDIENCE_PAGES = {
     "residents": _("Partners and residents"),
     "easy_read": _("Partners and easy read"),
