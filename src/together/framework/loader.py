@@ -156,6 +156,8 @@ def _message(error: dict[str, Any], path: Path_) -> str:
         if _annotation_at(path) is Text:
             return "must be a mapping with English text under 'en' and Welsh text under 'cy'"
         return "must be a mapping of keys to values"
+    if kind == "too_short" and path[-1:] == ("statements",) and path[:1] == ("variants",):
+        return "a variant needs at least one statement, each mirroring one of the framework's"
     if kind == "too_short" and path[-1:] == ("statements",):
         return "empty theme: a theme needs at least one statement"
     if kind == "too_short" and error.get("input") == []:

@@ -1025,6 +1025,9 @@ PAPER_FORMS = 7
 PAPER_SEED = SEED + 7
 
 
+RESIDENT_PAPER_FORMS = 3
+
+
 def seed_paper(partnership: Partnership, user) -> None:
     """A few returned paper forms keyed into the open round, as a facilitator would."""
     from together.paper import services as paper
@@ -1057,6 +1060,17 @@ def seed_paper(partnership: Partnership, user) -> None:
 
     for _ in range(PAPER_FORMS - 1):
         paper.key(round_, keyed(), user)
+    # Residents' forms handed out at the community hub, keyed in as the residents' version.
+    asked = round_.questionnaire("residents")
+    for _ in range(RESIDENT_PAPER_FORMS):
+        paper.key(
+            round_,
+            {
+                "variant": "residents",
+                "ratings": {s.id: str(rng.randint(1, 4)) if rng.random() > 0.1 else "d" for s in asked.statements},
+            },
+            user,
+        )
     PaperSettings.objects.filter(round=round_).update(double_keying=True)
     paper.key(round_, keyed(), user)
 
