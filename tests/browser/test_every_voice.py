@@ -117,3 +117,22 @@ def test_the_partners_and_residents_page_and_the_round_page(page, facilitator, f
     assert page.locator("h1").inner_text() == "What partners say and what residents say"
     assert "They see this −2.0 below partners." in page.locator("main").inner_text()
     assert_accessible(page)
+
+
+def test_a_teenager_answers_the_older_young_peoples_version_on_a_phone(page, facilitator, framework_version):
+    round_, link = _round_with(facilitator, framework_version, "young-people-12-18")
+    page.set_viewport_size(PHONE)
+    visit(page, f"/r/{link.code}/")
+    assert page.get_by_text("For young people aged 12 to 18.").is_visible()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
+    # Sending a page with nothing chosen: the error summary, in the page's own words.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    assert page.get_by_text("Select how much you agree, or Don't know").first.is_visible()
+    assert_accessible(page)
+    _answer_every_page(page, round_, "young-people-12-18", "Agree")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send answers").click()
+    assert Response.objects.get(round=round_).variant == "young-people-12-18"
