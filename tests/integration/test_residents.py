@@ -4,7 +4,9 @@ kept apart from the partners', and the two views set side by side in the results
 from __future__ import annotations
 
 import io
+import json
 
+import openpyxl
 import pytest
 from django.test import Client
 from pypdf import PdfReader
@@ -138,6 +140,18 @@ def test_residents_answers_are_kept_apart_and_set_beside_the_partners(facilitato
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "What partners say and what residents say" in text
     assert "I only have to explain things once" in text
+    # The JSON and the workbook carry the same pairs.
+    export = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/export/"
+    data = json.loads(client.get(f"{export}results.json").content)
+    (residents,) = data["audiences"]
+    assert residents["variant"] == "residents" and residents["respondents"] == 6
+    row = next(r for r in residents["pairs"] if r["mirror_id"] == "residents-tell-once")
+    assert row["mean"] == 2 and row["partners_mean"] == 4 and row["gap"] == -2 and row["n"] == 6
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"{export}data.xlsx").content))
+    assert "Residents" in book.sheetnames
+    sheet = book["Residents"]
+    assert [c.value for c in sheet[1]][:3] == ["theme_id", "statement_id", "mirror_id"]
+    assert sheet.max_row == 1 + len(residents["pairs"])
 
 
 def test_too_few_residents_are_not_shown_and_not_counted_for_viewers(facilitator, mixed, client, django_user_model):
@@ -156,6 +170,11 @@ def test_too_few_residents_are_not_shown_and_not_counted_for_viewers(facilitator
     close(round_, facilitator)
     comparison = releases.obtain(round_, "owner", facilitator).audiences["residents"]
     assert not comparison.shown and comparison.pairs == [] and comparison.respondents is None
+    data = json.loads(
+        client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/export/results.json").content
+    )
+    assert data["audiences"][0]["shown"] is False and data["audiences"][0]["pairs"] == []
+    assert data["audiences"][0]["respondents"] is None
     page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/views/residents/")
     assert "Fewer than 5 people answered this version" in page.content.decode()
 

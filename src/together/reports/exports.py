@@ -255,8 +255,66 @@ def results_json(released: Released) -> bytes:
             }
             for g in results.differences()
         ],
+        # What residents (or young people…) said beside the partners, by version; absent when no
+        # one answered another version.
+        **({"audiences": tables} if (tables := audience_tables(released)) else {}),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False).encode()
+
+
+AUDIENCE_COLUMNS = (
+    "theme_id",
+    "statement_id",
+    "mirror_id",
+    "mirror_text",
+    "partners_mean",
+    "partners_n",
+    "mean",
+    "n",
+    "gap",
+    "telling",
+    "p_adjusted",
+)
+
+
+def audience_tables(released: Released) -> list[dict]:
+    """Each version of the questionnaire anyone answered (residents', say), with its mirrored
+    pairs as the results page shows them: hidden figures are None, never their counts."""
+    from together.results.audiences import audience_name, variants_answered
+    from together.web.languages import text
+
+    found = []
+    for variant in variants_answered(released):
+        comparison = released.audiences[variant.id]
+        asked = released.round.questionnaire(variant.id)
+        rows = []
+        for pair in comparison.pairs:
+            rows.append(
+                {
+                    "theme_id": pair.theme,
+                    "statement_id": pair.statement,
+                    "mirror_id": pair.mirror,
+                    "mirror_text": text(asked.statement(pair.mirror).text),
+                    "partners_mean": _round(pair.partners.mean),
+                    "partners_n": pair.partners.answered if not pair.partners.hidden else None,
+                    "mean": _round(pair.audience.mean),
+                    "n": pair.audience.answered if not pair.audience.hidden else None,
+                    "gap": _round(pair.gap),
+                    "telling": pair.telling,
+                    "p_adjusted": None if pair.p_adjusted is None or pair.gap is None else round(pair.p_adjusted, 4),
+                }
+            )
+        found.append(
+            {
+                "variant": variant.id,
+                "audience": variant.audience,
+                "name": audience_name(variant),
+                "shown": comparison.shown,
+                "respondents": comparison.respondents,
+                "pairs": rows,
+            }
+        )
+    return found
 
 
 def responses_csv(released: Released) -> bytes:
@@ -286,6 +344,14 @@ def workbook(released: Released) -> bytes:
         for row in rows:
             responses.append([_safe(v) for v in row])
         sheets.append(responses)
+    for table in audience_tables(released):
+        if not table["shown"]:
+            continue
+        other = book.create_sheet(_safe_title(table["name"]))
+        other.append(list(AUDIENCE_COLUMNS))
+        for row in table["pairs"]:
+            other.append([_safe(row[c]) for c in AUDIENCE_COLUMNS])
+        sheets.append(other)
     for each in sheets:
         for cell in each[1]:
             cell.font = Font(bold=True)
@@ -293,3 +359,8 @@ def workbook(released: Released) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _safe_title(name: str) -> str:
+    """A sheet's title: at most 31 characters, without the characters a sheet name cannot hold."""
+    return "".join(" " if ch in "[]:*?/\\" else ch for ch in name)[:31]
