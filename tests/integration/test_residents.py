@@ -268,6 +268,7 @@ def test_young_people_have_pictures_three_answers_and_may_rather_not_say(facilit
     child = Client()
     start = child.get(f"/r/{link.code}/").content.decode()
     assert "For young people aged 8 to 11." in start and "app-pictured" in start
+    assert "You can say “I don&#x27;t know” or “I&#x27;d rather not say” to any statement." in start
     first = child.post(f"/r/{link.code}/")["Location"]
     assert first.endswith("/theme/shared-purpose/")
     page = child.get(first).content.decode()

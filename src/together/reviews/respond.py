@@ -227,7 +227,7 @@ def open_link(request, code: str):
     variant, enabled = "", round_ is not None and round_.open_link_enabled
     if round_ is None:
         # A variant's link, such as the residents' (looked up only when no open link matches).
-        link = VariantLink.objects.filter(code=code).first()
+        link = VariantLink.objects.select_related("round").filter(code=code).first()
         round_ = sql.find_round(public_id=link.round.public_id) if link is not None else None
         if round_ is None:
             raise Http404
