@@ -230,6 +230,9 @@ def test_prints_the_login_and_the_respondent_link(demo_output):
     round_ = Round.objects.get(name="Autumn 2026 review")
     assert DEMO_EMAIL in demo_output and DEMO_PASSWORD in demo_output
     assert f"http://127.0.0.1:8000/r/{round_.open_link_code}/" in demo_output
+    residents = round_.variant_links.get(variant="residents")
+    assert f"Residents' link (residents): http://127.0.0.1:8000/r/{residents.code}/" in demo_output
+    assert "Autumn 2026 review: open, 18 responses and 12 from residents" in demo_output
     again = run_demo("--host", "http://localhost:9000")
     assert f"Respondent link: http://localhost:9000/r/{round_.open_link_code}/" in again
 

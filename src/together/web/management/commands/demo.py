@@ -66,8 +66,10 @@ class Command(BaseCommand):
             f"  Partner organisations: {partnership.organisations.count()}",
         ]
         for round_ in rounds:
-            submitted = round_.responses.filter(state="submitted").count()
-            lines.append(f"  {round_.name}: {round_.get_state_display().lower()}, {submitted} responses")
+            submitted = round_.responses.filter(state="submitted")
+            partners, others = submitted.filter(variant="").count(), submitted.exclude(variant="").count()
+            also = f" and {others} from residents" if others else ""
+            lines.append(f"  {round_.name}: {round_.get_state_display().lower()}, {partners} responses{also}")
         open_round = next((r for r in reversed(rounds) if r.state == RoundState.OPEN), None)
         if open_round is None:
             lines.append("  No round is open, so there is no respondent link.")
@@ -78,5 +80,9 @@ class Command(BaseCommand):
                 "",
                 f"Answer the questionnaire as a respondent ({open_round.name}, anonymous, no sign-in):",
                 f"  Respondent link: {host}/r/{open_round.open_link_code}/",
+            ]
+            lines += [
+                f"  Residents' link ({link.variant}): {host}/r/{link.code}/"
+                for link in open_round.variant_links.filter(enabled=True)
             ]
         return "\n".join([*lines, ""])
