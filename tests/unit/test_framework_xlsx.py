@@ -329,7 +329,7 @@ def test_sheet_problems():
         "f.xlsx:Scale: (sheet): the workbook has no sheet called 'Scale': add it",
         "f.xlsx:Notes: (sheet): unknown sheet 'Notes': a framework workbook has the sheets Framework, Themes, "
         "Statements, Scale, Findings, Exemplars, Actions, Variants, Variant themes, Variant statements, Variant "
-        "scale; rename or delete this one",
+        "scale, Variant glossary; rename or delete this one",
     ]
 
 

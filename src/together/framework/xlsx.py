@@ -5,8 +5,9 @@ A workbook holds the same content as a framework file, one sheet for each kind o
 - ``Framework``: one row per field of the framework itself (``Field``, ``English``, ``Welsh``);
 - ``Themes``, ``Statements``, ``Scale``: one row per theme, statement and scale level;
 - ``Findings``, ``Exemplars``, ``Actions``: optional sheets for research content;
-- ``Variants``, ``Variant themes``, ``Variant statements``, ``Variant scale``: optional sheets for
-  other versions of the questionnaire (``variants``), written only for a framework that has them;
+- ``Variants``, ``Variant themes``, ``Variant statements``, ``Variant scale``, ``Variant glossary``:
+  optional sheets for other versions of the questionnaire (``variants``), written only for a
+  framework that has them;
 - ``How to fill this in``: plain-English instructions, ignored when reading.
 
 :func:`read_xlsx` turns a workbook into the same data a YAML file gives and runs the same
@@ -43,11 +44,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import BaseModel, ValidationError
 
+from .icons import ICONS
 from .loader import FrameworkInvalid, _message, field_name, parse_framework
 from .rules import check_rules
 from .schema import Framework
 
-MAX_BYTES = 2_000_000  # the shipped framework's workbook is about 40 KB
+MAX_BYTES = 2_000_000  # the shipped framework's workbook is about 60 KB
 MAX_UNPACKED = 10_000_000  # the size of every part once unpacked
 MAX_PARTS = 500  # files inside the workbook's zip archive
 MAX_CELLS = 200_000  # cells read across all sheets, empty ones in a row's span included
@@ -83,7 +85,9 @@ class Column:
     commas, making a list) or ``flag`` (``yes``, or empty for no). Text fields in two languages
     are two columns, ``… (English)`` with a path ending in ``en`` and ``… (Welsh)`` with a path
     ending in ``cy``. A column with an empty path names the row's theme or variant (see
-    :attr:`Sheet.within`). ``choices``: the ids the written workbook offers as a drop-down list.
+    :attr:`Sheet.within`). ``choices``: the ids the written workbook offers as a drop-down list;
+    ``words``: the few words it offers where the schema does not list them (the service's icons).
+    A field inside a block (``ages.youngest``) has a path two keys deep, as a text's language does.
     """
 
     heading: str
@@ -91,6 +95,7 @@ class Column:
     kind: str = "text"
     width: int = 50
     choices: Ids | None = None
+    words: tuple[str, ...] = ()
 
 
 def _two_languages(heading: str, key: str, width: int = 50) -> tuple[Column, Column]:
@@ -147,8 +152,9 @@ class Sheet:
     """A sheet of rows. ``under`` is where its rows go: in the framework, or, for a sheet whose
     rows belong to a theme or a variant (``within``: named in its first column, ``Theme id`` or
     ``Variant id``), in that theme or variant. A sheet ``under`` a scale's ``levels`` ends with a
-    row for its Don't know answer. ``written_when`` names a framework field without which the
-    sheet is not written, so that workbooks of frameworks without it stay as they were."""
+    row for each of its answers that give no rating (:data:`NO_RATING_ROWS`). ``written_when``
+    names a framework field without which the sheet is not written, so that workbooks of
+    frameworks without it stay as they were."""
 
     name: str
     under: tuple[str, ...]
@@ -201,7 +207,8 @@ SHEETS: tuple[Sheet, ...] = (
             *_two_languages("Label", "label", 30),
             *_two_languages("Description", "description"),
         ),
-        note="One row per level, lowest first, numbered from 1; then a row with Don't know as its value.",
+        note="One row per level, lowest first, numbered from 1; then a row with Don't know as its value, and one "
+        "with Rather not say if wanted.",
     ),
     Sheet(
         "Findings",
@@ -231,7 +238,8 @@ SHEETS: tuple[Sheet, ...] = (
         required=False,
         note="Suggested first steps for a theme.",
     ),
-    # Variants: other versions of the questionnaire, for other audiences (residents).
+    # Variants: other versions of the questionnaire, for other audiences (residents, easy read,
+    # young people).
     Sheet(
         "Variants",
         ("variants",),
@@ -240,6 +248,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Audience", ("audience",), width=16),
             *_two_languages("Title", "title", 36),
             *_two_languages("Introduction", "introduction"),
+            # A young people's version's age band: both ages, or neither.
+            Column("Youngest age", ("ages", "youngest"), "number", 14),
+            Column("Oldest age", ("ages", "oldest"), "number", 14),
         ),
         required=False,
         written_when="variants",
@@ -268,6 +279,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Mirrors", ("mirrors",), width=36, choices=STATEMENTS),
             *_two_languages("Statement", "text"),
             *_two_languages("Guidance", "guidance"),
+            # The picture beside an easy read or young people's statement, and what a screen reader says.
+            Column("Icon", ("icon",), width=20, words=tuple(sorted(ICONS))),
+            *_two_languages("Picture description", "icon_alt", 36),
         ),
         within=VARIANTS,
         required=False,
@@ -287,13 +301,52 @@ SHEETS: tuple[Sheet, ...] = (
         within=VARIANTS,
         required=False,
         written_when="variants",
-        note="A variant's own answers, lowest first, each with the framework's value it counts as; then Don't know.",
+        note="A variant's own answers, lowest first, each with the framework's value it counts as; then Don't know "
+        "and Rather not say, where it offers them.",
+    ),
+    Sheet(
+        "Variant glossary",
+        ("glossary",),
+        (VARIANT_ID, *_two_languages("Word", "term", 30), *_two_languages("Meaning", "meaning")),
+        within=VARIANTS,
+        required=False,
+        written_when="variants",
+        note="The harder words a variant uses, each explained in plain words (an easy read version needs some).",
     ),
 )
 
 FRAMEWORK_SHEET = "Framework"
 HELP_SHEET = "How to fill this in"
-DONT_KNOW_WORDS = {"don't know", "dont know", "don’t know", "do not know"}
+
+
+@dataclass(frozen=True)
+class NoRating:
+    """A row at the end of a scale sheet for an answer that gives no rating (``key``), known by
+    the words in its Value column (any of ``words``, in any letter case); written as ``name``."""
+
+    key: str
+    name: str
+    words: frozenset[str]
+
+
+NO_RATING_ROWS = (
+    NoRating("dont_know", "Don't know", frozenset({"don't know", "dont know", "don’t know", "do not know"})),
+    NoRating(
+        "rather_not_say",
+        "Rather not say",
+        frozenset(
+            {
+                "rather not say",
+                "i'd rather not say",
+                "i’d rather not say",
+                "id rather not say",
+                "i would rather not say",
+                "prefer not to say",
+                "i prefer not to say",
+            }
+        ),
+    ),
+)
 _SHEET_ORDER = (HELP_SHEET, FRAMEWORK_SHEET, *(sheet.name for sheet in SHEETS))
 # The sheets whose rows others' rows belong to (Themes, Variants). Each comes before those sheets in
 # SHEETS, so that its ids are known when their rows are read.
@@ -458,7 +511,10 @@ def _row_model(sheet: Sheet) -> type[BaseModel] | None:
 
 
 def _words(sheet: Sheet, column: Column) -> tuple[str, ...]:
-    """The only words a column's field may hold, where the schema gives a fixed few (an audience)."""
+    """The only words a column's field may hold: the column's own (icons), or where the schema
+    gives a fixed few (an audience)."""
+    if column.words:
+        return column.words
     model = _row_model(sheet)
     if model is None or len(column.path) != 1 or column.path[0] not in model.model_fields:
         return ()
@@ -501,6 +557,9 @@ def read_xlsx(data: bytes, name: str = "<workbook>") -> Framework:
 def _schema_message(error: dict[str, Any], path: Path_) -> str:
     if error["type"] == "too_short" and len(path) == 3 and (path[0], path[2]) == ("variants", "statements"):
         return "a variant needs at least one statement"  # not, as for a theme, "empty theme"
+    if error["type"] == "missing" and len(path) == 4 and (path[0], path[2]) == ("variants", "ages"):
+        # The other of the two ages is given: the age band needs both, or neither.
+        return "is required: give both the youngest and the oldest age, or leave both empty"
     return _message(error, path)
 
 
@@ -811,7 +870,7 @@ def _row(
             continue
         where = _Where(sheet.name, number, index, base)
         report.where[(*base, *column.path)] = where
-        if column.path[-1] == "en" or len(column.path) == 1:
+        if column.path[-1] != "cy":  # a text is at its English cell; a block (ages) at its first
             report.where.setdefault((*base, column.path[0]), where)
         value = _value(
             column, values[index - 1] if index <= len(values) else None, where, ".".join(column.path), report
@@ -824,7 +883,9 @@ def _row(
         target[column.path[-1]] = value
     for key in list(item):
         value = item[key]
-        empty = value in ("", []) or (isinstance(value, dict) and not any(value.values()))
+        # A block is empty when all its cells are: a text with neither language, no ages. (A number
+        # 0 is not empty, and is reported by the schema.)
+        empty = value in ("", []) or (isinstance(value, dict) and all(part == "" for part in value.values()))
         if empty and not _required(model, key):
             del item[key]
         elif value == "" and _required(model, key):
@@ -883,37 +944,45 @@ def _scale(
     at: _Where,
     report: _Report,
 ) -> dict:
-    """A scale (the framework's, or a variant's) from its rows: its levels, then Don't know."""
+    """A scale (the framework's, or a variant's) from its rows: its levels, then its answers that
+    give no rating (Don't know, Rather not say), each known by the words in its Value column."""
     report.where[base] = at
     report.where[(*base, "levels")] = at
     value_column = next((index for index, column in columns.items() if column.path == ("value",)), None)
     maps_column = next((index for index, column in columns.items() if column.path == ("maps_to",)), None)
     levels_columns = columns
-    dont_know_columns = {
+    answer_columns = {
         index: column for index, column in columns.items() if column.path not in (("value",), ("maps_to",))
     }
     scale: dict[str, Any] = {"levels": []}
     for number, values in rows:
         raw = values[value_column - 1] if value_column and value_column <= len(values) else None
-        if isinstance(raw, str) and " ".join(raw.split()).casefold() in DONT_KNOW_WORDS:
-            if "dont_know" in scale:
-                first = report.where[(*base, "dont_know")].row
-                report.add(
-                    _Where(sheet.name, number, value_column), "dont_know", f"is given twice (first on row {first})"
-                )
-                continue
-            if maps_column and maps_column <= len(values) and not _blank(values[maps_column - 1]):
-                report.add(
-                    _Where(sheet.name, number, maps_column),
-                    "maps_to",
-                    "must be empty on the Don't know row: Don't know is not counted as any value of the "
-                    "framework's scale",
-                )
-            scale["dont_know"] = _row(sheet, dont_know_columns, number, values, (*base, "dont_know"), report)
-        else:
+        answer = _no_rating(raw)
+        if answer is None:
             level = (*base, "levels", len(scale["levels"]))
             scale["levels"].append(_row(sheet, levels_columns, number, values, level, report))
+            continue
+        if answer.key in scale:
+            first = report.where[(*base, answer.key)].row
+            report.add(_Where(sheet.name, number, value_column), answer.key, f"is given twice (first on row {first})")
+            continue
+        if maps_column and maps_column <= len(values) and not _blank(values[maps_column - 1]):
+            report.add(
+                _Where(sheet.name, number, maps_column),
+                "maps_to",
+                f"must be empty on the {answer.name} row: {answer.name} is not counted as any value of the "
+                "framework's scale",
+            )
+        scale[answer.key] = _row(sheet, answer_columns, number, values, (*base, answer.key), report)
     return scale
+
+
+def _no_rating(value: Any) -> NoRating | None:
+    """The answer that gives no rating whose row this Value cell starts, if it starts one."""
+    if not isinstance(value, str):
+        return None
+    words = " ".join(value.split()).casefold()
+    return next((answer for answer in NO_RATING_ROWS if words in answer.words), None)
 
 
 def _text_of(value: Any) -> str:
@@ -994,6 +1063,7 @@ _HEADING_FONT = Font(bold=True)
 _HEADING_FILL = PatternFill("solid", fgColor="DDDDDD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _ROWS_WITH_CHECKS = 1000
+_LIST_LIMIT = 255  # the most characters Excel takes in a drop-down list typed into its check
 
 HELP_TEXT = (
     "How to fill in this framework workbook",
@@ -1012,21 +1082,26 @@ HELP_TEXT = (
     "Statements: one row per statement. The Theme id column says which theme it belongs to, using the id "
     "from the Themes sheet. Statements appear in the order of their rows.",
     "Scale: one row per level, lowest first, with values 1, 2, 3 and so on; then one row with Don't know "
-    "in the Value column.",
+    "in the Value column, and, if people may also choose I'd rather not say, one with Rather not say.",
     "Findings, Exemplars and Actions: research behind the framework, places that show a theme in practice, "
     "and suggested first steps. Statements name the findings they cover in their Findings column, "
     "separated by commas.",
     "Short form (optional, on the Statements sheet): type yes for the statements a short pulse round asks. "
     "If any statement says yes, every theme needs one or two; 8 to 14 in all works best.",
-    "Variants (optional): other versions of the questionnaire, for example for residents. The sheets Variants, "
-    "Variant themes, Variant statements and Variant scale are in the workbook when the framework has a variant; "
-    "to add the first, add them with the headings in docs/framework-format.md. Variants: one row per variant "
-    "(its id, its audience, residents, its title and introduction). Variant statements: one row per statement, "
-    "naming its variant in the Variant id column and, in Mirrors, the id of the framework's statement it stands "
-    "for (each at most once in a variant). Variant themes (optional): a theme's title and summary in the "
-    "variant's own words. Variant scale (optional): the variant's own answers, lowest first, numbered from 1, "
+    "Variants (optional): other versions of the questionnaire, for example for residents, in easy read, or for "
+    "young people. The sheets Variants, Variant themes, Variant statements, Variant scale and Variant glossary "
+    "are in the workbook when the framework has a variant; to add the first, add them with the headings in "
+    "docs/framework-format.md. Variants: one row per variant (its id, its audience: residents, easy_read or "
+    "young_people, its title and introduction; for young people, the Youngest age and Oldest age it is written "
+    "for, both or neither). Variant statements: one row per statement, naming its variant in the Variant id "
+    "column and, in Mirrors, the id of the framework's statement it stands for (each at most once in a variant); "
+    "easy read and young people's statements each need a picture: choose it in the Icon column, and write what a "
+    "screen reader says for it in Picture description. Variant themes (optional): a theme's title and summary in "
+    "the variant's own words. Variant scale (optional): the variant's own answers, lowest first, numbered from 1, "
     "each with the value of the framework's scale it counts as in Maps to (the lowest to the lowest, the highest "
-    "to the highest, each higher than the one before); then a row with Don't know in the Value column.",
+    "to the highest, each higher than the one before); then a row with Don't know in the Value column, and one "
+    "with Rather not say (young people's versions need both). Variant glossary: the harder words a variant uses "
+    "(Word), each explained in plain words (Meaning); an easy read version needs some.",
     "",
     "Ids are short names that never change: lowercase letters, digits and hyphens, starting with a letter "
     "(for example shared-purpose). Keep a statement's id when you polish its wording; give it a new id "
@@ -1092,7 +1167,7 @@ def _drop_down(sheet: Any, letter: str, column: Column, words: tuple[str, ...]) 
             errorTitle=f"Not a {ids.noun} id",
             error=f"Use the id of a {ids.noun} on the {ids.sheet} sheet.",
         )
-    elif words:
+    elif words and len(",".join(words)) <= _LIST_LIMIT:
         check = DataValidation(
             type="list",
             formula1='"{}"'.format(",".join(words)),
@@ -1114,9 +1189,10 @@ def _items(spec: Sheet, data: dict[str, Any]) -> Iterator[tuple[str | None, dict
         holder = _get_at(owner, spec.under[:-1])
         for item in (holder or {}).get(spec.under[-1]) or []:
             yield owner_id, item
-        dont_know = _get_at(owner, (*spec.under[:-1], "dont_know")) if spec.holds_scale else None
-        if dont_know:
-            yield owner_id, {**dont_know, "value": "Don't know"}
+        for answer in NO_RATING_ROWS if spec.holds_scale else ():
+            found = _get_at(owner, (*spec.under[:-1], answer.key))
+            if found:
+                yield owner_id, {**found, "value": answer.name}
 
 
 def _get(item: dict[str, Any], column: Column) -> Any:
