@@ -38,7 +38,7 @@ def test_print_key_and_settle_paper_forms(browser, live_server, page, facilitato
     with page.expect_navigation():
         page.get_by_role("button", name="Save settings").click()
     with page.expect_navigation():
-        page.get_by_role("link", name="Open the form to print from your browser").click()
+        page.get_by_role("link", name="Open the form to print from your browser", exact=True).click()
     assert page.locator("h1").inner_text() == round_.name
     assert "Freepost NORTHBRIDGE REVIEW" in page.locator("main").inner_text()
     assert_accessible(page)
