@@ -20,24 +20,23 @@ AUDIENCE_PAGES = {
 }
 
 
+def _aged(variant, words) -> str | None:
+    """``words`` with a young people's version's age band put in, or None for other versions."""
+    if variant.audience != "young_people" or variant.ages is None:
+        return None
+    return str(words) % {"youngest": variant.ages.youngest, "oldest": variant.ages.oldest}
+
+
 def audience_name(variant) -> str:
     """Who answered a variant: "Residents", "Easy read", "Young people aged 8 to 11"."""
-    if variant.audience == "young_people" and variant.ages is not None:
-        return str(_("Young people aged %(youngest)s to %(oldest)s")) % {
-            "youngest": variant.ages.youngest,
-            "oldest": variant.ages.oldest,
-        }
-    return str(AUDIENCE_NAMES.get(variant.audience, variant.audience))
+    aged = _aged(variant, _("Young people aged %(youngest)s to %(oldest)s"))
+    return aged or str(AUDIENCE_NAMES.get(variant.audience, variant.audience))
 
 
 def page_name(variant) -> str:
     """The results page's name in the results' navigation."""
-    if variant.audience == "young_people" and variant.ages is not None:
-        return str(_("Partners and young people aged %(youngest)s to %(oldest)s")) % {
-            "youngest": variant.ages.youngest,
-            "oldest": variant.ages.oldest,
-        }
-    return str(AUDIENCE_PAGES.get(variant.audience, variant.id))
+    aged = _aged(variant, _("Partners and young people aged %(youngest)s to %(oldest)s"))
+    return aged or str(AUDIENCE_PAGES.get(variant.audience, variant.id))
 
 
 @dataclass
