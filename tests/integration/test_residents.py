@@ -78,7 +78,7 @@ def test_residents_answer_their_own_version_in_plain_words(mixed):
     client.post(f"/r/{link.code}/")
     theme = client.get(f"/respond/{round_.public_id}/theme/residents-and-place/").content.decode()
     assert "Putting people and the area first" in theme
-    assert "I only have to explain things once" in theme
+    assert "I tell my story just once" in theme
     assert "Strongly agree" in theme and "How much do you agree with each statement?" in theme
     assert 'name="comment"' not in theme
     # The partners' statements and pages are not part of it.
@@ -139,7 +139,7 @@ def test_residents_answers_are_kept_apart_and_set_beside_the_partners(facilitato
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "What partners say and what residents say" in text
-    assert "I only have to explain things once" in text
+    assert "I tell my story just once" in text
     # The JSON and the workbook carry the same pairs.
     export = f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/export/"
     data = json.loads(client.get(f"{export}results.json").content)

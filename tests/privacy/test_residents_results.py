@@ -49,7 +49,7 @@ def read_lone_figure(client, round_) -> str | None:
     """The residents' figure the page gives for LONE, if any."""
     page = client.get(f"/partnerships/{round_.partnership_id}/rounds/{round_.pk}/results/views/residents/")
     html = page.content.decode()
-    row = re.search(r"Local services are honest about what is going well and what is not\.</td>(.*?)</tr>", html, re.S)
+    row = re.search(r"Services are honest with us about what works and what does not\.</td>(.*?)</tr>", html, re.S)
     assert row is not None
     cell = re.search(r'<td class="govuk-table__cell govuk-table__cell--numeric">(.*?)</td>', row[1], re.S)[1]
     figure = re.match(r"\s*(\d\.\d)", cell)
