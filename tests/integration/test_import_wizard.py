@@ -166,6 +166,24 @@ def test_cancel_and_expiry_delete_the_upload(client, facilitator, draft):
     assert not ImportUpload.objects.exists()
 
 
+def test_the_clean_up_command_deletes_uploads_left_in_the_wizard(client, facilitator, draft):
+    """Where the worker's clean-ups are off, cron runs ``together clean_imports``: it must delete
+    a file left in the wizard (it may hold names and email addresses) as the clean-ups do."""
+    import io
+
+    from django.core.management import call_command
+
+    client.force_login(facilitator)
+    _truth, name, data = export("microsoft-forms", draft)
+    client.post(f"{base(draft)}/", {"file": SimpleUploadedFile(name, data)})
+    out = io.StringIO()
+    call_command("clean_imports", stdout=out)
+    assert ImportUpload.objects.count() == 1 and "0 upload(s)" in out.getvalue()
+    ImportUpload.objects.update(created_at=timezone.now() - timedelta(hours=wizard.UPLOAD_HOURS + 1))
+    call_command("clean_imports", stdout=out)
+    assert not ImportUpload.objects.exists() and "1 upload(s) left in the import wizard deleted" in out.getvalue()
+
+
 def test_only_a_draft_round_takes_an_import(client, facilitator, framework_version):
     client.force_login(facilitator)
     open_round = make_round(make_partnership(facilitator, name="Elsewhere"), framework_version)
