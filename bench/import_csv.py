@@ -188,6 +188,7 @@ def phase_run(args: argparse.Namespace) -> dict:
     django.setup()
     from django.db import connection
 
+    from together.imports import services as imports
     from together.reviews import importer
     from together.reviews.models import Answer, Priority, Response
 
@@ -256,6 +257,20 @@ def phase_run(args: argparse.Namespace) -> dict:
                 f"{spent['database']:.2f} s in {spent['statements']} statements), {stored:,} responses"
             )
 
+        # What the wizard and the command line run: the service's import, checked first and then
+        # written in short transactions, into a round that has not opened. This is what is judged.
+        service_totals = []
+        for run in range(1, args.repeats + 1):
+            service_round = draft_round(partnership, f"Service import {run}")
+            rounds.append(service_round)
+            gc.collect()
+            started = time.perf_counter()
+            with open(path, "rb") as raw:
+                imports.import_file(raw, service_round, file_name=path.name, user=user)
+            service_totals.append(time.perf_counter() - started)
+            checks.append(check(service_round))
+            progress(f"{name}: run {run}/{args.repeats}: the service's import {service_totals[-1]:.2f} s")
+
     reference_after = cpu_reference_ms()
     progress(f"{name}: profiling one more import")
     round_ = fresh("Profiled import")
@@ -297,6 +312,7 @@ def phase_run(args: argparse.Namespace) -> dict:
         "timings": {
             "warmup_runs": 1,
             "timed_runs": args.repeats,
+            "service_import": summary(service_totals),
             "import_file": summary(totals),
             "parse": summary(parses),
             "store": summary(stores),
@@ -481,7 +497,7 @@ def run_database(database: str, args: argparse.Namespace) -> dict:
         argv = [*worker_argv(args), "--csv", str(work / "responses.csv")]
         result = run_worker("bench.import_csv", argv, env, work, TIMEOUTS["run"])
         result["migrate_and_framework_seconds"] = setup_seconds
-        median = result["timings"]["import_file"]["median_s"]
+        median = result["timings"]["service_import"]["median_s"]
         checks = {
             "import_median_under_5_s": median < TARGET["import_median_seconds"],
             "every_round_holds_what_the_file_says": result["all_rounds_as_expected"],
@@ -540,6 +556,16 @@ def format_report(report: dict) -> str:
         )
     lines.append("-" * len(header))
     lines.append(
+        "service: together.imports.services.import_file, as the wizard and the command line import (checked, "
+        "then written in short transactions), judged against the target; "
+        + ", ".join(
+            f"{r['database']} min / median {r['timings']['service_import']['min_s']:.3f} / "
+            f"{r['timings']['service_import']['median_s']:.3f} s"
+            for r in results
+            if "failed" not in r
+        )
+    )
+    lines.append(
         "import_file: importer.import_file(open(path, 'rb'), round), checking then storing in one transaction; "
         "parse and store: the time inside each, in the same runs; rows: answer cells."
     )
@@ -554,7 +580,8 @@ def format_report(report: dict) -> str:
         if judged:
             t = result["timings"]
             lines.append(
-                f"  {result['database']}: {mark(judged['pass'])} (median {t['import_file']['median_s']:.3f} s "
+                f"  {result['database']}: {mark(judged['pass'])} (the service's import, median "
+                f"{t['service_import']['median_s']:.3f} s "
                 f"{mark(judged['checks']['import_median_under_5_s'])}; rounds as expected "
                 f"{mark(judged['checks']['every_round_holds_what_the_file_says'])}; command line "
                 f"{t['command_line']['together_import_quiet_s']:.2f} s)"

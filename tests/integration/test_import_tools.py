@@ -98,6 +98,23 @@ def test_the_same_export_cannot_go_in_twice(round_, tmp_path, capsys):
     assert Response.objects.filter(round=round_).count() == 18
 
 
+@pytest.mark.parametrize("key", list(ALL))
+def test_each_export_imports_without_any_option(key, round_, tmp_path, capsys):
+    """``together import ROUND FILE`` alone reads any tool's export as the wizard does: UTF-16,
+    semicolons, several header rows, grid headings and a reversed scale included."""
+    truth, path = export(key, round_, tmp_path)
+    call_command("import", str(round_.pk), str(path), "--quiet")
+    assert f"imported {len(truth.respondents)} responses" in capsys.readouterr().out
+    means = Counter(), Counter()
+    theme_of = {s.id: t.id for t in round_.framework.themes for s in t.statements}
+    for value, statement in Answer.objects.filter(round=round_, value__isnull=False).values_list(
+        "value", "statement_id"
+    ):
+        means[0][theme_of[statement]] += value
+        means[1][theme_of[statement]] += 1
+    assert {t: means[0][t] / means[1][t] for t in means[1]} == pytest.approx(truth.theme_means())
+
+
 def test_an_xlsx_file_imports_without_any_option(round_, tmp_path, capsys):
     truth, path = export("microsoft-forms", round_, tmp_path)
     call_command("import", str(round_.pk), str(path), "--quiet")

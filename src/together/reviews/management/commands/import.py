@@ -70,12 +70,16 @@ class Command(BaseCommand):
         reason = imports.refusal(round_)
         if reason:
             raise CommandError(f"{round_.name}: {reason}")
+        if not map:
+            # Any tool's export, in any encoding, separator or layout: read, recognised and mapped
+            # as the web wizard does, then stored through the same import.
+            return self._with_mapping(round_, path, quiet=quiet, **options)
         if options["mapping"] or options["write_mapping"] or options["dry_run"] or options["sheet"]:
-            if map:
-                raise CommandError("--map cannot be combined with a mapping file; put the column in the mapping")
-            return self._with_mapping(round_, path, quiet=quiet, **options)
+            raise CommandError("--map cannot be combined with a mapping file; put the column in the mapping")
         if path.read_bytes()[:4] == b"PK\x03\x04":
-            return self._with_mapping(round_, path, quiet=quiet, **options)
+            raise CommandError(
+                f"{file}: --map is for CSV files; for a workbook, write a mapping file with --write-mapping"
+            )
         total = _count_rows(path)
         bar = None if quiet else _Bar(total, self.stderr)
         with path.open("rb") as raw:
@@ -171,6 +175,12 @@ class Command(BaseCommand):
         if prepared.problems:
             for message in prepared.problems:
                 self.stderr.write(f"{path}: {message}")
+            unmatched = [f"{c.column} {c.heading!r}" for c in chosen.columns if c.use == mappings.IGNORE][:10]
+            if unmatched:
+                self.stderr.write(
+                    f"{path}: columns not matched: {', '.join(unmatched)}; match them with --map COLUMN=STATEMENT, "
+                    "or write the suggested mapping with --write-mapping, edit it and import with --mapping"
+                )
             raise CommandError("nothing was imported", returncode=1)
         if dry_run:
             self.stdout.write(f"{path}: {table.describe()}")
