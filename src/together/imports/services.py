@@ -18,7 +18,7 @@ save never waits for the import's and there is no pause. Until the last step the
 marks it complete in one short transaction.
 If anything fails part-way, the rows written are removed; if the process dies, they are removed
 by :func:`discard_stale`, run before the next import, before any change to a round's state, and
-by ``together imports clean-up``, once the batch has shown no progress for :data:`STALE_AFTER`.
+by ``together clean_imports``, once the batch has shown no progress for :data:`STALE_AFTER`.
 """
 
 from __future__ import annotations
@@ -266,6 +266,7 @@ def _write(batch: ImportBatch, raw, progress=None, stored_progress=None) -> None
     )
     cells = sum(len(values) for _o, _g, values, _c, _m in parsed.rows)
     per_chunk = max(1, CHUNK_CELLS * total // max(cells, 1))
+    ids = importer.Ids(parsed)  # ascending across the chunks, so each touches a narrow part of each index
     try:
         for begin in range(0, total, per_chunk):
             if begin:
@@ -276,7 +277,7 @@ def _write(batch: ImportBatch, raw, progress=None, stored_progress=None) -> None
                 # Stop if a clean-up has given this batch up meanwhile.
                 if not ImportBatch.all_objects.filter(pk=batch.pk, state=BatchState.PENDING).exists():
                     raise _GivenUp
-                importer.store(round_, chunk, batch=batch)
+                importer.store(round_, chunk, batch=batch, ids=ids)
                 batch.written = begin + len(chunk.rows)
                 ImportBatch.all_objects.filter(pk=batch.pk).update(written=batch.written, heartbeat=timezone.now())
             if stored_progress:
