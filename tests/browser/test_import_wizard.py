@@ -139,3 +139,13 @@ def test_bringing_in_last_year_s_survey_as_a_dated_round(page, facilitator, fram
     visit(page, f"/partnerships/{partnership.pk}/rounds/{waiting.pk}/import/reading/")
     assert page.locator("h1").inner_text() == "Reading your file"
     assert_accessible(page)
+    # And while it looks at the chosen columns' answers again, or works out the dry run.
+    for next_step, heading in (
+        ("values", "Looking at your columns’ answers"),
+        ("check", "Working out what would be imported"),
+    ):
+        ImportUpload.objects.filter(round=waiting).update(state=UploadState.CHECKING, next_step=next_step)
+        visit(page, f"/partnerships/{partnership.pk}/rounds/{waiting.pk}/import/reading/")
+        assert page.locator("h1").inner_text() == heading
+        assert page.title().startswith(heading)
+        assert_accessible(page)

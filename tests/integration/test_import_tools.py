@@ -8,6 +8,8 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Avg, Count
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from tests import import_exports
 from tests.integration.helpers import make_partnership, make_round
@@ -93,7 +95,8 @@ def test_the_same_export_cannot_go_in_twice(round_, tmp_path, capsys):
     _truth, path = export("google-forms", round_, tmp_path)
     call_command("import", str(round_.pk), str(path), "--write-mapping", str(tmp_path / "m.json"))
     call_command("import", str(round_.pk), str(path), "--mapping", str(tmp_path / "m.json"), "--quiet")
-    with pytest.raises(CommandError, match="already been imported"):
+    today = date_format(timezone.localtime(), "j F Y")
+    with pytest.raises(CommandError, match=f"already been imported into this round, on {today}"):
         call_command("import", str(round_.pk), str(path), "--mapping", str(tmp_path / "m.json"), "--quiet")
     assert Response.objects.filter(round=round_).count() == 18
 

@@ -2,6 +2,9 @@
 
 import csv
 import io
+import json
+
+import pytest
 
 from tests import import_exports
 from tests.conftest import FRAMEWORK_FILE
@@ -20,6 +23,19 @@ def test_a_saved_mapping_reads_back_the_same():
     assert suggested.values["Strongly agree"] == 5 and suggested.values["N/A"] == "dont-know"
     assert suggested.value_counts["N/A"] > 0
     assert suggested.organisations == {name: name for name in import_exports.ORGANISATIONS}
+
+
+@pytest.mark.parametrize("tool", ["google-forms", "smart-survey"])
+def test_a_dry_run_kept_as_json_reads_back_the_same(tool):
+    truth = import_exports.make_truth(FRAMEWORK)
+    _name, data = import_exports.TOOLS[tool](truth)
+    table = reading.read(data)
+    names = list(import_exports.ORGANISATIONS), list(import_exports.GROUPS)
+    run = mapping.apply(table, mapping.suggest(table, FRAMEWORK, *names), FRAMEWORK, *names).dry_run
+    assert run.respondents == len(truth.respondents) and run.columns_dropped
+    again = mapping.DryRun.from_dict(json.loads(json.dumps(run.to_dict())))
+    assert again == run
+    assert again.lines(FRAMEWORK) == run.lines(FRAMEWORK)
 
 
 def test_identifying_columns_never_reach_the_rows_to_store_whatever_the_mapping_says():

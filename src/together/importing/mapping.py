@@ -16,6 +16,7 @@ row left out and why. Columns that identify people never reach that CSV.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from collections import Counter
@@ -293,6 +294,33 @@ class DryRun:
             )
         out.extend(f"Warning: {w}" for w in self.warnings)
         return out
+
+    def to_dict(self) -> dict:
+        """As plain JSON values, to keep with the upload until the mapping changes."""
+        found = asdict(self)
+        if self.fieldwork is not None:
+            found["fieldwork"] |= {"first": self.fieldwork.first.isoformat(), "last": self.fieldwork.last.isoformat()}
+        return found
+
+    @classmethod
+    def from_dict(cls, found: dict) -> DryRun:
+        fieldwork = found.get("fieldwork")
+        return cls(
+            **{
+                **found,
+                "rows_left_out": [(int(row), why) for row, why in found.get("rows_left_out", [])],
+                "rows_kept": [(int(row), why) for row, why in found.get("rows_kept", [])],
+                "columns_dropped": [(heading, why) for heading, why in found.get("columns_dropped", [])],
+                "fieldwork": None
+                if fieldwork is None
+                else dates.Fieldwork(
+                    first=datetime.date.fromisoformat(fieldwork["first"]),
+                    last=datetime.date.fromisoformat(fieldwork["last"]),
+                    column=fieldwork["column"],
+                    dated=fieldwork["dated"],
+                ),
+            }
+        )
 
 
 @dataclass

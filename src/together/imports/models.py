@@ -119,9 +119,23 @@ class ImportedResponse(models.Model):
 
 
 class UploadState(models.TextChoices):
+    """Where a file in the wizard is. ``reading`` → ``ready`` or ``failed`` (its first reading, or
+    another sheet's); ``ready`` → ``checking`` → ``ready`` (the worker looks at a large file's
+    cells again for the columns chosen, or works out what would be imported); a ``failed``
+    upload is deleted once the officer has seen why. Only a ``ready`` upload's steps can be used."""
+
     READING = "reading", _("Being read")
     READY = "ready", _("Read")
+    CHECKING = "checking", _("Being checked")
     FAILED = "failed", _("Could not be read")
+
+
+class NextStep(models.TextChoices):
+    """The wizard's page to go on to once the worker has finished with the file."""
+
+    COLUMNS = "columns", _("Columns")
+    VALUES = "values", _("Answers")
+    CHECK = "check", _("Check")
 
 
 class ImportUpload(models.Model):
@@ -147,6 +161,13 @@ class ImportUpload(models.Model):
     # read a large workbook again. Deleted with the upload, as the file itself is.
     table = models.BinaryField(null=True, blank=True)
     table_kind = models.JSONField(default=dict, blank=True)
+    next_step = models.CharField(max_length=8, choices=NextStep.choices, default=NextStep.COLUMNS)
+    # What importing would store under the mapping whose SHA-256 is ``checked_for``: the rows as
+    # the import reads them (identifying columns already dropped) and the dry run's figures and
+    # problems. Worked out once per mapping, by the worker for a large file; deleted with the upload.
+    checked_for = models.CharField(max_length=64, blank=True)
+    checked_rows = models.BinaryField(null=True, blank=True)
+    checked = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from together.releases.services import is_released
@@ -96,12 +97,22 @@ def _line_count(raw) -> int:
     return count
 
 
-def _already(round_: Round, sha256: str) -> bool:
-    return (
+def _already(round_: Round, sha256: str) -> str | None:
+    """Why the file cannot go in again, if this round already holds it (with the day it went in)."""
+    earlier = (
         ImportBatch.all_objects.filter(round=round_, sha256=sha256, removed_at__isnull=True)
         .exclude(state=BatchState.FAILED)
-        .exists()
+        .order_by("pk")
+        .first()
     )
+    if earlier is None:
+        return None
+    when = earlier.imported_at or earlier.heartbeat
+    if when is None:
+        return _(ALREADY)
+    return _("This file has already been imported into this round, on %(date)s.") % {
+        "date": date_format(timezone.localtime(when), "j F Y")
+    }
 
 
 ALREADY = "This file has already been imported into this round."
@@ -132,8 +143,9 @@ def start(
     if reason:
         raise ImportRefused(reason)
     sha256 = sha256 or checksum(raw)
-    if _already(round_, sha256):
-        raise ImportRefused(_(ALREADY))
+    already = _already(round_, sha256)
+    if already:
+        raise ImportRefused(already)
     lines = _line_count(raw)
     try:
         with transaction.atomic():
@@ -142,8 +154,9 @@ def start(
             reason = refusal(locked)
             if reason:
                 raise ImportRefused(reason)
-            if _already(locked, sha256):
-                raise ImportRefused(_(ALREADY))
+            already = _already(locked, sha256)
+            if already:
+                raise ImportRefused(already)
             return ImportBatch.all_objects.create(
                 round=locked,
                 file_name=file_name[:255],

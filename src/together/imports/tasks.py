@@ -18,3 +18,11 @@ def read_upload(upload_id: str, sheet: str | None = None) -> None:
     from . import wizard
 
     wizard.analyse(upload_id, sheet)
+
+
+@task()
+def check_upload(upload_id: str, next_step: str, header_rows: int | None = None) -> None:
+    """Match a large file's columns again, or work out what importing it would store."""
+    from . import wizard
+
+    wizard.work(upload_id, next_step, header_rows)

@@ -22,13 +22,15 @@ from together.reviews.models import Round
 from together.web.languages import text as framework_text
 
 from . import services, wizard
-from .models import BatchState, UploadState
+from .models import BatchState, NextStep, UploadState
 
 MAX_UPLOAD = 20 * 1000 * 1000
 NEW = "new:"  # "add it to the partnership": new:SECTOR for an organisation, new: for a group
 SHOWN_UNMATCHED = 60  # unmatched columns offered one by one; a saved mapping file covers the rest
 SHOWN_VALUES = 200
 SHOWN_ROWS = 50  # rows left out offered one by one; a saved mapping file's keep_rows covers the rest
+# Where the reading page sends the officer once the worker has finished with their file.
+NEXT_PAGES = {NextStep.COLUMNS: "import-map", NextStep.VALUES: "import-values", NextStep.CHECK: "import-check"}
 
 
 class UploadForm(forms.Form):
@@ -161,7 +163,7 @@ def reading(request, partnership, round_id):
         messages.error(request, _("Upload the file first: files are kept for the import for a day at most."))
         return redirect("import-upload", partnership.pk, round_.pk)
     if held.state == UploadState.READY:
-        return redirect("import-map", partnership.pk, round_.pk)
+        return redirect(NEXT_PAGES.get(held.next_step, "import-map"), partnership.pk, round_.pk)
     failed = held.state == UploadState.FAILED
     problems = list(held.problems) if failed else []
     if failed:
@@ -169,7 +171,14 @@ def reading(request, partnership, round_id):
     response = render(
         request,
         "imports/reading.html",
-        {"partnership": partnership, "round": round_, "upload": held, "failed": failed, "problems": problems},
+        {
+            "partnership": partnership,
+            "round": round_,
+            "upload": held,
+            "failed": failed,
+            "checking": held.state == UploadState.CHECKING,
+            "problems": problems,
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -192,7 +201,7 @@ def upload(request, partnership, round_id):
         return refused
     posted = request.method == "POST"
     held = wizard.find(round_, request.user)
-    if not posted and held is not None and held.state == UploadState.READING:
+    if not posted and held is not None and held.state in (UploadState.READING, UploadState.CHECKING):
         return redirect("import-reading", partnership.pk, round_.pk)
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     problems = []
@@ -296,7 +305,8 @@ def columns(request, partnership, round_id):
                 rows = request.POST.get("header_rows", "")
                 if not rows.isdigit() or not 1 <= int(rows) <= 10:
                     raise wizard.WizardError([_("Enter the number of header rows, from 1 to 10")])
-                wizard.header_rows(held, int(rows))
+                if wizard.header_rows(held, int(rows)):
+                    return redirect("import-reading", partnership.pk, round_.pk)
                 messages.success(request, _("The file was read again with %(n)s header rows.") % {"n": rows})
                 return redirect("import-map", partnership.pk, round_.pk)
             if action == "sheet":
@@ -306,9 +316,9 @@ def columns(request, partnership, round_id):
         except wizard.WizardError as error:
             problems = error.messages
         else:
-            step = wizard.load(held)
+            chosen_mapping = wizard.mapping_of(held)
             valid = {value for value, _label in _choices(framework)}
-            for column in step.mapping.columns:
+            for column in chosen_mapping.columns:
                 if column.use == matching.DROP:
                     continue
                 chosen = request.POST.get(f"column-{column.column}")
@@ -321,7 +331,8 @@ def columns(request, partnership, round_id):
                 if (use, target) != (column.use, column.target):
                     column.use, column.target, column.how, column.confidence = use, target, "chosen", 1.0
             if not problems:
-                wizard.save(held, step.mapping, step.table)
+                if wizard.save_columns(held, chosen_mapping):
+                    return redirect("import-reading", partnership.pk, round_.pk)
                 return redirect("import-values", partnership.pk, round_.pk)
     step = wizard.load(held)
     mapping = step.mapping
@@ -373,8 +384,7 @@ def answer_values(request, partnership, round_id):
         return redirect("import-upload", partnership.pk, round_.pk)
     framework = round_.framework
     organisations, groups = wizard.names(round_)
-    step = wizard.load(held)
-    mapping = step.mapping
+    mapping = wizard.mapping_of(held)
     # Names added to the partnership since the file was read are found again.
     for found, names in ((mapping.organisations, organisations), (mapping.groups, groups)):
         for value, name in mappings.named([v for v, n in found.items() if n is None], names).items():
@@ -464,16 +474,19 @@ def check(request, partnership, round_id):
     held = _upload_or_start(request, partnership, round_)
     if held is None:
         return redirect("import-upload", partnership.pk, round_.pk)
-    step, prepared = wizard.prepare(held)
+    result = wizard.prepare(held)
+    if result is None:  # a large file: the worker is working out what would be imported
+        return redirect("import-reading", partnership.pk, round_.pk)
+    mapping, prepared = result
     run = prepared.dry_run
     if request.method == "POST" and request.POST.get("action") == "rows":
         # Rows found not to be respondents: each shown with a tick to leave it out; unticked, kept.
         shown = [number for number, _why in run.rows_left_out[:SHOWN_ROWS]] + [n for n, _w in run.rows_kept]
         ticked = {value for value in request.POST.getlist("leave_out") if value.isdigit()}
-        kept = set(step.mapping.keep_rows) - set(shown)
+        kept = set(mapping.keep_rows) - set(shown)
         kept |= {number for number in shown if str(number) not in ticked}
-        step.mapping.keep_rows = sorted(kept)
-        wizard.save(held, step.mapping)
+        mapping.keep_rows = sorted(kept)
+        wizard.save(held, mapping)
         messages.success(request, _("The rows to leave out were changed: check the figures again."))
         return redirect("import-check", partnership.pk, round_.pk)
     found = run.fieldwork
@@ -490,7 +503,7 @@ def check(request, partnership, round_id):
                 request.user,
                 fieldwork=(first, last) if first and last else None,
                 close_round=form.cleaned_data["close_round"],
-                prepared=(step, prepared),
+                prepared=result,
             )
         except wizard.WizardError as error:
             messages.error(request, "; ".join(error.messages[:3]))
@@ -514,7 +527,7 @@ def check(request, partnership, round_id):
             "partnership": partnership,
             "round": round_,
             "upload": held,
-            "tool": layouts.TOOL_NAMES.get(step.mapping.tool, step.mapping.tool),
+            "tool": layouts.TOOL_NAMES.get(mapping.tool, mapping.tool),
             "run": run,
             "themes": themes,
             "statements": statements,

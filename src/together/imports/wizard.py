@@ -3,8 +3,9 @@
 
 The uploaded file is held in the database (:class:`~.models.ImportUpload`), never on disk, for
 the length of the wizard: it is deleted once the import has started, when the officer cancels,
-or after :data:`UPLOAD_HOURS` by the worker's clean-up. Every step re-reads it and applies the
-mapping chosen so far, so nothing else about it is kept. Columns that identify people (email
+or after :data:`UPLOAD_HOURS` by the worker's clean-up; with it go its cells as read and the
+dry run worked out for the mapping chosen so far, kept on the same row. A large file's reading,
+matching and checking are done by the worker, while a page says so. Columns that identify people (email
 addresses, names, internet addresses, the tool's respondent ids…) are dropped by the mapping
 before anything is stored as a response; they are shown to the officer only by their heading.
 A large file's rows are written by the worker, from the prepared rows alone (without those
@@ -33,7 +34,7 @@ from together.reviews import importer
 from together.reviews.models import Round
 
 from . import services
-from .models import BatchState, ImportBatch, ImportUpload, UploadState
+from .models import BatchState, ImportBatch, ImportUpload, NextStep, UploadState
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +68,25 @@ def imported_before(round_: Round, sha256: str) -> ImportBatch | None:
 
 def reads_in_background(file_name: str, data: bytes) -> bool:
     """Whether reading the file would hold a request too long: a workbook is unpacked and read
-    cell by cell (about 6 s for 20,000 rows here), a CSV much faster."""
-    workbook = data[:4] == b"PK\x03\x04"
+    cell by cell (about 6 s for 20,000 rows here), a CSV much faster. A file this large is
+    also matched again and checked by the worker (see :func:`prepare`); below the thresholds
+    each of those steps takes under half a second (docs/importing.md)."""
+    workbook = bytes(data[:4]) == b"PK\x03\x04"
     return len(data) > (BACKGROUND_XLSX_BYTES if workbook else BACKGROUND_CSV_BYTES)
+
+
+def _large(upload: ImportUpload) -> bool:
+    return reads_in_background(upload.file_name, upload.data)
+
+
+def _in_worker(upload: ImportUpload, next_step: str, header_rows: int | None = None, **fields) -> None:
+    """Hand the file to the worker, which does the work that leads to ``next_step``; until it
+    has, the upload is *checking* and every step waits on the reading page."""
+    from .tasks import check_upload
+
+    ImportUpload.objects.filter(pk=upload.pk).update(state=UploadState.CHECKING, next_step=next_step, **fields)
+    upload.state, upload.next_step = UploadState.CHECKING, next_step
+    transaction.on_commit(lambda: check_upload.enqueue(str(upload.pk), next_step, header_rows))
 
 
 def begin(round_: Round, user, file_name: str, data: bytes, saved: str = "") -> ImportUpload:
@@ -145,6 +162,7 @@ def analyse(upload_id, sheet: str | None = None) -> None:
         suggested = mappings.refresh(table, reused, round_.framework, organisations, groups)
     ImportUpload.objects.filter(pk=upload.pk).update(
         state=UploadState.READY,
+        next_step=NextStep.COLUMNS,
         problems=[],
         sheet=table.sheet,
         mapping=suggested.to_json(),
@@ -220,7 +238,12 @@ class Step:
 
 
 def load(upload: ImportUpload) -> Step:
-    return Step(_table(upload), mappings.ImportMapping.from_json(upload.mapping, upload.round.framework))
+    return Step(_table(upload), mapping_of(upload))
+
+
+def mapping_of(upload: ImportUpload) -> mappings.ImportMapping:
+    """The mapping chosen so far, without the file's cells."""
+    return mappings.ImportMapping.from_json(upload.mapping, upload.round.framework)
 
 
 def save(upload: ImportUpload, mapping: mappings.ImportMapping, table: reading.Table | None = None) -> None:
@@ -233,6 +256,17 @@ def save(upload: ImportUpload, mapping: mappings.ImportMapping, table: reading.T
     ImportUpload.objects.filter(pk=upload.pk).update(mapping=upload.mapping)
 
 
+def save_columns(upload: ImportUpload, mapping: mappings.ImportMapping) -> bool:
+    """Keep the columns chosen and look at their cells again (see :func:`save`): now, or by the
+    worker for a large file (then returns True, and the upload is *checking* until it has)."""
+    if not _large(upload):
+        save(upload, mapping, _table(upload))
+        return False
+    upload.mapping = mapping.to_json()
+    _in_worker(upload, NextStep.VALUES, mapping=upload.mapping)
+    return True
+
+
 def choose_sheet(upload: ImportUpload, sheet: str) -> bool:
     """Read another sheet of the workbook, and suggest its mapping afresh: now, or by the worker
     for a large workbook (then returns True, and the upload is *reading* until it has)."""
@@ -243,7 +277,9 @@ def choose_sheet(upload: ImportUpload, sheet: str) -> bool:
     if reads_in_background(upload.file_name, bytes(upload.data)):
         from .tasks import read_upload
 
-        ImportUpload.objects.filter(pk=upload.pk).update(state=UploadState.READING, sheet=sheet)
+        ImportUpload.objects.filter(pk=upload.pk).update(
+            state=UploadState.READING, sheet=sheet, next_step=NextStep.COLUMNS
+        )
         transaction.on_commit(lambda: read_upload.enqueue(str(upload.pk), sheet))
         return True
     analyse(upload.pk, sheet)
@@ -255,18 +291,92 @@ def choose_sheet(upload: ImportUpload, sheet: str) -> bool:
     return False
 
 
-def header_rows(upload: ImportUpload, rows: int) -> None:
-    """Read the file with this many header rows, and suggest its mapping afresh."""
-    step = load(upload)
+def header_rows(upload: ImportUpload, rows: int) -> bool:
+    """Read the file with this many header rows, and suggest its mapping afresh: now, or by the
+    worker for a large file (then returns True, and the upload is *checking* until it has)."""
+    if _large(upload):
+        _in_worker(upload, NextStep.COLUMNS, header_rows=rows)
+        return True
+    _suggest_again(upload, rows)
+    return False
+
+
+def _suggest_again(upload: ImportUpload, rows: int) -> None:
     organisations, groups = names(upload.round)
-    suggested = mappings.suggest(step.table, upload.round.framework, organisations, groups, header_rows=rows)
+    suggested = mappings.suggest(_table(upload), upload.round.framework, organisations, groups, header_rows=rows)
     save(upload, suggested)
 
 
-def prepare(upload: ImportUpload) -> tuple[Step, mappings.Prepared]:
-    step = load(upload)
+Checked = tuple[mappings.ImportMapping, mappings.Prepared]
+
+
+def _checked_key(upload: ImportUpload, organisations: list[str], groups: list[str]) -> str:
+    """What the dry run depends on: the mapping, and the partnership's names it maps values to."""
+    digest = hashlib.sha256(upload.mapping.encode("utf-8"))
+    for name in (*organisations, "\x00", *groups):
+        digest.update(b"\x00" + name.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def checked(upload: ImportUpload) -> Checked | None:
+    """What importing would store under the mapping as it is now, if it has been worked out."""
+    if not upload.checked_for or upload.checked_for != _checked_key(upload, *names(upload.round)):
+        return None
+    mapping = mapping_of(upload)
+    found = upload.checked
+    dry_run = mappings.DryRun.from_dict(found["dry_run"])
+    return mapping, mappings.Prepared(bytes(upload.checked_rows or b""), dry_run, list(found["problems"]))
+
+
+def _check_now(upload: ImportUpload) -> Checked:
+    """Apply the mapping to the file (the dry run) and keep the result with the upload."""
     organisations, groups = names(upload.round)
-    return step, mappings.apply(step.table, step.mapping, upload.round.framework, organisations, groups)
+    framework = upload.round.framework
+    mapping = mappings.ImportMapping.from_json(upload.mapping, framework)
+    prepared = mappings.apply(_table(upload), mapping, framework, organisations, groups)
+    ImportUpload.objects.filter(pk=upload.pk, mapping=upload.mapping).update(
+        checked_for=_checked_key(upload, organisations, groups),
+        checked_rows=prepared.csv,
+        checked={"dry_run": prepared.dry_run.to_dict(), "problems": prepared.problems},
+    )
+    return mapping, prepared
+
+
+def prepare(upload: ImportUpload) -> Checked | None:
+    """The mapping and what importing the file under it would store: as worked out before for
+    this mapping; else now for a small file; else None, with the worker set to work it out (the
+    upload is *checking* until it has)."""
+    found = checked(upload)
+    if found is not None:
+        return found
+    if _large(upload):
+        _in_worker(upload, NextStep.CHECK)
+        return None
+    return _check_now(upload)
+
+
+def work(upload_id, next_step: str, header_rows: int | None = None) -> None:
+    """The worker's part, for a large file: what leads to ``next_step`` (see :func:`_in_worker`).
+    The upload ends *ready*; if something no step expected goes wrong, *failed*, saying so."""
+    upload = ImportUpload.objects.select_related("round__framework_version", "round__partnership").filter(
+        pk=upload_id, state=UploadState.CHECKING
+    )
+    upload = upload.first()
+    if upload is None:
+        return  # cancelled or expired meanwhile
+    try:
+        if next_step == NextStep.VALUES:
+            save(upload, mapping_of(upload), _table(upload))
+        elif next_step == NextStep.CHECK:
+            _check_now(upload)
+        else:
+            _suggest_again(upload, header_rows or 1)
+    except Exception as error:
+        logger.exception("checking upload %s failed", upload.pk)
+        message = _("%(file)s could not be read (%(error)s)")
+        _failed(upload, [message % {"file": upload.file_name, "error": type(error).__name__}])
+        return
+    ImportUpload.objects.filter(pk=upload.pk, state=UploadState.CHECKING).update(state=UploadState.READY)
 
 
 def finish(
@@ -275,19 +385,20 @@ def finish(
     *,
     fieldwork: tuple[datetime.date, datetime.date] | None = None,
     close_round: bool = False,
-    prepared: tuple[Step, mappings.Prepared] | None = None,
+    prepared: Checked | None = None,
 ) -> ImportBatch:
     """Import the file as the mapping says, all or nothing, and let go of the upload.
 
     A small file is written now; a large one by the worker, from its prepared rows. The round
     takes ``fieldwork`` (first and last day) once the file is in, and closes then if
-    ``close_round``. ``prepared``: the file already read and mapped, if the caller has it. Raises
-    :class:`WizardError` (nothing stored) or :class:`~.services.ImportRefused`."""
-    step, prepared = prepared or prepare(upload)
+    ``close_round``. ``prepared``: the file already read and mapped (from :func:`prepare`), if
+    the caller has it. Raises :class:`WizardError` (nothing stored) or
+    :class:`~.services.ImportRefused`."""
+    mapping, prepared = prepared or checked(upload) or _check_now(upload)
     if prepared.problems:
         raise WizardError(prepared.problems)
     round_ = upload.round
-    tool = "" if step.mapping.tool == layouts.PLAIN else layouts.TOOL_NAMES.get(step.mapping.tool, "")
+    tool = "" if mapping.tool == layouts.PLAIN else layouts.TOOL_NAMES.get(mapping.tool, "")
     if len(prepared.csv) <= services.BACKGROUND_BYTES:
         try:
             batch = services.import_file(
