@@ -91,3 +91,18 @@ def test_the_importing_package_runs_without_django():
         "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_sector_column_is_named_in_the_dry_run_as_not_imported():
+    rows = [
+        ["Organisation", "Sector", FRAMEWORK.statements[0].text.en],
+        ["Northbridge Council", "Local government", "4"],
+    ]
+    table = reading.Table(rows=rows, kind="csv")
+    names = list(import_exports.ORGANISATIONS)
+    suggested = mapping.suggest(table, FRAMEWORK, names)
+    assert [c.use for c in suggested.columns] == ["organisation", "sector", "statement"]
+    run = mapping.apply(table, suggested, FRAMEWORK, names).dry_run
+    assert run.respondents == 1
+    assert any("'Sector' holds sectors, which are not imported" in w for w in run.warnings)
+    assert any("'Sector' holds sectors" in line for line in run.lines(FRAMEWORK))

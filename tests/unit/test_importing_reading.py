@@ -78,6 +78,11 @@ def test_messages_are_capped_with_and_n_more():
         (b"\xd0\xcf\x11\xe0rest", "old-style Excel file"),
         (b"PK\x03\x04not really a zip", "not an XLSX workbook"),
         (b"\xef\xbb\xbfa,b\n\xff\xfe,1\n", "says it is UTF-8 (with a byte-order mark) but byte 8 is not"),
+        # Binary data with zero bytes here and there is not taken for UTF-16.
+        (bytes(n * 37 % 7 * 40 for n in range(5000)), "binary data, not text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary data, not text"),
+        # UTF-16 without a mark, cut off half-way through a character.
+        ("Organisation,Q1\nA,1\n".encode("utf-16-le") + b"A", "looks like UTF-16 text, but byte 41 is not"),
     ],
 )
 def test_unreadable_files_say_why(data, message):

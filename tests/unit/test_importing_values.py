@@ -49,6 +49,24 @@ def test_a_scale_numbered_the_other_way_is_read_by_its_labels_with_a_warning():
     assert found.warnings and found.warnings[0].startswith("the scale looks reversed")
 
 
+@pytest.mark.parametrize(
+    ("value", "expected", "backwards"),
+    [
+        ("1 - Strongly agree", 5, True),
+        ("5 - Strongly disagree", 1, True),
+        ("3 - Neither agree nor disagree", 3, False),
+        ("1 - Strongly disagree", 1, False),
+        ("5 - Strongly agree", 5, False),
+    ],
+)
+def test_agreement_wording_numbered_the_other_way_is_warned_about(value, expected, backwards):
+    suggestion = values.suggest(value, FRAMEWORK)
+    assert (suggestion.value, suggestion.runs_backwards) == (expected, backwards)
+    match = matching.Match(0, "Q", "statement", FRAMEWORK.statements[0].id)
+    found = values.answer_values([[value]], [match], FRAMEWORK)
+    assert bool(found.warnings) == backwards
+
+
 def test_numbers_beyond_the_scale_are_warned_about():
     match = matching.Match(0, "Q", "statement", FRAMEWORK.statements[0].id)
     found = values.answer_values([["0"], ["10"]], [match], FRAMEWORK)

@@ -33,6 +33,7 @@ from .matching import (
     ORGANISATION,
     PRIORITIES,
     PRIORITY,
+    SECTOR,
     STATEMENT,
     TARGET,
     USES,
@@ -365,6 +366,12 @@ def apply(
     located, problems, ignored, layout = _locate(mapping, table)
     report = DryRun(tool=mapping.tool, columns_ignored=ignored, warnings=list(mapping.warnings))
     report.columns_dropped = [(c.heading, c.note or "chosen to be dropped") for c in located.values() if c.use == DROP]
+    report.warnings += [
+        f"the column {c.heading!r} holds sectors, which are not imported: a response's sector is its "
+        "organisation's, as set in the partnership"
+        for c in located.values()
+        if c.use == SECTOR
+    ]
     statements = {i: c.target for i, c in located.items() if c.use == STATEMENT}
     targets = {i: c.target for i, c in located.items() if c.use == TARGET}
     per_theme = {i: c.target for i, c in located.items() if c.use == PRIORITY}

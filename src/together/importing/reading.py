@@ -90,8 +90,12 @@ def read(data: bytes, sheet: str | None = None) -> Table:
     return _read_csv(text, encoding)
 
 
+BINARY = "the file holds binary data, not text: export it again as CSV or XLSX"
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """The file's text and its encoding, decided over every byte."""
+    guessed = False  # the file has no byte-order mark, and the encoding was worked out from its bytes
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
     elif data.startswith(b"\xff\xfe"):
@@ -99,9 +103,14 @@ def decode(data: bytes) -> tuple[str, str]:
     elif data.startswith(b"\xfe\xff"):
         encoding = "utf-16-be"
     elif b"\x00" in data[:4096]:
-        # UTF-16 without a mark: the zero bytes of ASCII characters say which way round.
+        # UTF-16 without a mark: the zero bytes of ASCII characters say which way round. They
+        # are then in one of every two places, and rarely in the others; anywhere else, binary.
         head = data[:4096]
-        encoding = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) < 0.4 * (len(head) // 2) or max(even, odd) < 4 * min(even, odd):
+            raise Unreadable([BINARY])
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        guessed = True
     else:
         try:
             return data.decode("utf-8"), "utf-8"
@@ -115,6 +124,9 @@ def decode(data: bytes) -> tuple[str, str]:
                 f"the file is neither UTF-8 nor Windows-1252 text (byte {error.start + 1:,} cannot be read): "
                 "save it as CSV UTF-8"
             )
+        elif guessed:
+            name = ENCODING_NAMES[encoding]
+            message = f"the file looks like {name} text, but byte {error.start + 1:,} is not: save it again"
         else:
             name = ENCODING_NAMES[encoding]
             at = error.start + 1 + (3 if encoding == "utf-8-sig" else 0)  # the decoder counts after the mark
@@ -123,7 +135,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if encoding.startswith("utf-16"):
         text = text.removeprefix("\ufeff")
     if "\x00" in text:
-        raise Unreadable(["the file holds binary data, not text: export it again as CSV or XLSX"])
+        raise Unreadable([BINARY])
     return text, encoding
 
 

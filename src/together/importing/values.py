@@ -113,7 +113,10 @@ def suggest(value: str, framework: Framework) -> Suggestion:
             return Suggestion(labels[label], "label", runs_backwards=number is not None and number != labels[label])
         agreed = _agreement(label, values)
         if agreed is not None:
-            return Suggestion(agreed, "agreement wording")
+            # "1 - Strongly agree": the file's number and its wording sit at opposite ends of the scale.
+            middle = (values[0] + values[-1]) / 2
+            backwards = number is not None and (number - middle) * (agreed - middle) < 0
+            return Suggestion(agreed, "agreement wording", runs_backwards=backwards)
         if number in values:
             return Suggestion(number, "number")
     agreed = _agreement(key, values)
