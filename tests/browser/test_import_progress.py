@@ -60,6 +60,10 @@ def test_import_progress_pages(page, facilitator, framework_version, monkeypatch
     _until_finished(page, "Responses imported")
     assert "200 responses from survey-4.csv" in page.locator("main").inner_text()
     assert Response.objects.filter(round=round_).count() == 200
+    round_.refresh_from_db()
+    assert round_.state == "closed"
+    page.reload()  # the page was last drawn before the worker closed the round
+    assert "The round has been closed, as you asked" in page.locator("main").inner_text()
     assert_accessible(page)
 
     # While it runs: counts of rows and a link to refresh.
